@@ -1,0 +1,275 @@
+"""Datasets: registered with GD Catalog metadata, validated against the dataset's profile."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from catalog import permissions
+from catalog.actions.lookup import get_dataset, get_organization, organization_for_input, person_for_input
+from catalog.audit import record_change, snapshot
+from catalog.context import Context
+from catalog.errors import NotFound, ValidationFailed
+from catalog.models import Dataset, DatasetState, Organization, Person, Resource
+from catalog.versioning import claim_next_version
+from schemas.messages import Problem, ProblemsError, problem
+from schemas.metadata import is_empty, is_openly_publishable, validate_dataset_metadata
+from schemas.profile import Profile
+
+# kept in their own columns; everything else of the profile lives under its GD Catalog key in extras
+CORE_KEYS = ("name", "title", "owner_org")
+# what a dataset dict carries besides metadata; ignored on input so `show` output can be fed back
+READ_ONLY_KEYS = frozenset(
+    {"id", "version", "state", "organization", "resources", "metadata_created", "metadata_modified", "profile",
+     "tags"}
+)
+
+
+def dataset_create(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    profile = ctx.profile
+    incoming, steward_key = _split_input(data)
+    problems = _registry_problems(ctx, incoming)
+    org = _owner(ctx, incoming, problems)
+    if org:
+        permissions.check(ctx, "dataset_create", org.id)
+    steward = _steward(ctx, steward_key, problems)
+    metadata = _validated(incoming, profile, problems)
+    _check_unique(ctx, incoming, None, problems)
+    if problems:
+        raise ValidationFailed(_ordered(problems, profile))
+    assert org is not None
+    dataset = Dataset(profile=profile.id, owner_org_id=org.id, steward_id=steward.id if steward else None,
+                      created_at=ctx.now(), updated_at=ctx.now(), **_columns(metadata, profile))
+    ctx.session.add(dataset)
+    ctx.session.flush()
+    record_change(ctx, "dataset_create", "dataset", dataset.id, None, snapshot(dataset))
+    return dataset_dict(ctx, dataset)
+
+
+def dataset_update(
+    ctx: Context, key: str, changes: Mapping[str, Any], expected_version: int | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Apply ``changes`` (GD Catalog keys; an empty value clears a field) to the version the editor saw."""
+    dataset = get_dataset(ctx, key)
+    permissions.check(ctx, "dataset_update", dataset.owner_org_id)
+    profile = ctx.profile_for(dataset.profile)
+    before = snapshot(dataset)
+    incoming, steward_key = _split_input(changes)
+    merged = {**_flat_metadata(ctx, dataset), **incoming}
+    if "data_type" in incoming and incoming["data_type"] != dataset.data_type:
+        merged = _drop_fields_of_other_types(merged, incoming, profile)
+    problems = _registry_problems(ctx, merged)
+    org = _owner(ctx, merged, problems)
+    if org and org.id != dataset.owner_org_id:
+        permissions.check(ctx, "dataset_create", org.id)
+    steward = _steward(ctx, steward_key, problems) if steward_key is not None else None
+    metadata = _validated(merged, profile, problems)
+    _check_unique(ctx, merged, dataset.id, problems)
+    if problems:
+        raise ValidationFailed(_ordered(problems, profile))
+    assert org is not None
+    claim_next_version(ctx, dataset, "dataset", dataset.name, expected_version)
+    for column, value in _columns(metadata, profile).items():
+        setattr(dataset, column, value)
+    dataset.owner_org_id = org.id
+    if steward_key is not None:
+        dataset.steward_id = steward.id if steward else None
+    dataset.updated_at = ctx.now()
+    ctx.session.add(dataset)
+    ctx.session.flush()
+    record_change(ctx, "dataset_update", "dataset", dataset.id, before, snapshot(dataset), reason)
+    return dataset_dict(ctx, dataset)
+
+
+def dataset_set_state(
+    ctx: Context, key: str, state: DatasetState, expected_version: int | None = None, reason: str | None = None
+) -> dict[str, Any]:
+    """Withdraw a dataset (kept for history and so portals can withdraw it too) or make it active again."""
+    dataset = get_dataset(ctx, key)
+    permissions.check(ctx, "dataset_update", dataset.owner_org_id)
+    before = snapshot(dataset)
+    claim_next_version(ctx, dataset, "dataset", dataset.name, expected_version)
+    dataset.state = state
+    dataset.updated_at = ctx.now()
+    ctx.session.add(dataset)
+    ctx.session.flush()
+    action = "dataset_withdraw" if state is DatasetState.withdrawn else "dataset_restore"
+    record_change(ctx, action, "dataset", dataset.id, before, snapshot(dataset), reason)
+    return dataset_dict(ctx, dataset)
+
+
+def dataset_show(ctx: Context, key: str, *, public_only: bool = False) -> dict[str, Any]:
+    """A dataset; with ``public_only`` anything not open to the public answers as if it did not exist."""
+    dataset = get_dataset(ctx, key)
+    if public_only and not is_public(ctx, dataset):
+        raise NotFound("dataset", key)
+    return dataset_dict(ctx, dataset, public_only=public_only)
+
+
+def dataset_list(
+    ctx: Context, organization: str | None = None, *, include_withdrawn: bool = False, public_only: bool = False
+) -> list[dict[str, Any]]:
+    query = _listing(ctx, organization, include_withdrawn=include_withdrawn, public_only=public_only)
+    datasets = ctx.session.exec(query.order_by(col(Dataset.name))).all()
+    orgs = {org.id: org for org in ctx.session.exec(select(Organization)).all()}
+    return [dataset_dict(ctx, dataset, orgs[dataset.owner_org_id], with_resources=False) for dataset in datasets]
+
+
+def dataset_count(ctx: Context, *, public_only: bool = False) -> int:
+    query = _listing(ctx, None, include_withdrawn=False, public_only=public_only)
+    return ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def is_public(ctx: Context, dataset: Dataset) -> bool:
+    """Open to anyone: active, public category with the public classification (see schemas.metadata)."""
+    profile = ctx.profile_for(dataset.profile)
+    return dataset.state == DatasetState.active and is_openly_publishable(
+        {"data_category": dataset.data_category, "data_classification": dataset.data_classification}, profile
+    )
+
+
+def _listing(ctx: Context, organization: str | None, *, include_withdrawn: bool, public_only: bool) -> Any:
+    query = select(Dataset)
+    if organization:
+        query = query.where(Dataset.owner_org_id == get_organization(ctx, organization).id)
+    if not include_withdrawn or public_only:
+        query = query.where(Dataset.state == DatasetState.active)
+    if public_only:
+        rule = ctx.profile.classification_rule
+        query = query.where(Dataset.data_category == rule.public_category,
+                            Dataset.data_classification == rule.public_classification)
+    return query
+
+
+def dataset_dict(
+    ctx: Context, dataset: Dataset, org: Organization | None = None, *, with_resources: bool = True,
+    public_only: bool = False,
+) -> dict[str, Any]:
+    """The public shape of a dataset: CKAN-like, with the GD Catalog metadata under its own keys."""
+    from catalog.actions.resources import resource_dict
+
+    org = org or ctx.session.get(Organization, dataset.owner_org_id)
+    assert org is not None
+    result: dict[str, Any] = {
+        "id": dataset.id, "name": dataset.name, "title": dataset.title, "owner_org": org.name,
+        "organization": {"id": org.id, "name": org.name, "title": org.title, "title_en": org.title_en},
+        **dataset.extras,
+        "state": dataset.state,
+        "version": dataset.version, "profile": dataset.profile,
+        "metadata_created": dataset.created_at.isoformat(), "metadata_modified": dataset.updated_at.isoformat(),
+    }
+    tags = dataset.extras.get("tag_string") or []
+    result["tag_string"] = ",".join(tags)
+    result["tags"] = [{"name": tag} for tag in tags]
+    steward = ctx.session.get(Person, dataset.steward_id) if dataset.steward_id else None
+    result["steward"] = {"id": steward.id, "full_name": steward.full_name, "email": steward.email} if steward else None
+    if with_resources:
+        query = select(Resource).where(Resource.dataset_id == dataset.id).order_by(col(Resource.position))
+        if public_only:
+            query = query.where(Resource.private == False)  # noqa: E712 (SQL comparison)
+        resources = ctx.session.exec(query).all()
+        result["resources"] = [resource_dict(ctx, dataset, resource) for resource in resources]
+    return result
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _split_input(data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    incoming = {key: value for key, value in data.items() if key not in READ_ONLY_KEYS}
+    if "tags" in data and "tag_string" not in data:  # CKAN clients send tags as [{"name": ...}]
+        incoming["tag_string"] = [t["name"] if isinstance(t, Mapping) else t for t in data["tags"] or []]
+    steward = incoming.pop("steward", None)
+    if isinstance(steward, Mapping):
+        steward = steward.get("email") or steward.get("id")
+    return incoming, steward
+
+
+def _registry_problems(ctx: Context, data: Mapping[str, Any]) -> dict[str, Problem]:
+    """Rules of the registry beyond the profile: a dataset needs its URL name here."""
+    problems: dict[str, Problem] = {}
+    if is_empty(data.get("name")):
+        spec = ctx.profile.dataset_field("name")
+        problems["name"] = problem("required", "name", label=spec.label.th, label_en=spec.label.en)
+    return problems
+
+
+def _owner(ctx: Context, data: Mapping[str, Any], problems: dict[str, Problem]) -> Organization | None:
+    key = data.get("owner_org")
+    if is_empty(key):
+        return None  # the profile reports the missing mandatory field
+    try:
+        return organization_for_input(ctx, str(key))
+    except ProblemsError as exc:
+        problems.update({p.field or "owner_org": p for p in exc.problems})
+        return None
+
+
+def _steward(ctx: Context, key: str | None, problems: dict[str, Problem]) -> Person | None:
+    if is_empty(key):
+        return None
+    try:
+        return person_for_input(ctx, str(key), "steward")
+    except ProblemsError as exc:
+        problems.update({p.field or "steward": p for p in exc.problems})
+        return None
+
+
+def _validated(data: Mapping[str, Any], profile: Profile, problems: dict[str, Problem]) -> dict[str, Any]:
+    try:
+        return validate_dataset_metadata(data, profile)
+    except ProblemsError as exc:
+        for found in exc.problems:
+            problems.setdefault(found.field or "-", found)
+        return {}
+
+
+def _check_unique(ctx: Context, data: Mapping[str, Any], own_id: str | None, problems: dict[str, Problem]) -> None:
+    """Checked on the raw input too, so a duplicate is named even when other fields are wrong."""
+    for key, code in (("name", "duplicate_name"), ("title", "duplicate_title")):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip() or key in problems:
+            continue
+        value = value.strip()
+        query = select(Dataset.id).where(getattr(Dataset, key) == value)
+        if own_id:
+            query = query.where(Dataset.id != own_id)
+        if ctx.session.exec(query).first():
+            problems[key] = problem(code, key, value=value)
+
+
+def _ordered(problems: Mapping[str, Problem], profile: Profile) -> list[Problem]:
+    order = [spec.key for spec in profile.dataset_fields]
+    return sorted(problems.values(), key=lambda p: order.index(p.field) if p.field in order else len(order))
+
+
+def _columns(metadata: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
+    rule = profile.classification_rule
+    return {
+        "name": metadata["name"], "title": metadata["title"], "data_type": metadata["data_type"],
+        "data_category": metadata.get(rule.category_field),
+        "data_classification": metadata.get(rule.classification_field),
+        "extras": {key: value for key, value in metadata.items() if key not in CORE_KEYS},
+    }
+
+
+def _flat_metadata(ctx: Context, dataset: Dataset) -> dict[str, Any]:
+    org = ctx.session.get(Organization, dataset.owner_org_id)
+    return {"name": dataset.name, "title": dataset.title, "owner_org": org.name if org else None, **dataset.extras}
+
+
+def _drop_fields_of_other_types(
+    merged: Mapping[str, Any], incoming: Mapping[str, Any], profile: Profile
+) -> dict[str, Any]:
+    """Changing the type hides the old type's own fields, as thai_gdc's edit-datatype does; keep the rest."""
+    code = profile.type_code(str(incoming["data_type"]))
+    if code is None:
+        return dict(merged)
+    return {
+        key: value
+        for key, value in merged.items()
+        if key in incoming or not profile.has_dataset_field(key) or profile.dataset_field(key).applies_to(code)
+    }

@@ -1,0 +1,113 @@
+"""Organizations: the hierarchy BMA → agency → division."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlmodel import col, select
+
+from catalog import permissions
+from catalog.actions.lookup import get_organization
+from catalog.actions.validation import check_input
+from catalog.audit import record_change, snapshot
+from catalog.context import Context
+from catalog.errors import ValidationFailed
+from catalog.models import Organization, OrganizationKind
+from catalog.models.organization import ALLOWED_PARENT_KIND
+from schemas.messages import problem
+
+ORG_LABELS = {
+    "name": ("ชื่อย่อ (URL)", "Name (URL)"),
+    "title": ("ชื่อหน่วยงาน", "Organization name"),
+    "title_en": ("ชื่อหน่วยงานภาษาอังกฤษ", "Organization name in English"),
+    "kind": ("ระดับหน่วยงาน", "Organization level"),
+    "parent": ("สังกัด", "Parent organization"),
+    "email": ("อีเมล", "Email"),
+}
+
+
+class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_-]{2,100}$")
+    title: str = Field(min_length=1, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    kind: OrganizationKind = OrganizationKind.agency
+    parent: str | None = None
+    description: str | None = None
+    email: EmailStr | None = None
+    url: str | None = None
+
+
+class OrganizationPublic(BaseModel):
+    id: str
+    name: str
+    title: str
+    title_en: str | None
+    kind: OrganizationKind
+    parent: str | None
+    description: str | None
+    email: str | None
+    url: str | None
+    version: int
+
+
+def organization_create(ctx: Context, data: dict[str, Any]) -> OrganizationPublic:
+    permissions.check(ctx, "organization_create")
+    values = check_input(OrganizationCreate, data, ORG_LABELS)
+    problems = []
+    parent = None
+    if values.parent:
+        parent = ctx.session.exec(
+            select(Organization).where((Organization.name == values.parent) | (Organization.id == values.parent))
+        ).first()
+        if parent is None:
+            problems.append(problem("unknown_organization", "parent", value=values.parent))
+    parent_kind = OrganizationKind(parent.kind) if parent else None
+    if not problems and parent_kind not in ALLOWED_PARENT_KIND[values.kind]:
+        problems.append(
+            problem("invalid_parent_kind", "parent", kind=values.kind.value,
+                    parent_kind=" / ".join(k.value if k else "-" for k in ALLOWED_PARENT_KIND[values.kind]))
+        )
+    if ctx.session.exec(select(Organization.id).where(Organization.name == values.name)).first():
+        problems.append(problem("duplicate_name", "name", value=values.name))
+    if problems:
+        raise ValidationFailed(problems)
+    org = Organization(
+        **values.model_dump(exclude={"parent"}), parent_id=parent.id if parent else None,
+        created_at=ctx.now(), updated_at=ctx.now(),
+    )
+    ctx.session.add(org)
+    ctx.session.flush()
+    record_change(ctx, "organization_create", "organization", org.id, None, snapshot(org))
+    return organization_public(ctx, org)
+
+
+def organization_list(ctx: Context) -> list[OrganizationPublic]:
+    orgs = ctx.session.exec(select(Organization).order_by(col(Organization.name))).all()
+    names = {org.id: org.name for org in orgs}
+    return [_public(org, names.get(org.parent_id)) for org in orgs]
+
+
+def organization_show(ctx: Context, key: str) -> OrganizationPublic:
+    return organization_public(ctx, get_organization(ctx, key))
+
+
+def organization_public(ctx: Context, org: Organization) -> OrganizationPublic:
+    parent = ctx.session.get(Organization, org.parent_id) if org.parent_id else None
+    return _public(org, parent.name if parent else None)
+
+
+def _public(org: Organization, parent_name: str | None) -> OrganizationPublic:
+    return OrganizationPublic(**org.model_dump(exclude={"parent_id", "created_at", "updated_at"}), parent=parent_name)
+
+
+def descendants(ctx: Context, org: Organization) -> list[Organization]:
+    """The organization and every unit below it (an agency's divisions)."""
+    found, frontier = [org], [org.id]
+    while frontier:
+        children = ctx.session.exec(select(Organization).where(col(Organization.parent_id).in_(frontier))).all()
+        found.extend(children)
+        frontier = [child.id for child in children]
+    return found

@@ -1,0 +1,67 @@
+"""The context every action runs in: one transaction, the acting person, the clock and the profile.
+
+As in CKAN's action layer, the CLI, the API and the web pages all call the same actions through a
+context; an action never commits by itself, so several actions can form one all-or-nothing change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from catalog.models.types import utcnow
+from catalog.settings import Settings, get_settings
+from schemas.profile import Profile, load_profile
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. ``roles`` maps organization id → role names (filled in by the accounts layer)."""
+
+    name: str
+    person_id: str | None = None
+    sysadmin: bool = False
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+SYSTEM = Actor(name="system", sysadmin=True)
+
+
+@dataclass
+class Context:
+    session: Session
+    actor: Actor
+    settings: Settings
+    clock: Callable[[], dt.datetime] = utcnow
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @property
+    def profile(self) -> Profile:
+        return load_profile(self.settings.profile)
+
+    def profile_for(self, profile_id: str) -> Profile:
+        return load_profile(profile_id)
+
+
+@contextmanager
+def open_context(
+    actor: Actor = SYSTEM,
+    *,
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+    clock: Callable[[], dt.datetime] = utcnow,
+) -> Iterator[Context]:
+    """One transaction: committed when the block ends normally, rolled back on any exception."""
+    from catalog.db import engine_for
+
+    settings = settings or get_settings()
+    engine = engine or engine_for(settings.effective_database_url)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield Context(session=session, actor=actor, settings=settings, clock=clock)

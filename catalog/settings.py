@@ -1,0 +1,35 @@
+"""Settings from the environment (prefix ``BANCHI_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas.profile import DEFAULT_PROFILE
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANCHI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="where the embedded SQLite file and uploads live")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in data_dir")
+    storage_dir: Path | None = Field(None, description="uploaded files; default: data_dir/storage")
+    profile: str = Field(DEFAULT_PROFILE, description="metadata profile new datasets use")
+    max_upload_bytes: int = Field(512 * 1024 * 1024, description="largest accepted upload")
+    site_url: str = Field("http://127.0.0.1:8000", description="public base URL of this Banchi")
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'banchi.db').as_posix()}"
+
+    @property
+    def effective_storage_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "storage"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
