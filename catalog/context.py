@@ -21,15 +21,27 @@ from schemas.profile import Profile, load_profile
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts. ``roles`` maps organization id → role names (filled in by the accounts layer)."""
+    """Who acts. ``roles`` maps organization id → role names (filled in by the accounts layer).
+
+    ``evaluator_years`` are the fiscal years (Buddhist Era) the account evaluates for every agency;
+    ``scopes`` limit what a personal token may do (None: a password login or the CLI, unrestricted).
+    """
 
     name: str
     person_id: str | None = None
     sysadmin: bool = False
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    account_id: str | None = None
+    evaluator_years: frozenset[int] = frozenset()
+    scopes: frozenset[str] | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.sysadmin or self.account_id is not None
 
 
 SYSTEM = Actor(name="system", sysadmin=True)
+ANONYMOUS = Actor(name="anonymous")
 
 
 @dataclass

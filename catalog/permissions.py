@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from catalog.context import Context
+from typing import Literal
+
+from catalog.context import Actor, Context
 from catalog.errors import PermissionDenied
 
 # action → roles (per organization) that may perform it; sysadmins may do everything
@@ -16,14 +18,72 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "dataset_update": frozenset({"admin", "steward"}),
     "resource_create": frozenset({"admin", "steward"}),
     "resource_update": frozenset({"admin", "steward"}),
+    # accounts: an organization's admin manages the accounts and roles of that organization
+    "account_create": frozenset({"admin"}),
+    "account_update": frozenset({"admin"}),
+    "account_role_grant": frozenset({"admin"}),
+    "account_role_revoke": frozenset({"admin"}),
 }
 
+# actions a read-only token may still perform; every other action needs the "write" scope
+READ_SUFFIXES = ("_read", "_show", "_list", "_search")
 
-def check(ctx: Context, action: str, organization_id: str | None = None) -> None:
+
+def check(ctx: Context, action: str, organization_id: str | None = None, *, fiscal_year: int | None = None) -> None:
+    """Allow ``action`` on ``organization_id`` or raise PermissionDenied.
+
+    A role named in ACTION_ROLES allows it when the actor holds that role in the organization; the
+    ``wg_member`` role also follows a seat on one of the organization's working groups, and ``evaluator``
+    applies to every organization for the fiscal years (Buddhist Era) the account evaluates.
+    """
     actor = ctx.actor
+    if actor.scopes is not None and required_scope(action) not in actor.scopes:
+        raise PermissionDenied(action)
     if actor.sysadmin:
         return
     allowed = ACTION_ROLES.get(action, frozenset())
     if organization_id is not None and actor.roles.get(organization_id, frozenset()) & allowed:
         return
+    years = actor.evaluator_years
+    if "evaluator" in allowed and years and (fiscal_year is None or fiscal_year in years):
+        return
+    if "wg_member" in allowed and organization_id is not None and actor.person_id:
+        from catalog.actions.working_groups import is_working_group_member
+
+        if is_working_group_member(ctx, actor.person_id, organization_id):
+            return
     raise PermissionDenied(action)
+
+
+def allowed(ctx: Context, action: str, organization_id: str | None = None, *, fiscal_year: int | None = None) -> bool:
+    try:
+        check(ctx, action, organization_id, fiscal_year=fiscal_year)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def required_scope(action: str) -> str:
+    return "read" if action.endswith(READ_SUFFIXES) else "write"
+
+
+# -- visibility: what an actor may read beyond the public catalog ---------------------------------------
+
+
+MEMBER_ROLES = frozenset({"admin", "steward", "wg_member"})
+
+
+def readable_org_ids(actor: Actor) -> frozenset[str] | Literal["*"]:
+    """Organizations whose non-public datasets and resources the actor may read ("*": all of them).
+
+    Members (admin, steward, working-group member) read their organization's records; the public and
+    evaluators (who read governance reports, not data) see only what is public.
+    """
+    if actor.sysadmin:
+        return "*"
+    return frozenset(org_id for org_id, roles in actor.roles.items() if roles & MEMBER_ROLES)
+
+
+def may_read_org_records(actor: Actor, organization_id: str) -> bool:
+    readable = readable_org_ids(actor)
+    return readable == "*" or organization_id in readable
