@@ -1,0 +1,42 @@
+"""Helpers for the dictionary tests: run frictionless-py on the same file and compare findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Key = tuple[int | None, str | None, str]
+
+
+def frictionless_report(path: Path, schema: dict[str, Any], **options: Any) -> tuple[set[Key], int]:
+    """(rowNumber, fieldName, type) of every frictionless error with no error limit, and their count."""
+    import frictionless
+
+    if options.get("sheet"):
+        options["control"] = frictionless.formats.ExcelControl(sheet=options["sheet"])
+    options.pop("sheet", None)
+    resource = frictionless.Resource(
+        path.name, basepath=str(path.parent), schema=frictionless.Schema.from_descriptor(schema), **options
+    )
+    report = resource.validate(limit_errors=0)
+    errors = [e.to_descriptor() for task in report.tasks for e in task.errors]
+    errors += [e.to_descriptor() for e in report.errors]
+    return {(e.get("rowNumber"), e.get("fieldName") or None, e["type"]) for e in errors}, len(errors)
+
+
+@pytest.fixture
+def same_as_frictionless():
+    """Validate with Banchi and frictionless; assert equal findings; return Banchi's report."""
+    from dictionaries.validate import validate
+
+    def check(path: Path, schema: dict[str, Any], **options: Any):
+        report = validate(path, schema, sheet=options.get("sheet"))
+        expected, count = frictionless_report(path, schema, **options)
+        ours = report.finding_keys()
+        assert sorted(ours - expected, key=str) == [] and sorted(expected - ours, key=str) == []
+        assert report.stats.errors == count
+        return report
+
+    return check
