@@ -1,0 +1,74 @@
+"""``banchi validate DATAFILE --schema SCHEMA.json``: check a CSV or XLSX file against a dictionary.
+
+Exit codes: 0 valid, 1 invalid, 2 bad input (unreadable file or schema). Long runs show a progress
+bar on stderr, so ``--format json`` output stays clean.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from dictionaries.validate import Report, validate
+from schemas.messages import ProblemsError
+from services.cli.output import OutputFormat, console, err_console, fail, print_json, print_table
+
+PROGRESS_FROM_BYTES = 5 << 20
+SHOWN_ERRORS = 50
+
+
+def _summary(report: Report) -> None:
+    verdict = "[bold green]ผ่าน / valid[/]" if report.valid else "[bold red]ไม่ผ่าน / invalid[/]"
+    stats, quality = report.stats, report.quality
+    console.print(
+        f"{verdict}  {stats.rows:,} แถว/rows  {stats.errors:,} ข้อผิดพลาด/errors  "
+        f"ความถูกต้อง/validity {quality.validity}%  ความครบถ้วน/completeness {quality.completeness}%"
+    )
+    if report.errors:
+        rows = [
+            (e.row_number or "", e.field_name or "", e.type, e.message_th)
+            for e in report.errors[:SHOWN_ERRORS]
+        ]
+        print_table("ข้อผิดพลาด / Errors", ["แถว/row", "ฟิลด์/field", "type", "ข้อความ"], rows)
+        if len(report.errors) > SHOWN_ERRORS:
+            more = len(report.errors) - SHOWN_ERRORS
+            console.print(f"… และอีก / and {more:,} (ดูทั้งหมดด้วย / see all with --format json)")
+
+
+def run_validation(datafile: Path, schema: Path, sheet: str | None, encoding: str | None) -> Report:
+    """Validate with a progress bar on stderr when the file is large."""
+    if not datafile.is_file() or datafile.stat().st_size < PROGRESS_FROM_BYTES:
+        return validate(datafile, schema, sheet=sheet, encoding=encoding)
+    columns = (TextColumn("ตรวจ / validating"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("validate", total=datafile.stat().st_size)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return validate(datafile, schema, sheet=sheet, encoding=encoding, progress=advance)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate")
+    def validate_command(
+        datafile: Annotated[Path, typer.Argument(help="CSV or XLSX file / ไฟล์ข้อมูล")],
+        schema: Annotated[Path, typer.Option("--schema", "-s", help="Table Schema JSON (data dictionary)")],
+        sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+        encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected)")] = None,
+        output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
+    ) -> None:
+        """Validate a data file against a data dictionary. / ตรวจไฟล์ข้อมูลตามพจนานุกรมข้อมูล"""
+        as_json = output is OutputFormat.json
+        try:
+            report = run_validation(datafile, schema, sheet, encoding)
+        except ProblemsError as exc:
+            fail(exc.problems, as_json=as_json, exit_code=2)
+        if as_json:
+            print_json(report.to_json())
+        else:
+            _summary(report)
+        raise typer.Exit(0 if report.valid else 1)
