@@ -6,6 +6,7 @@ from alembic import context
 
 import catalog.models
 from catalog.db import make_engine
+from catalog.search.schema import include_object
 
 config = context.config
 target_metadata = catalog.models.metadata
@@ -13,7 +14,7 @@ target_metadata = catalog.models.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,7 +33,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # batch mode lets ALTER TABLE work on SQLite; each revision runs in a transaction on both databases
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      transaction_per_migration=True)
+                      transaction_per_migration=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

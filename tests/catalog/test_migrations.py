@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 import catalog.models
 from catalog.db import make_engine
 from catalog.migrate import current_revisions, head_revisions, is_up_to_date, upgrade
+from catalog.search.schema import include_object
 
 
 def test_upgrade_from_empty_sqlite_reaches_head(tmp_path: Path) -> None:
@@ -27,6 +28,6 @@ def test_upgrade_from_empty_sqlite_reaches_head(tmp_path: Path) -> None:
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     """Autogenerate finds nothing to add: every model change came with its migration (SQLite and PostgreSQL)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(connection, opts={"compare_type": False, "include_object": include_object})
         differences = compare_metadata(context, catalog.models.metadata)
     assert differences == []

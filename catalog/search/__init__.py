@@ -1,0 +1,105 @@
+"""Search over the catalog: Thai-aware words, facets with counts, the same results on SQLite and PostgreSQL.
+
+The public pages, the web UI and the CKAN-compatible ``package_search`` all search through here.
+Visibility is the catalog's own rule (``catalog.actions.datasets.is_public``, stored per dataset in the
+index): a caller sees public datasets, and non-public ones only of the organizations in
+``private_org_ids`` (``"*"``: every organization); nothing else is shown or counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from catalog import permissions
+from catalog.actions.datasets import dataset_dict
+from catalog.actions.validation import check_input
+from catalog.context import Context
+from catalog.errors import ValidationFailed
+from catalog.models import Dataset, Organization, Person
+from catalog.search.backends import backend_for
+from catalog.search.documents import FACET_KEYS
+from catalog.search.index import rebuild
+from catalog.search.messages import LABELS, out_of_range, unknown_facet
+from catalog.search.query import Search
+from catalog.search.tokenize import query_terms
+from schemas.messages import Problem
+
+MAX_ROWS = 1000
+Sort = Literal["relevance", "title_asc", "title_desc", "modified_desc", "modified_asc"]
+
+__all__ = ["FACET_KEYS", "SearchQuery", "SearchResult", "parse_query", "rebuild_index", "search_datasets"]
+
+
+class SearchQuery(BaseModel):
+    q: str = ""
+    filters: dict[str, list[str]] = {}  # facet key -> accepted values (OR within a key, AND across keys)
+    facet_fields: list[str] = []  # facet keys to count
+    sort: Sort = "relevance"
+    rows: int = 20  # 0..1000
+    start: int = 0
+    # orgs whose non-public datasets the caller may see; "*" = all (sysadmin); empty = public only
+    private_org_ids: frozenset[str] | Literal["*"] = frozenset()
+    include_withdrawn: bool = False
+
+
+class SearchResult(BaseModel):
+    count: int
+    results: list[dict[str, Any]]  # dataset dicts as catalog.actions.datasets.dataset_dict gives them
+    facets: dict[str, dict[str, int]]  # facet key -> value -> count (visibility and the other filters applied)
+
+
+def parse_query(data: Mapping[str, Any]) -> SearchQuery:
+    """A query from untrusted parameters; bad ones are refused naming the parameter, in Thai and English."""
+    query = check_input(SearchQuery, data, LABELS)
+    _check(query)
+    return query
+
+
+def search_datasets(ctx: Context, query: SearchQuery) -> SearchResult:
+    _check(query)
+    backend = backend_for(ctx.session.get_bind().dialect.name)
+    search = Search(backend, query_terms(query.q), query.filters, query.private_org_ids, query.include_withdrawn)
+    session = ctx.session
+    count = session.execute(search.count()).scalar_one()
+    ids = list(session.execute(search.page(query.sort, query.rows, query.start)).scalars()) if query.rows else []
+    facets = {}
+    for key in dict.fromkeys(query.facet_fields):
+        counts = session.execute(search.facet(key)).all()
+        facets[key] = {value: n for value, n in sorted(counts, key=lambda row: (-row[1], row[0]))}
+    return SearchResult(count=count, results=_dataset_dicts(ctx, ids, query.private_org_ids), facets=facets)
+
+
+def rebuild_index(ctx: Context) -> int:
+    """Re-create the whole index from the catalog (recovery); returns the number of datasets indexed."""
+    permissions.check(ctx, "search_rebuild")
+    return rebuild(ctx)
+
+
+def _check(query: SearchQuery) -> None:
+    problems: list[Problem] = []
+    for field, keys in (("filters", query.filters), ("facet_fields", query.facet_fields)):
+        problems += [unknown_facet(field, key, FACET_KEYS) for key in keys if key not in FACET_KEYS]
+    if not 0 <= query.rows <= MAX_ROWS:
+        problems.append(out_of_range("rows", query.rows, 0, MAX_ROWS))
+    if query.start < 0:
+        problems.append(out_of_range("start", query.start, 0, None))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _dataset_dicts(ctx: Context, ids: list[str], private_org_ids: frozenset[str] | str) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    datasets = {d.id: d for d in ctx.session.exec(select(Dataset).where(col(Dataset.id).in_(ids))).all()}
+    orgs = {o.id: o for o in ctx.session.exec(
+        select(Organization).where(col(Organization.id).in_({d.owner_org_id for d in datasets.values()}))).all()}
+    stewards = {d.steward_id for d in datasets.values() if d.steward_id}
+    if stewards:  # loaded once here, so dataset_dict finds them in the session
+        ctx.session.exec(select(Person).where(col(Person.id).in_(stewards))).all()
+    return [dataset_dict(ctx, datasets[i], orgs[datasets[i].owner_org_id],
+                         public_only=not (private_org_ids == "*" or datasets[i].owner_org_id in private_org_ids))
+            for i in ids]

@@ -1,0 +1,226 @@
+"""Search over the demo catalog: Thai words, relevance, facets, filters, sorting, paging and visibility.
+
+The suite runs on SQLite and (with BANCHI_TEST_DATABASE_URL) on PostgreSQL; every expectation here is
+exact, so both databases give the same results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from catalog.demo import load_demo
+from catalog.errors import ValidationFailed
+from catalog.search import FACET_KEYS, SearchQuery, SearchResult, parse_query, search_datasets
+from catalog.search.tokenize import document_tokens, query_terms
+from tests.conftest import OpenContext
+
+PUBLIC = 10  # datasets of the demo catalog open to the public (ข้อมูลสาธารณะ, เปิดเผย)
+ALL = 14
+
+
+@pytest.fixture
+def demo(open_ctx: OpenContext) -> OpenContext:
+    with open_ctx() as ctx:
+        load_demo(ctx)
+    return open_ctx
+
+
+def search(open_ctx: OpenContext, **params: Any) -> SearchResult:
+    with open_ctx() as ctx:
+        return search_datasets(ctx, SearchQuery(**params))
+
+
+def names(result: SearchResult) -> list[str]:
+    return [dataset["name"] for dataset in result.results]
+
+
+# -- words ---------------------------------------------------------------------------------------------
+
+
+def test_thai_is_cut_into_words_and_compounds_into_their_parts() -> None:
+    assert document_tokens("การฝึกอบรมนักบริหาร")[:2] == ["การ", "ฝึกอบรม"]
+    assert "ฝึกอบรม" in document_tokens("การฝึกอบรมนักบริหาร")
+    assert {"ฐานข้อมูล", "ฐาน", "ข้อมูล"} <= set(document_tokens("ฐานข้อมูลประกอบตัวชี้วัด"))
+    assert {"การพัฒนา", "พัฒนา"} <= set(document_tokens("การพัฒนาเมือง"))
+    # short words whose syllables are words too are left whole
+    assert "ระ" not in document_tokens("ระดับ")
+
+
+def test_english_is_folded_and_thai_digits_read_as_digits() -> None:
+    assert document_tokens("Café TRAINING e-Library ๒๕๖๔") == ["cafe", "training", "e", "library", "2564"]
+    assert query_terms("Training ฝึกอบรม 2564 km") == [
+        ("training", True), ("ฝึกอบรม", False), ("2564", False), ("km", False)]
+    assert document_tokens("ฯลฯ ไปๆ (KM)") == ["ล", "ไป", "km"]
+
+
+# -- relevance -----------------------------------------------------------------------------------------
+
+RELEVANCE = [
+    # query, the datasets that must come first (in this order)
+    ("ฝึกอบรม", ["training-course-catalog", "junior-executive-personal-reports"]),
+    ("ฐานข้อมูล", ["city-development-indicators", "junior-executive-personal-reports"]),
+    ("ตัวชี้วัด", ["city-development-indicators"]),
+    ("การพัฒนาเมือง", ["city-development-indicators"]),
+    ("แผนที่", ["district-training-coverage", "training-venues-map"]),
+    ("ความพึงพอใจ", ["training-satisfaction"]),
+    ("สถิติการฝึกอบรม", ["annual-training-statistics"]),
+    ("คลังความรู้", ["knowledge-management-library"]),
+    ("KM", ["knowledge-management-library"]),
+    ("e-library", ["junior-executive-personal-reports"]),
+    ("TRAINING Satisfaction", ["training-satisfaction"]),
+    ("ภาพ กิจกรรม", ["training-photo-archive"]),
+    ("หลักสูตร 2564", ["training-course-catalog"]),
+    ("อีเลิร์นนิง", ["e-learning-media"]),
+]
+
+
+@pytest.mark.parametrize(("q", "first"), RELEVANCE)
+def test_relevance_on_the_demo_catalog(demo: OpenContext, q: str, first: list[str]) -> None:
+    assert names(search(demo, q=q))[: len(first)] == first
+
+
+def test_title_outranks_tags_outranks_description(demo: OpenContext) -> None:
+    # สถิติ: title and tag of annual-training-statistics; tag and description of city-development-indicators
+    assert names(search(demo, q="สถิติ")) == ["annual-training-statistics", "city-development-indicators"]
+
+
+def test_words_are_all_required(demo: OpenContext) -> None:
+    assert names(search(demo, q="แผนที่ พิกัด")) == ["training-venues-map"]
+    assert search(demo, q="แผนที่ budget").count == 0
+
+
+def test_a_query_of_punctuation_only_lists_everything(demo: OpenContext) -> None:
+    assert search(demo, q="  !!  ").count == PUBLIC
+
+
+def test_resource_names_and_organization_are_searched(demo: OpenContext) -> None:
+    # ราย+เขต: in the title of one (… รายสำนักงานเขต), a resource name of the other (… รายเขต)
+    assert names(search(demo, q="รายเขต")) == ["district-training-coverage", "city-development-indicators"]
+    assert search(demo, q="Civil Service Development Institute").count == PUBLIC  # the organization
+
+
+# -- facets, filters, sorting, paging ------------------------------------------------------------------
+
+
+def test_facets_count_what_the_public_sees(demo: OpenContext) -> None:
+    result = search(demo, facet_fields=list(FACET_KEYS), rows=0)
+    assert result.count == PUBLIC and result.results == []
+    facets = result.facets
+    assert facets["organization"] == {"bma-hrd": PUBLIC}
+    assert facets["data_category"] == {"ข้อมูลสาธารณะ": PUBLIC}
+    assert facets["data_classification"] == {"เปิดเผย": PUBLIC}
+    assert facets["data_type"] == {"ข้อมูลสถิติ": 3, "ข้อมูลภูมิสารสนเทศเชิงพื้นที่": 2, "ข้อมูลระเบียน": 2,
+                                   "ข้อมูลหลากหลายประเภท": 2, "ข้อมูลประเภทอื่นๆ": 1}
+    assert facets["update_frequency_unit"] == {"ปี": 5, "ไตรมาส": 2, "เดือน": 2,
+                                               "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล": 1}
+    assert facets["res_format"] == {"CSV": 2, "HTML": 1, "JSON": 1}
+    assert facets["tags"]["ฝึกอบรม"] == 5 and facets["tags"]["แผนที่"] == 2
+    assert "ข้อมูลส่วนบุคคล" not in facets["tags"]  # a tag of a non-public dataset only
+    assert facets["stage"] == {"0": PUBLIC}
+
+
+def test_filters_and_across_facets_or_within_one(demo: OpenContext) -> None:
+    stat_or_geo = ["ข้อมูลสถิติ", "ข้อมูลภูมิสารสนเทศเชิงพื้นที่"]
+    assert search(demo, filters={"data_type": stat_or_geo}).count == 5
+    both = search(demo, filters={"data_type": stat_or_geo, "update_frequency_unit": ["ปี"]},
+                  facet_fields=["data_type", "update_frequency_unit", "tags"])
+    assert sorted(names(both)) == ["annual-training-statistics", "district-training-coverage",
+                                   "training-venues-map"]
+    # a facet's counts leave out its own filter (so other values can be added) but apply the others
+    assert both.facets["data_type"] == {"ข้อมูลภูมิสารสนเทศเชิงพื้นที่": 2, "ข้อมูลระเบียน": 2, "ข้อมูลสถิติ": 1}
+    assert both.facets["update_frequency_unit"] == {"ปี": 3, "เดือน": 1, "ไตรมาส": 1}
+    assert both.facets["tags"]["แผนที่"] == 2 and both.facets["tags"]["สถิติ"] == 1
+    assert search(demo, filters={"tags": ["แผนที่"]}, q="พิกัด").count == 1
+    assert search(demo, filters={"tags": []}).count == 0
+
+
+def test_sort_and_pages(demo: OpenContext) -> None:
+    by_title = names(search(demo, sort="title_asc", rows=100))
+    # Thai dictionary order: ข้อมูล… คลังค… คลังภ… ฐาน… ตำ… ทะ… ผล… แผน (แ sorts after its consonant) สถ… สื…
+    assert by_title == ["junior-executive-personal-reports", "knowledge-management-library",
+                        "training-photo-archive", "city-development-indicators", "training-venues-map",
+                        "training-course-catalog", "training-satisfaction", "district-training-coverage",
+                        "annual-training-statistics", "e-learning-media"]
+    assert names(search(demo, sort="title_desc", rows=100)) == by_title[::-1]
+    pages = [names(search(demo, sort="title_asc", rows=3, start=start)) for start in (0, 3, 6, 9)]
+    assert [len(page) for page in pages] == [3, 3, 3, 1]
+    assert [name for page in pages for name in page] == by_title
+    assert search(demo, sort="title_asc", rows=3, start=9).count == PUBLIC
+
+
+def test_sort_by_last_modified(demo: OpenContext) -> None:
+    with demo() as ctx:
+        from catalog.actions.datasets import dataset_update
+
+        dataset_update(ctx, "training-photo-archive", {"notes": "ภาพถ่ายกิจกรรม ปรับปรุงล่าสุด"})
+    newest = names(search(demo, sort="modified_desc"))
+    assert newest[0] == "training-photo-archive"
+    assert names(search(demo, sort="modified_asc", rows=100))[-1] == "training-photo-archive"
+    assert names(search(demo))[0] == "training-photo-archive"  # relevance without words: newest first
+
+
+def test_results_are_dataset_dicts_with_public_resources(demo: OpenContext) -> None:
+    result = search(demo, q="e-library")
+    dataset = result.results[0]
+    assert dataset["title"] == "ข้อมูลรายงานส่วนบุคคลการฝึกอบรมนักบริหารมหานครระดับต้น"
+    assert dataset["organization"]["name"] == "bma-hrd"
+    assert [r["format"] for r in dataset["resources"]] == ["HTML", "CSV"]
+
+
+# -- visibility ----------------------------------------------------------------------------------------
+
+
+def test_non_public_datasets_are_neither_shown_nor_counted(demo: OpenContext) -> None:
+    public = search(demo, q="ทะเบียน", facet_fields=["data_category", "tags"])
+    assert names(public) == ["training-course-catalog"]
+    assert public.facets["data_category"] == {"ข้อมูลสาธารณะ": 1}
+    assert set(public.facets["tags"]) == {"หลักสูตร", "ฝึกอบรม", "ทะเบียน"}
+    assert search(demo, q="ทุนการศึกษา").count == 0
+
+
+def test_members_see_their_organizations_non_public_datasets(demo: OpenContext) -> None:
+    with demo() as ctx:
+        from catalog.actions.lookup import get_organization
+
+        hrd, spe = get_organization(ctx, "bma-hrd").id, get_organization(ctx, "bma-spe").id
+    assert search(demo, private_org_ids=frozenset({spe})).count == PUBLIC
+    member = search(demo, q="ทะเบียน", private_org_ids=frozenset({hrd}), facet_fields=["data_category"])
+    assert sorted(names(member)) == ["lecturer-registry", "trainee-registry", "training-course-catalog"]
+    assert member.facets["data_category"] == {"ข้อมูลส่วนบุคคล": 2, "ข้อมูลสาธารณะ": 1}
+    assert search(demo, private_org_ids="*").count == ALL
+
+
+def test_withdrawn_datasets_only_when_asked_and_allowed(demo: OpenContext) -> None:
+    from catalog.actions.datasets import dataset_set_state
+    from catalog.models import DatasetState
+
+    with demo() as ctx:
+        dataset_set_state(ctx, "training-budget", DatasetState.withdrawn)
+        dataset_set_state(ctx, "training-photo-archive", DatasetState.withdrawn)
+    assert search(demo).count == PUBLIC - 1
+    assert search(demo, include_withdrawn=True).count == PUBLIC - 1  # the public never sees withdrawn ones
+    assert search(demo, private_org_ids="*").count == ALL - 2
+    assert search(demo, private_org_ids="*", include_withdrawn=True).count == ALL
+
+
+# -- bad queries ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"filters": {"colour": ["red"]}}, "filters"),
+    ({"facet_fields": ["colour"]}, "facet_fields"),
+    ({"rows": 1001}, "rows"),
+    ({"rows": -1}, "rows"),
+    ({"start": -5}, "start"),
+    ({"sort": "newest"}, "sort"),
+])
+def test_bad_queries_are_refused_naming_the_parameter(demo: OpenContext, params: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_query(params)
+    [found] = caught.value.problems
+    assert found.field == field and found.th and found.en and found.th != found.en
+    if field != "sort":
+        with demo() as ctx, pytest.raises(ValidationFailed):
+            search_datasets(ctx, SearchQuery(**params))

@@ -1,0 +1,126 @@
+"""The index follows every write in the same transaction, and can be rebuilt from the catalog."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select, text
+
+from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
+from catalog.actions.lookup import get_organization
+from catalog.actions.resources import resource_create, resource_update
+from catalog.context import Actor
+from catalog.errors import PermissionDenied
+from catalog.models import Dataset, DatasetState, Resource
+from catalog.search import SearchQuery, rebuild_index, search_datasets
+from catalog.search.schema import search_doc, search_value
+from tests.conftest import OpenContext
+from tests.factories import dataset_input, make_org
+
+
+def found(open_ctx: OpenContext, q: str = "", **params: object) -> list[str]:
+    with open_ctx() as ctx:
+        return [d["name"] for d in search_datasets(ctx, SearchQuery(q=q, rows=100, **params)).results]
+
+
+@pytest.fixture
+def org(open_ctx: OpenContext) -> str:
+    with open_ctx() as ctx:
+        return make_org(ctx, "bma-hrd", title="สถาบันพัฒนาข้าราชการกรุงเทพมหานคร")
+
+
+def test_created_dataset_is_found_in_the_same_transaction(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("water-quality", title="คุณภาพน้ำในคลองสาธารณะ",
+                                          data_classification="เปิดเผย"))
+        result = search_datasets(ctx, SearchQuery(q="คลอง"))
+        assert [d["name"] for d in result.results] == ["water-quality"]
+    assert found(open_ctx, "คุณภาพน้ำ") == ["water-quality"]
+
+
+def test_rolled_back_writes_leave_no_trace_in_the_index(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("kept", title="ข้อมูลที่เก็บไว้", data_classification="เปิดเผย"))
+    with pytest.raises(RuntimeError), open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("dropped", title="ข้อมูลที่ยกเลิก", data_classification="เปิดเผย"))
+        dataset_update(ctx, "kept", {"title": "ชื่อใหม่ระหว่างธุรกรรม"})
+        assert found_in(ctx, "ยกเลิก") == ["dropped"]
+        raise RuntimeError("abort")
+    assert found(open_ctx, "ยกเลิก") == []
+    assert found(open_ctx, "ธุรกรรม") == []
+    assert found(open_ctx, "เก็บ") == ["kept"]
+
+
+def found_in(ctx: object, q: str) -> list[str]:
+    return [d["name"] for d in search_datasets(ctx, SearchQuery(q=q)).results]  # type: ignore[arg-type]
+
+
+def test_updates_withdrawals_and_classification_follow(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("budget", title="งบประมาณรายจ่ายประจำปี", data_classification="เปิดเผย"))
+    assert found(open_ctx, "งบประมาณ") == ["budget"]
+    with open_ctx() as ctx:
+        dataset_update(ctx, "budget", {"title": "Annual Budget", "tag_string": "การเงิน"})
+    assert found(open_ctx, "งบประมาณ") == []
+    assert found(open_ctx, "budget") == ["budget"]
+    assert found(open_ctx, filters={"tags": ["การเงิน"]}) == ["budget"]
+    with open_ctx() as ctx:  # no longer public: gone for the public, still there for its organization
+        dataset_update(ctx, "budget", {"data_category": "ข้อมูลใช้ภายใน", "data_classification": ""})
+    assert found(open_ctx, "budget") == []
+    assert found(open_ctx, "budget", private_org_ids="*") == ["budget"]
+    with open_ctx() as ctx:
+        dataset_set_state(ctx, "budget", DatasetState.withdrawn)
+    assert found(open_ctx, "budget", private_org_ids="*") == []
+    assert found(open_ctx, "budget", private_org_ids="*", include_withdrawn=True) == ["budget"]
+
+
+def test_resources_and_organizations_are_followed(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("indicators", data_classification="เปิดเผย"))
+        resource = resource_create(ctx, "indicators", {"name": "Monthly Ridership", "url": "https://x.example/r.csv",
+                                                       "format": "CSV"})
+    assert found(open_ctx, "ridership") == ["indicators"]
+    assert found(open_ctx, filters={"res_format": ["CSV"]}) == ["indicators"]
+    with open_ctx() as ctx:  # a private resource is neither matched nor counted for the public
+        resource_update(ctx, resource["id"], {"resource_private": "True"})
+    assert found(open_ctx, "ridership") == []
+    assert found(open_ctx, filters={"res_format": ["CSV"]}) == []
+    with open_ctx() as ctx:  # (no organization_update action yet: the ORM write is what the index follows)
+        get_organization(ctx, org).title_en = "Civil Service Development Institute"
+    assert found(open_ctx, "civil service") == ["indicators"]
+
+
+def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("temp", title="ข้อมูลชั่วคราว", data_classification="เปิดเผย"))
+    with open_ctx() as ctx:
+        dataset = ctx.session.scalars(select(Dataset).where(Dataset.name == "temp")).one()
+        ctx.session.execute(delete(Resource).where(Resource.dataset_id == dataset.id))
+        ctx.session.delete(dataset)
+        ctx.session.flush()
+        assert ctx.session.execute(select(func.count()).select_from(search_doc)).scalar_one() == 0
+        assert ctx.session.execute(select(func.count()).select_from(search_value)).scalar_one() == 0
+    assert found(open_ctx, "ชั่วคราว") == []
+
+
+def test_rebuild_restores_a_lost_index(open_ctx: OpenContext, org: str) -> None:
+    with open_ctx() as ctx:
+        for n in range(3):
+            dataset_create(ctx, dataset_input(f"set-{n}", title=f"ชุดข้อมูลทดสอบ {n}", data_classification="เปิดเผย"))
+    with open_ctx() as ctx:
+        ctx.session.execute(delete(search_value))
+        ctx.session.execute(delete(search_doc))
+        if ctx.session.get_bind().dialect.name == "sqlite":
+            ctx.session.execute(text("DELETE FROM search_fts"))
+    assert found(open_ctx, "ทดสอบ") == []
+    with open_ctx() as ctx:
+        assert rebuild_index(ctx) == 3
+    assert sorted(found(open_ctx, "ทดสอบ")) == ["set-0", "set-1", "set-2"]
+    with open_ctx() as ctx:
+        assert rebuild_index(ctx) == 3  # again: the same index, nothing doubled
+        assert ctx.session.execute(select(func.count()).select_from(search_doc)).scalar_one() == 3
+    assert sorted(found(open_ctx, "ทดสอบ")) == ["set-0", "set-1", "set-2"]
+
+
+def test_only_sysadmins_rebuild(open_ctx: OpenContext, org: str) -> None:
+    with pytest.raises(PermissionDenied), open_ctx(Actor(name="someone")) as ctx:
+        rebuild_index(ctx)
