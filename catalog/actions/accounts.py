@@ -428,6 +428,17 @@ def token_revoke(ctx: Context, token_id: str) -> TokenPublic:
     return _token_public(token, account)
 
 
+def session_end(ctx: Context, secret: str) -> None:
+    """Sign out: the session's token stops working. An unknown or ended session is left as it is."""
+    token = ctx.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
+    if token is None or token.revoked_at is not None:
+        return
+    account = ctx.session.get(Account, token.account_id)
+    if account is not None:
+        ctx.actor = actor_for_account(ctx, account)
+        token_revoke(ctx, token.id)
+
+
 def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 

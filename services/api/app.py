@@ -1,60 +1,34 @@
-"""The web application: health, and the catalog as JSON. Routes call catalog actions and nothing else."""
+"""The web application: the REST API, the CKAN-compatible API and the open metadata formats.
+
+Routes call catalog actions and nothing else; every rule (permission, visibility, validation,
+versions) is the catalog's. OpenAPI at ``/docs``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+import importlib
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from catalog.context import Actor, Context, open_context
-from catalog.db import get_engine
-from catalog.migrate import is_up_to_date
 from catalog.settings import get_settings
-from schemas.messages import ProblemsError
-from services.api.errors import problems_response
+from services.api.errors import install_error_handlers
+from services.api.limits import BodyLimitMiddleware
 
-ANONYMOUS = Actor(name="anonymous")
-
-
-def read_context() -> Iterator[Context]:
-    with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
-        yield ctx
-
-
-ReadContext = Annotated[Context, Depends(read_context)]
+# each module's ``router`` is included in this order
+ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "ckan")
 
 
 def create_app() -> FastAPI:
     app = FastAPI(
         title="Banchi (บัญชีข้อมูล)",
-        description="Data catalog and metadata registry for Thai government agencies",
+        description="Data catalog and metadata registry for Thai government agencies. Errors are "
+        "application/problem+json in Thai or English (Accept-Language). Writes carry the ETag they "
+        "edited in If-Match. Authenticate with `Authorization: Bearer <token>`.",
         version="0.1.0",
     )
-
-    @app.exception_handler(ProblemsError)
-    async def _problems(request: Request, exc: ProblemsError) -> JSONResponse:
-        return problems_response(request, exc)
-
-    @app.get("/health", tags=["system"])
-    def health(ctx: ReadContext) -> dict[str, Any]:
-        from catalog.actions.datasets import dataset_count
-
-        return {"status": "ok", "database": ctx.session.get_bind().dialect.name,
-                "schema_up_to_date": is_up_to_date(get_engine()), "datasets": dataset_count(ctx, public_only=True)}
-
-    @app.get("/api/datasets", tags=["datasets"])
-    def datasets(ctx: ReadContext, org: str | None = None) -> list[dict[str, Any]]:
-        """Public datasets (public category, classification เปิดเผย), GD Catalog keys."""
-        from catalog.actions.datasets import dataset_list
-
-        return dataset_list(ctx, org, public_only=True)
-
-    @app.get("/api/datasets/{name}", tags=["datasets"])
-    def dataset(ctx: ReadContext, name: str) -> dict[str, Any]:
-        from catalog.actions.datasets import dataset_show
-
-        return dataset_show(ctx, name, public_only=True)
-
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, upload_limit=get_settings().max_upload_bytes)
+    for name in ROUTERS:
+        module = importlib.import_module(f"services.api.routers.{name}")
+        app.include_router(module.router)
     return app

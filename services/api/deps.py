@@ -1,0 +1,121 @@
+"""What routes depend on: the action context (one transaction as the caller), the version a client saw
+(``If-Match``), the content type a write must carry, and list paging."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Header, Query, Request, Response
+from pydantic import BaseModel
+
+from catalog.actions.accounts import actor_for_token
+from catalog.context import ANONYMOUS, Context, open_context
+from catalog.db import get_engine
+from catalog.settings import get_settings
+from services.api.errors import HTTPProblem, http_problem
+
+SESSION_COOKIE = "banchi_session"
+T = TypeVar("T")
+
+
+def presented_token(request: Request) -> str | None:
+    """A token from ``Authorization: Bearer …``, CKAN's bare ``Authorization``/``X-CKAN-API-Key``, or the
+    web session cookie."""
+    header = request.headers.get("authorization") or request.headers.get("x-ckan-api-key") or ""
+    scheme, _, rest = header.strip().partition(" ")
+    if scheme.lower() == "bearer" and rest.strip():
+        return rest.strip()
+    if header.strip() and not rest:
+        return header.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def action_context(request: Request) -> Iterator[Context]:
+    """One transaction for the request, as the account its token names (anonymous without one).
+
+    Scoped to the route function, so it commits before the response is sent: a client never sees
+    success for a change that was not kept.
+    """
+    with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
+        secret = presented_token(request)
+        if secret:
+            ctx.actor = actor_for_token(ctx, secret)
+        request.state.actor = ctx.actor
+        yield ctx
+
+
+Ctx = Annotated[Context, Depends(action_context, scope="function")]
+
+_ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def tagged(response: Response, item: T) -> T:
+    """``item`` (a model or dict with a ``version``), its ETag set on the response."""
+    version = item["version"] if isinstance(item, dict) else item.version  # type: ignore[attr-defined]
+    set_etag(response, version)
+    return item
+
+
+def expected_version(
+    if_match: Annotated[str | None, Header(description='ETag of the version being edited, e.g. "3"; * for any')] = None,
+) -> int | None:
+    """The version the client edited (from ``If-Match``); writes without one are refused (428)."""
+    if if_match is None or not if_match.strip():
+        raise HTTPProblem(428, [http_problem("precondition_required", "If-Match")])
+    value = if_match.strip()
+    if value == "*":
+        return None
+    found = _ETAG.match(value.split(",")[0].strip())
+    if not found:
+        raise HTTPProblem(400, [http_problem("invalid_if_match", "If-Match", value=value[:100])])
+    return int(found.group(1))
+
+
+IfMatch = Annotated[int | None, Depends(expected_version)]
+
+
+def require_media_type(*allowed: str):  # type: ignore[no-untyped-def]
+    """A dependency refusing (415) a body of any other content type than ``allowed``."""
+
+    def check(request: Request) -> None:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in allowed and not (media.endswith("+json") and "application/json" in allowed):
+            raise HTTPProblem(415, [http_problem("unsupported_media_type", "Content-Type", value=media or "-",
+                                                 allowed=" / ".join(allowed))])
+
+    return Depends(check)
+
+
+JSON_ONLY = require_media_type("application/json")
+MULTIPART_ONLY = require_media_type("multipart/form-data")
+
+
+class PageParams(BaseModel):
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=1000, description="items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+class Page(BaseModel, Generic[T]):
+    count: int
+    limit: int
+    offset: int
+    results: list[T]

@@ -1,0 +1,46 @@
+"""Request bodies are counted as they arrive, so an oversized upload is refused (413) without being kept."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.api.errors import BodyTooLarge
+
+JSON_BODY_LIMIT = 2 * 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and the other fields around an uploaded file
+
+
+class BodyLimitMiddleware:
+    """Refuse a body over the limit: at once by its Content-Length, or as soon as the stream passes it.
+
+    Uploads (paths ending in ``/upload``) may be as large as the settings allow; other bodies are JSON.
+    """
+
+    def __init__(self, app: ASGIApp, upload_limit: int):
+        self.app = app
+        self.upload_limit = upload_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"].rstrip("/").endswith("/upload")
+        limit = self.upload_limit + MULTIPART_OVERHEAD if upload else JSON_BODY_LIMIT
+        shown = self.upload_limit if upload else JSON_BODY_LIMIT
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            scope.setdefault("state", {})["body_too_large"] = shown
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            if scope.get("state", {}).get("body_too_large"):
+                raise BodyTooLarge(shown)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(shown)
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,238 @@
+"""Datasets and their resources: GD Catalog metadata under its own keys, uploads streamed to the store.
+
+What the caller may not read answers 404, exactly as a dataset that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog.actions.access import dataset_page, dataset_read, readable_dataset, readable_resource, resource_read
+from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
+from catalog.actions.resources import resource_create, resource_update
+from catalog.audit import audit_log
+from catalog.errors import NotFound
+from catalog.models import DatasetState
+from catalog.permissions import may_read_org_records
+from catalog.storage import object_key
+from services.api.common import READ_ERRORS, WRITE_ERRORS
+from services.api.deps import JSON_ONLY, MULTIPART_ONLY, Ctx, IfMatch, Page, Paging, tagged
+from services.api.errors import HTTPProblem, http_problem
+
+router = APIRouter(tags=["datasets"])
+
+EXAMPLE = {
+    "name": "city-development-indicators", "title": "ข้อมูลตัวชี้วัดการพัฒนาเมือง", "owner_org": "bma-hrd",
+    "data_type": "ข้อมูลสถิติ", "data_category": "ข้อมูลสาธารณะ", "license_id": "Open Data Common",
+}
+
+
+class DatasetPublic(BaseModel):
+    """A dataset as CKAN shows it, with every GD Catalog key of its profile at the top level."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str
+    title: str
+    owner_org: str
+    state: str
+    version: int
+    profile: str
+    metadata_created: str
+    metadata_modified: str
+
+
+class DatasetCreate(BaseModel):
+    """GD Catalog keys (see the metadata profile); each is checked against it and every bad one named."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [EXAMPLE]})
+
+    name: str = Field(description="URL name")
+    title: str
+    owner_org: str = Field(description="organization name or id")
+    data_type: str = Field(description="ประเภทชุดข้อมูล")
+
+
+class DatasetUpdate(BaseModel):
+    """Only the keys to change; an empty value clears a field."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{"update_frequency_unit": "ปี"}]})
+
+
+class StateChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(None, max_length=2000)
+
+
+class ResourcePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    package_id: str
+    name: str
+    url: str | None
+    format: str | None
+    version: int
+
+
+class ResourceLink(BaseModel):
+    """A link to data held elsewhere, with the GD Catalog resource keys."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"name": "ข้อมูลปี 2566", "url": "https://data.bangkok.go.th/file.csv", "format": "CSV"}]})
+
+    name: str
+    url: str
+
+
+class AuditEntryPublic(BaseModel):
+    at: str
+    actor: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
+@router.get("/api/datasets", responses=READ_ERRORS)
+def list_datasets(
+    ctx: Ctx, paging: Paging,
+    organization: Annotated[str | None, Query(description="organization name or id")] = None,
+    include_withdrawn: bool = False,
+) -> Page[DatasetPublic]:
+    """Datasets you may read, by name: the public ones, and your organizations' others."""
+    total, results = dataset_page(ctx, organization=organization, limit=paging.limit, offset=paging.offset,
+                                  include_withdrawn=include_withdrawn)
+    return Page(count=total, limit=paging.limit, offset=paging.offset,
+                results=[DatasetPublic(**d) for d in results])
+
+
+@router.post("/api/datasets", status_code=201, dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def create_dataset(ctx: Ctx, body: DatasetCreate, response: Response) -> DatasetPublic:
+    created = tagged(response, dataset_create(ctx, _body(body)))
+    response.headers["Location"] = f"/api/datasets/{created['name']}"
+    return DatasetPublic(**created)
+
+
+@router.get("/api/datasets/{name}", responses=READ_ERRORS)
+def show_dataset(ctx: Ctx, name: str, response: Response) -> DatasetPublic:
+    return DatasetPublic(**tagged(response, dataset_read(ctx, name)))
+
+
+@router.patch("/api/datasets/{name}", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def update_dataset(ctx: Ctx, name: str, body: DatasetUpdate, version: IfMatch, response: Response) -> DatasetPublic:
+    """Change the given keys of the version you read (If-Match: its ETag); a stale one gets 412."""
+    readable_dataset(ctx, name)
+    return DatasetPublic(**tagged(response, dataset_update(ctx, name, _body(body), version)))
+
+
+@router.post("/api/datasets/{name}/withdraw", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def withdraw_dataset(ctx: Ctx, name: str, body: StateChange, version: IfMatch, response: Response) -> DatasetPublic:
+    """No longer offered: kept for history, and withdrawn from the portals it was published to."""
+    return _set_state(ctx, name, DatasetState.withdrawn, body, version, response)
+
+
+@router.post("/api/datasets/{name}/restore", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def restore_dataset(ctx: Ctx, name: str, body: StateChange, version: IfMatch, response: Response) -> DatasetPublic:
+    return _set_state(ctx, name, DatasetState.active, body, version, response)
+
+
+def _set_state(ctx: Ctx, name: str, state: DatasetState, body: StateChange, version: int | None,
+               response: Response) -> DatasetPublic:
+    readable_dataset(ctx, name)
+    return DatasetPublic(**tagged(response, dataset_set_state(ctx, name, state, version, body.reason)))
+
+
+@router.get("/api/datasets/{name}/history", responses=READ_ERRORS)
+def dataset_history(ctx: Ctx, name: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuditEntryPublic]:
+    """Who changed the dataset, when, and what it was before and after (members of its organization)."""
+    dataset = readable_dataset(ctx, name)
+    if not may_read_org_records(ctx.actor, dataset.owner_org_id):
+        raise NotFound("dataset", name)
+    return [AuditEntryPublic(at=e.at.isoformat(), actor=e.actor, action=e.action, before=e.before, after=e.after,
+                             reason=e.reason)
+            for e in audit_log(ctx, entity_type="dataset", entity_id=dataset.id, limit=limit)]
+
+
+# -- resources ------------------------------------------------------------------------------------------
+
+
+@router.post("/api/datasets/{name}/resources", status_code=201, dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def add_link(ctx: Ctx, name: str, body: ResourceLink, response: Response) -> ResourcePublic:
+    """Add a link to data held elsewhere."""
+    readable_dataset(ctx, name)
+    return ResourcePublic(**tagged(response, resource_create(ctx, name, _body(body))))
+
+
+@router.post("/api/datasets/{name}/resources/upload", status_code=201, dependencies=[MULTIPART_ONLY],
+             responses=WRITE_ERRORS)
+def upload(
+    ctx: Ctx, name: str, response: Response,
+    file: Annotated[UploadFile, File(description="the data file; larger than the upload limit gets 413")],
+    resource_name: Annotated[str | None, Form(alias="name", max_length=500)] = None,
+    description: Annotated[str | None, Form(max_length=10_000)] = None,
+    format: Annotated[str | None, Form(max_length=50)] = None,
+    private: Annotated[bool, Form()] = False,
+    encoding: Annotated[str | None, Form(max_length=40)] = None,
+    metadata: Annotated[str | None, Form(description="other GD Catalog resource keys, as a JSON object")] = None,
+) -> ResourcePublic:
+    """Upload a file: streamed to the store (sha256-addressed, never overwritten). The file name is
+    reduced to its last part, so it cannot name a path."""
+    readable_dataset(ctx, name)
+    data = _metadata_field(metadata)
+    for key, value in (("name", resource_name), ("description", description), ("format", format),
+                       ("encoding", encoding)):
+        if value is not None:
+            data[key] = value
+    data["private"] = private
+    created = resource_create(ctx, name, data, content=file.file, filename=file.filename or "")
+    return ResourcePublic(**tagged(response, created))
+
+
+@router.get("/api/resources/{resource_id}", responses=READ_ERRORS)
+def show_resource(ctx: Ctx, resource_id: str, response: Response) -> ResourcePublic:
+    return ResourcePublic(**tagged(response, resource_read(ctx, resource_id)))
+
+
+@router.patch("/api/resources/{resource_id}", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def update_resource(ctx: Ctx, resource_id: str, body: DatasetUpdate, version: IfMatch,
+                    response: Response) -> ResourcePublic:
+    readable_resource(ctx, resource_id)
+    return ResourcePublic(**tagged(response, resource_update(ctx, resource_id, _body(body), version)))
+
+
+@router.get("/dataset/{name}/resource/{resource_id}/download/{filename}", tags=["downloads"],
+            response_class=FileResponse, responses=READ_ERRORS)
+def download(ctx: Ctx, name: str, resource_id: str, filename: str) -> FileResponse:
+    """The uploaded file, as stored."""
+    _, resource = readable_resource(ctx, resource_id, name)
+    if not resource.sha256:
+        raise NotFound("resource", resource_id)
+    path = ctx.settings.effective_storage_dir / object_key(resource.sha256)
+    if not path.is_file():
+        raise NotFound("resource", resource_id)
+    return FileResponse(path, media_type=resource.mimetype or "application/octet-stream",
+                        filename=resource.filename or filename, headers={"ETag": f'"{resource.sha256}"'})
+
+
+def _metadata_field(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise HTTPProblem(422, [http_problem("malformed_json", "metadata", detail=exc.msg)]) from None
+    if not isinstance(value, dict):
+        raise HTTPProblem(422, [http_problem("invalid_value", "metadata", value="…", detail="a JSON object")])
+    return value

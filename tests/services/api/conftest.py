@@ -1,0 +1,44 @@
+"""The API on the test database with the demo catalog; accounts and tokens to call it as."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from catalog.actions.accounts import account_create, token_create
+from catalog.demo import load_demo
+from catalog.settings import Settings
+from services.api.app import create_app
+from tests.conftest import OpenContext
+
+PASSWORD = "a long enough password"
+TokenFor = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def demo(banchi_env: Settings, open_ctx: OpenContext) -> Settings:
+    with open_ctx() as ctx:
+        load_demo(ctx)
+    return banchi_env
+
+
+@pytest.fixture
+def client(demo: Settings) -> TestClient:
+    return TestClient(create_app())
+
+
+@pytest.fixture
+def token_for(open_ctx: OpenContext) -> TokenFor:
+    """``token_for(email, role=..., org=..., scopes=[...])``: an account and the auth header of a token of it."""
+
+    def make(email: str, role: str | None = None, org: str = "bma-hrd", **token: object) -> dict[str, str]:
+        roles = [] if role in (None, "sysadmin") else [{"role": role, "organization": org}]
+        with open_ctx() as ctx:
+            account_create(ctx, {"email": email, "password": PASSWORD, "roles": roles,
+                                 "sysadmin": role == "sysadmin"})
+            created = token_create(ctx, {"name": "test", **token}, email)
+        return {"Authorization": f"Bearer {created.token}"}
+
+    return make
