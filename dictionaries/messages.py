@@ -89,8 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 ERROR_TH: dict[str, str] = {
     "type-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่า “{cell}” ไม่ใช่ชนิด {fieldType}",
     "constraint-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่า “{cell}” ไม่เป็นไปตามข้อกำหนด {constraintTh}",
-    "unique-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่า “{cell}” ซ้ำกับแถวที่ {firstRow} (ต้องไม่ซ้ำ)",
-    "primary-key": "แถวที่ {rowNumber}: คีย์หลักว่างหรือซ้ำ {note}",
+    "unique-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่าซ้ำกับแถวที่ {firstRow} (ต้องไม่ซ้ำ)",
+    "primary-key": "แถวที่ {rowNumber}: คีย์หลัก (primary key) ว่างหรือซ้ำกับแถวก่อนหน้า ({note})",
     "extra-cell": "แถวที่ {rowNumber} มีค่าเกินมาในคอลัมน์ที่ {fieldNumber}",
     "missing-cell": "แถวที่ {rowNumber} ขาดค่าในฟิลด์ “{fieldName}” (คอลัมน์ที่ {fieldNumber})",
     "blank-row": "แถวที่ {rowNumber} ว่างทั้งแถว",

@@ -74,6 +74,7 @@ class _Column:
         self.rows: list[np.ndarray] = []
         self.ordered = True
         self.last_row = 0
+        self._found: tuple[np.ndarray, np.ndarray] | None = None
 
     def add(self, keys: pa.Array, rows: np.ndarray) -> None:
         if not len(rows):
@@ -85,6 +86,11 @@ class _Column:
 
     def repeats(self) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding a value seen in an earlier row, and that earlier row."""
+        if self._found is None:
+            self._found = self._repeats()
+        return self._found
+
+    def _repeats(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.keys:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         keys = pa.chunked_array(self.keys, type=self.data_type).combine_chunks()
@@ -114,6 +120,10 @@ class KeyTracker:
         self._unique_cols = {index: _Column(key_type(kind)) for index, _, kind in unique}
         single = len(self.primary) == 1
         self._primary_col = _Column(key_type(self.primary[0][1]) if single else pa.string()) if self.primary else None
+        # a one-field key that is also unique shares that field's keys (collected and sorted once)
+        self._shared = single and self.primary[0][0] in self._unique_cols
+        if self._shared:
+            self._primary_col = self._unique_cols[self.primary[0][0]]
         self.blank_keys: list[np.ndarray] = []
 
     @property
@@ -126,7 +136,8 @@ class KeyTracker:
             column.add(columns[index], rows)
         if self._primary_col is not None:
             keys, all_null = composite([columns[i] for i, _ in self.primary])
-            self._primary_col.add(keys, rows)
+            if not self._shared:
+                self._primary_col.add(keys, rows)
             if all_null.any():
                 self.blank_keys.append(rows[all_null])
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dictionaries.messages import CONSTRAINT_TH, ERROR_TH
 from dictionaries.validate.findings import Finding
-from schemas.messages import _fill
 
 # English titles and message templates as frictionless words them.
 ERROR_EN: dict[str, tuple[str, str]] = {
@@ -87,9 +86,16 @@ class Report(BaseModel):
         return {(e.row_number, e.field_name or None, e.type) for e in self.errors}
 
 
+class _Params(dict):
+    """Template values: a placeholder with no value reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def to_error(finding: Finding, field_types: dict[str, str]) -> ReportError:
     title, template = ERROR_EN[finding.type]
-    params: dict[str, Any] = {
+    values = {
         "rowNumber": finding.row,
         "fieldName": finding.field_name,
         "fieldNumber": finding.field_number,
@@ -99,14 +105,15 @@ def to_error(finding: Finding, field_types: dict[str, str]) -> ReportError:
         "fieldType": field_types.get(finding.field_name or "", ""),
         "firstRow": finding.first_row,
     }
+    params = _Params({key: value for key, value in values.items() if value is not None})
     if finding.constraint:
         limit = finding.note.split(" is ", 1)[-1].strip('"')
-        params["constraintTh"] = _fill(CONSTRAINT_TH[finding.constraint], {"value": limit})
+        params["constraintTh"] = CONSTRAINT_TH[finding.constraint].format(value=limit)
     return ReportError.model_construct(
         type=finding.type,
         title=title,
-        message=_fill(template, params),
-        message_th=_fill(ERROR_TH[finding.type], params),
+        message=template.format_map(params),
+        message_th=ERROR_TH[finding.type].format_map(params),
         note=finding.note,
         row_number=finding.row,
         field_name=finding.field_name,
