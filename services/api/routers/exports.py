@@ -1,0 +1,81 @@
+"""Open formats: DCAT-AP 3 at ckanext-dcat's paths, schema.org JSON-LD, and a Frictionless Data Package.
+
+Each answers only what the caller may read; the rest is not found, as everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+
+from catalog.actions.access import dataset_page, dataset_read
+from catalog.context import Context
+from catalog.storage import object_key
+from services.api.common import READ_ERRORS
+from services.api.deps import Ctx
+from services.exports.datapackage import build_datapackage, stored_files, write_zip
+from services.exports.dcat import catalog_graph, dataset_graph, serialize
+from services.exports.schemaorg import dataset_jsonld
+
+router = APIRouter(tags=["open formats"])
+
+RdfFormat = Literal["ttl", "rdf", "xml", "jsonld", "n3"]
+CATALOG_PAGE_SIZE = 100
+
+
+@router.get("/catalog.{fmt}", responses=READ_ERRORS)
+def dcat_catalog(ctx: Ctx, fmt: RdfFormat, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The catalog in DCAT-AP 3, 100 datasets a page (hydra paging, as ckanext-dcat)."""
+    total, datasets = dataset_page(ctx, limit=CATALOG_PAGE_SIZE, offset=(page - 1) * CATALOG_PAGE_SIZE,
+                                   with_resources=True)
+    profiles = {d["profile"]: ctx.profile_for(d["profile"]) for d in datasets}
+    graph = catalog_graph(ctx.settings.site_url, datasets, profiles, total=total, page=page,
+                          page_size=CATALOG_PAGE_SIZE)
+    data, media_type = serialize(graph, fmt)
+    return Response(data, media_type=media_type)
+
+
+@router.get("/dataset/{name}.{fmt}", responses=READ_ERRORS)
+def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
+    """One dataset in DCAT-AP 3."""
+    dataset = dataset_read(ctx, name)
+    data, media_type = serialize(dataset_graph(ctx.settings.site_url, dataset, ctx.profile_for(dataset["profile"])),
+                                 fmt)
+    return Response(data, media_type=media_type)
+
+
+@router.get("/api/datasets/{name}/schema.org", responses=READ_ERRORS)
+def schema_org(ctx: Ctx, name: str) -> Response:
+    """schema.org Dataset JSON-LD (what the dataset's page embeds for dataset search engines)."""
+    body = json.dumps(dataset_jsonld(ctx.settings.site_url, dataset_read(ctx, name)), ensure_ascii=False)
+    return Response(body, media_type="application/ld+json")
+
+
+@router.get("/api/datasets/{name}/datapackage.json", responses=READ_ERRORS)
+def datapackage_json(ctx: Ctx, name: str) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor: each uploaded resource with its dictionary."""
+    return build_datapackage(dataset_read(ctx, name), dictionary_schemas(ctx, name))
+
+
+@router.get("/api/datasets/{name}/datapackage.zip", response_class=StreamingResponse, responses=READ_ERRORS)
+def datapackage_zip(ctx: Ctx, name: str) -> StreamingResponse:
+    """The descriptor and the data files, zipped."""
+    dataset = dataset_read(ctx, name)
+    package = build_datapackage(dataset, dictionary_schemas(ctx, name))
+    storage = ctx.settings.effective_storage_dir
+    archive = write_zip(package, stored_files(package, lambda sha256: storage / object_key(sha256)))
+    return StreamingResponse(archive, media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="{dataset["name"]}.zip"'})
+
+
+def dictionary_schemas(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
+    """Resource id → its data dictionary as Table Schema, where one is attached."""
+    try:
+        from catalog.actions import dictionaries  # issue 4's actions, when present
+    except ImportError:
+        return {}
+    finder = getattr(dictionaries, "resource_table_schemas", None)
+    return finder(ctx, name) if finder else {}
