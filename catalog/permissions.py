@@ -23,6 +23,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "account_update": frozenset({"admin"}),
     "account_role_grant": frozenset({"admin"}),
     "account_role_revoke": frozenset({"admin"}),
+    # publishing to open portals is the organization admin's call
+    "dataset_publish": frozenset({"admin"}),
 }
 
 # actions a read-only token may still perform; every other action needs the "write" scope

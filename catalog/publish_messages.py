@@ -1,0 +1,52 @@
+"""Bilingual messages of publishing and harvesting (Thai first, then English); the problem type is shared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.messages import Problem, _fill
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # why a dataset or a file is not sent openly
+    "not_active": ("ชุดข้อมูลถูกถอนแล้ว", "The dataset is withdrawn"),
+    "not_public": (
+        "ไม่ใช่ข้อมูลสาธารณะ (หมวดหมู่ “{category}”, ระดับชั้น “{classification}”) จึงไม่เผยแพร่",
+        "Not public data (category “{category}”, classification “{classification}”), so it is not published",
+    ),
+    "mandatory_missing": ("ยังไม่ได้ระบุ {label} ซึ่งเป็นคำอธิบายข้อมูลส่วนหลัก",
+                          "{label} is missing; it is mandatory metadata"),
+    "resource_private": ("ทรัพยากร “{value}” กำหนดให้เข้าถึงแบบส่วนตัว จึงไม่เผยแพร่",
+                         "Resource “{value}” is private, so it is not published"),
+    "personal_data_file": (
+        "ไฟล์ “{value}” มีข้อมูลส่วนบุคคลตามพจนานุกรมข้อมูล ({fields}) จึงไม่อัปโหลด",
+        "File “{value}” holds personal data according to its data dictionary ({fields}), so it is not uploaded",
+    ),
+    # talking to a portal
+    "portal_unavailable": ("ติดต่อพอร์ทัล {portal} ไม่ได้: {detail}", "The portal {portal} is not available: {detail}"),
+    "portal_rejected": ("พอร์ทัลไม่ยอมรับ {label}: {detail}", "The portal refused {label}: {detail}"),
+    "portal_denied": ("พอร์ทัลไม่อนุญาตให้ {action}: {detail}", "The portal does not allow {action}: {detail}"),
+    "portal_error": ("พอร์ทัลตอบกลับผิดพลาดใน {action}: {detail}", "The portal answered {action} with an error: {detail}"),
+    "name_taken": (
+        "ชื่อ URL “{value}” บนพอร์ทัลเป็นของชุดข้อมูลอื่น ({owner})",
+        "The name “{value}” belongs to another dataset on the portal ({owner})",
+    ),
+    "file_unreadable": ("อ่านไฟล์ที่เก็บไว้ของ “{value}” ไม่ได้: {detail}",
+                        "Cannot read the stored file of “{value}”: {detail}"),
+    "bad_portal_url": ("URL ของพอร์ทัล “{value}” ต้องขึ้นต้นด้วย http:// หรือ https://",
+                       "The portal URL “{value}” must start with http:// or https://"),
+    # harvesting
+    "harvest_download_failed": ("ดาวน์โหลดไฟล์ “{value}” จากพอร์ทัลไม่ได้: {detail}",
+                                "Cannot download “{value}” from the portal: {detail}"),
+}
+
+
+def publish_problem(code: str, field: str | None = None, **params: Any) -> Problem:
+    """A problem from this module's templates; a parameter ``X_en`` replaces ``X`` in the English text."""
+    th_template, en_template = MESSAGES[code]
+    params.setdefault("label", field or "")
+    english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
+    value = params.get("value")
+    return Problem(
+        field=field, code=code, th=_fill(th_template, params), en=_fill(en_template, {**params, **english}),
+        value=value if value is None or isinstance(value, str | int | float | bool) else str(value),
+    )
