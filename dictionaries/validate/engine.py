@@ -26,11 +26,12 @@ import pyarrow as pa
 from dictionaries.encoding import check_encoding_name
 from dictionaries.messages import problem
 from dictionaries.model import Dictionary, parse_schema
+from dictionaries.quality import figures
 from dictionaries.validate import csvsource, xlsxsource
 from dictionaries.validate.fast import ColumnPlan
 from dictionaries.validate.findings import Finding
 from dictionaries.validate.keys import KeyTracker, canonical, key_type
-from dictionaries.validate.report import Quality, Report, Stats, to_error
+from dictionaries.validate.report import Report, Stats, to_error
 from dictionaries.validate.rows import SAMPLE_ROWS, Layout, check_row, header_row, layout
 from schemas.messages import ProblemsError
 
@@ -327,10 +328,7 @@ def _report(run: _Run, info: dict[str, Any], dictionary: Dictionary, seconds: fl
     errors = [to_error(f, field_types) for f in findings]
     bad_rows = len({f.row for f in rows})
     cells = run.rows * len(run.lay.fields)
-    quality = Quality(
-        validity=round(100.0 * (run.rows - bad_rows) / run.rows, 3) if run.rows else 100.0,
-        completeness=round(100.0 * (cells - run.missing) / cells, 3) if cells else 100.0,
-    )
+    quality = figures(run.rows, bad_rows, cells, run.missing)
     stats = Stats(
         errors=len(errors), rows=run.rows, fields=len(dictionary.fields),
         bytes=info.pop("bytes"), sha256=info.pop("sha256"), seconds=round(seconds, 3),

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from dictionaries.messages import CONSTRAINT_TH, ERROR_TH
+from dictionaries.quality import Quality
 from dictionaries.validate.findings import Finding
 
 # English titles and message templates as frictionless words them.
@@ -52,11 +53,6 @@ class ReportError(BaseModel):
     cell: str | None = None
     cells: list[str] | None = None
     label: str | None = None
-
-
-class Quality(BaseModel):
-    validity: float = Field(description="% of data rows without any error")
-    completeness: float = Field(description="% of expected cells that hold a value")
 
 
 class Stats(BaseModel):
