@@ -62,8 +62,13 @@ def validate(
     sheet: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    match_titles: bool = False,
 ) -> Report:
-    """Validate a data file; bad input (unreadable file, bad schema) raises :class:`ProblemsError`."""
+    """Validate a data file; bad input (unreadable file, bad schema) raises :class:`ProblemsError`.
+
+    ``match_titles``: a header may name a column by the field's title (the Thai header) instead of
+    its name; frictionless accepts names only, so the default keeps its findings.
+    """
     started = time.perf_counter()
     dictionary = schema if isinstance(schema, Dictionary) else parse_schema(schema)
     path = Path(path)
@@ -71,9 +76,9 @@ def validate(
         raise ProblemsError([problem("file_not_found", value=str(path))])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        run, info = _validate_xlsx(path, dictionary, sheet, progress)
+        run, info = _validate_xlsx(path, dictionary, sheet, progress, match_titles)
     elif suffix in CSV_SUFFIXES or not suffix:
-        run, info = _validate_csv(path, dictionary, encoding and check_encoding_name(encoding), progress)
+        run, info = _validate_csv(path, dictionary, encoding and check_encoding_name(encoding), progress, match_titles)
     else:
         raise ProblemsError([problem("unsupported_format", value=suffix)])
     return _report(run, info, dictionary, time.perf_counter() - started)
@@ -116,7 +121,7 @@ def _check_rows(run: _Run, numbered: Iterator[tuple[int, list[Any]]]) -> None:
 
 
 def _validate_csv(
-    path: Path, dictionary: Dictionary, encoding: str | None, progress: Progress | None
+    path: Path, dictionary: Dictionary, encoding: str | None, progress: Progress | None, match_titles: bool
 ) -> tuple[_Run, dict[str, Any]]:
     source = csvsource.open_source(path, encoding)
     info: dict[str, Any] = {
@@ -124,11 +129,11 @@ def _validate_csv(
     }
     limit = None
     try:
-        run, hashed = _csv_pass(source, dictionary, None, progress)
+        run, hashed = _csv_pass(source, dictionary, None, progress, match_titles)
     except _EncodingFailure:
         offset, reason = _first_bad_byte(path, source.encoding)
         limit = offset - offset % TEXT_CHUNK
-        run, hashed = _csv_pass(source, dictionary, limit, progress)
+        run, hashed = _csv_pass(source, dictionary, limit, progress, match_titles)
         run.findings.append(Finding("encoding-error", note=reason, extra={"byte": offset}))
     info.update(hashed)
     if limit is not None:
@@ -137,9 +142,13 @@ def _validate_csv(
 
 
 def _csv_pass(
-    source: csvsource.CsvSource, dictionary: Dictionary, limit: int | None, progress: Progress | None
+    source: csvsource.CsvSource,
+    dictionary: Dictionary,
+    limit: int | None,
+    progress: Progress | None,
+    match_titles: bool,
 ) -> tuple[_Run, dict[str, Any]]:
-    lay = layout(dictionary, source.labels)
+    lay = layout(dictionary, source.labels, match_titles)
     run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
     total = limit if limit is not None else source.size
     on_read = (lambda done: progress(min(done, total), total)) if progress else None
@@ -286,7 +295,7 @@ def _file_digest(path: Path) -> tuple[int, str]:
 
 
 def _validate_xlsx(
-    path: Path, dictionary: Dictionary, sheet: str | None, progress: Progress | None
+    path: Path, dictionary: Dictionary, sheet: str | None, progress: Progress | None, match_titles: bool
 ) -> tuple[_Run, dict[str, Any]]:
     book, worksheet = xlsxsource.open_sheet(path, sheet)
     try:
@@ -296,7 +305,7 @@ def _validate_xlsx(
             raise ProblemsError([problem("empty_file")])
         header = header_row([len(cells) for cells in sample])
         labels = ["" if cell is None else str(cell).strip() for cell in sample[header - 1]]
-        lay = layout(dictionary, labels)
+        lay = layout(dictionary, labels, match_titles)
         run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
         total = max(worksheet.max_row or 1, 1)
 

@@ -45,7 +45,7 @@ def header_row(widths: list[int]) -> int:
     return 1
 
 
-def layout(dictionary: Dictionary, labels: list[str] | None) -> Layout:
+def layout(dictionary: Dictionary, labels: list[str] | None, match_titles: bool = False) -> Layout:
     schema_fields = dictionary.fields
     missing = dictionary.missing_values
     if not labels:
@@ -69,11 +69,12 @@ def layout(dictionary: Dictionary, labels: list[str] | None) -> Layout:
         [CellReader(f, missing) for f in fields],
         [i < len(schema_fields) for i in range(len(labels))],
     )
-    result.header_findings = header_findings(labels, schema_fields)
+    result.header_findings = header_findings(labels, schema_fields, match_titles)
     return result
 
 
-def header_findings(labels: list[str], fields: list[DictField]) -> list[Finding]:
+def header_findings(labels: list[str], fields: list[DictField], match_titles: bool = False) -> list[Finding]:
+    """Label errors as frictionless reports them; ``match_titles`` also accepts a field's Thai title."""
     found: list[Finding] = []
     for number, label in enumerate(labels, start=1):
         if number > len(fields):
@@ -89,7 +90,7 @@ def header_findings(labels: list[str], fields: list[DictField]) -> list[Finding]
             note = f'at position "{", ".join(earlier)}"'
             found.append(Finding("duplicate-label", field_name=spec.name, field_number=number, label=label, note=note))
             continue
-        if label != spec.name:
+        if label != spec.name and not (match_titles and label == spec.title):
             found.append(Finding("incorrect-label", field_name=spec.name, field_number=number, label=label))
     return found
 

@@ -7,7 +7,7 @@ bar on stderr, so ``--format json`` output stays clean.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -38,10 +38,10 @@ def _summary(report: Report) -> None:
             console.print(f"… และอีก / and {more:,} (ดูทั้งหมดด้วย / see all with --format json)")
 
 
-def run_validation(datafile: Path, schema: Path, sheet: str | None, encoding: str | None) -> Report:
+def run_validation(datafile: Path, schema: Any, sheet: str | None, encoding: str | None, **options: Any) -> Report:
     """Validate with a progress bar on stderr when the file is large."""
     if not datafile.is_file() or datafile.stat().st_size < PROGRESS_FROM_BYTES:
-        return validate(datafile, schema, sheet=sheet, encoding=encoding)
+        return validate(datafile, schema, sheet=sheet, encoding=encoding, **options)
     columns = (TextColumn("ตรวจ / validating"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("validate", total=datafile.stat().st_size)
@@ -49,7 +49,7 @@ def run_validation(datafile: Path, schema: Path, sheet: str | None, encoding: st
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return validate(datafile, schema, sheet=sheet, encoding=encoding, progress=advance)
+        return validate(datafile, schema, sheet=sheet, encoding=encoding, progress=advance, **options)
 
 
 def register(app: typer.Typer) -> None:
@@ -59,12 +59,15 @@ def register(app: typer.Typer) -> None:
         schema: Annotated[Path, typer.Option("--schema", "-s", help="Table Schema JSON (data dictionary)")],
         sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
         encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected)")] = None,
+        match_titles: Annotated[
+            bool, typer.Option(help="accept the Thai titles as column headers (frictionless: names only)")
+        ] = False,
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
     ) -> None:
         """Validate a data file against a data dictionary. / ตรวจไฟล์ข้อมูลตามพจนานุกรมข้อมูล"""
         as_json = output is OutputFormat.json
         try:
-            report = run_validation(datafile, schema, sheet, encoding)
+            report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles)
         except ProblemsError as exc:
             fail(exc.problems, as_json=as_json, exit_code=2)
         if as_json:
