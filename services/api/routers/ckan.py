@@ -71,13 +71,17 @@ def _envelope(request: Request, action: str, result: Any) -> JSONResponse:
     return JSONResponse({"help": help_url, "success": True, "result": result})
 
 
-@router.api_route("/api/3/action/{action}", methods=["GET", "POST"])
-@router.api_route("/api/action/{action}", methods=["GET", "POST"], include_in_schema=False)
 def ckan_action(
     request: Request, ctx: Ctx, params: Annotated[dict[str, Any], Depends(_params)],
     action: Annotated[Action, Path(description="a CKAN action; parameters in the query string or a JSON body")],
 ) -> JSONResponse:
     return _envelope(request, action, ACTIONS[action](ctx, params))
+
+
+for _method in ("GET", "POST"):
+    router.add_api_route("/api/3/action/{action}", ckan_action, methods=[_method],
+                         operation_id=f"ckan_action_{_method.lower()}")
+    router.add_api_route("/api/action/{action}", ckan_action, methods=[_method], include_in_schema=False)
 
 
 # -- actions ------------------------------------------------------------------------------------------

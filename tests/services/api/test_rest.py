@@ -181,3 +181,19 @@ def test_withdrawn_dataset_disappears_for_the_public(client: TestClient, token_f
     history = client.get("/api/datasets/training-satisfaction/history", headers=steward).json()
     assert history[0]["action"] == "dataset_withdraw" and history[0]["actor"] == "steward@bangkok.go.th"
     assert client.get("/api/datasets/city-development-indicators/history").status_code == 404
+
+
+def test_search_counts_only_what_the_caller_may_read(client: TestClient, token_for: TokenFor) -> None:
+    public = client.get("/api/search", params={"facet": ["data_category", "organization"], "limit": 100}).json()
+    assert public["count"] == 10 and set(public["facets"]["data_category"]) == {"ข้อมูลสาธารณะ"}
+    assert not {d["name"] for d in public["results"]} & NON_PUBLIC
+    steward = token_for("steward@bangkok.go.th", "steward")
+    own = client.get("/api/search", params={"facet": "data_category", "include_private": True, "limit": 100},
+                     headers=steward).json()
+    assert own["count"] == 14 and own["facets"]["data_category"]["ข้อมูลส่วนบุคคล"] == 2
+    anonymous = client.get("/api/search", params={"include_private": True, "facet": "data_category"}).json()
+    assert anonymous["count"] == 10 and "ข้อมูลส่วนบุคคล" not in anonymous["facets"]["data_category"]
+    narrowed = client.get("/api/search", params={"data_type": "ข้อมูลสถิติ", "tags": "สถิติ"}).json()
+    assert narrowed["count"] >= 1 and all(d["data_type"] == "ข้อมูลสถิติ" for d in narrowed["results"])
+    bad = client.get("/api/search", params={"facet": "colour"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "facet_fields"

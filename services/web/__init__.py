@@ -1,0 +1,1 @@
+"""The web portal: the public catalog and the stewards' workspace, server-rendered, Thai first."""

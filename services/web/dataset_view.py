@@ -1,0 +1,90 @@
+"""What a dataset page shows beside its metadata: the fields in profile order with their labels, resources
+with previews, the governance stage, the quality badge and the links to its open formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.actions.datasets import is_public
+from catalog.actions.stages import current_stage
+from catalog.context import Context
+from catalog.gates import data_current
+from catalog.models import Dataset
+from catalog.storage import object_key
+from schemas.fiscal_year import thai_today
+from schemas.metadata import is_empty
+from schemas.profile import FieldSpec, InputKind, Profile
+from schemas.stages import load_stages
+from services.exports.schemaorg import script_tag
+from services.web.preview import Preview, preview_file, table_kind
+
+# shown elsewhere on the page (heading, organization line, contact box)
+HEADLINE_KEYS = ("title", "name", "owner_org")
+
+
+@dataclass
+class FieldValue:
+    spec: FieldSpec
+    values: list[str]  # labels in the page language, or the text as stored
+    link: str | None = None
+
+
+@dataclass
+class DatasetView:
+    profile: Profile
+    fields: list[FieldValue]
+    resources: list[dict[str, Any]]
+    previews: dict[str, Preview | None]
+    stage: int
+    stage_name: str | None
+    fresh: bool | None
+    freshness_text: str
+    public: bool = True
+    validity: float | None = None  # % of rows without errors in the latest validation of its data
+    dictionary: list[Any] = field(default_factory=list)
+    jsonld_tag: str | None = None  # schema.org JSON-LD, for public datasets only
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def field_values(profile: Profile, metadata: dict[str, Any], lang: str) -> list[FieldValue]:
+    code = profile.type_code(str(metadata.get("data_type"))) or "O"
+    shown = []
+    for spec in profile.fields_for_type(code):
+        value = metadata.get(spec.key)
+        if spec.key in HEADLINE_KEYS or is_empty(value):
+            continue
+        items = value if isinstance(value, list) else [value]
+        if spec.key == "tag_string" and isinstance(value, str):
+            items = [tag for tag in value.split(",") if tag]
+        labels = {term.value: term.label(lang) for term in profile.terms(spec)}
+        link = None
+        if spec.input is InputKind.url:
+            link = str(value)
+        elif spec.input is InputKind.email:
+            link = f"mailto:{value}"
+        shown.append(FieldValue(spec, [labels.get(str(item), str(item)) for item in items], link))
+    return shown
+
+
+def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: str) -> DatasetView:
+    profile = ctx.profile_for(dataset.profile)
+    storage = ctx.settings.effective_storage_dir
+    previews = {}
+    for resource in shown.get("resources", []):
+        kind = table_kind(resource)
+        if kind:
+            previews[resource["id"]] = preview_file(storage / object_key(resource["sha256"]), kind)
+    stage = current_stage(ctx, dataset.id)
+    outcome = data_current(ctx, dataset, thai_today(ctx.now()), {})
+    name, public = shown["name"], is_public(ctx, dataset)
+    return DatasetView(
+        profile=profile, fields=field_values(profile, shown, lang), resources=shown.get("resources", []),
+        previews=previews, stage=stage,
+        stage_name=load_stages().stage(stage).name.get(lang) if stage else None,
+        fresh=outcome.state == "pass" if outcome.state != "unknown" else None,
+        freshness_text=outcome.en if lang == "en" else outcome.th, public=public,
+        jsonld_tag=script_tag(ctx.settings.site_url, shown) if public else None,
+        links={"dcat": f"/dataset/{name}.ttl", "data_package": f"/api/datasets/{name}/datapackage.json",
+               "ckan_json": f"/api/3/action/package_show?id={name}"},
+    )

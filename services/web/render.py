@@ -1,0 +1,104 @@
+"""Rendering pages: Jinja2 templates with the page language, the profile's labels and the form token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from catalog.context import ANONYMOUS, Actor
+from catalog.settings import get_settings
+from schemas.buddhist_era import format_be_date
+from schemas.profile import Profile, load_profile
+from services.web.i18n import LANG_COOKIE, language, requested_language, translate
+from services.web.security import CSRF_FIELD, csrf_token, finish_cookies
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
+                   trim_blocks=True, lstrip_blocks=True)
+templates = Jinja2Templates(env=_env)
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+@dataclass
+class Page:
+    """What every template reads as ``page``: the language, the acting account and helpers in that language."""
+
+    request: Request
+    lang: str
+    actor: Actor
+    profile: Profile
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(self.lang, key, **params)
+
+    def label(self, key: str, profile: Profile | None = None) -> str:
+        """A GD Catalog field's label in the page language, from the metadata profile."""
+        return (profile or self.profile).label(key, self.lang)
+
+    def term(self, key: str, value: Any, profile: Profile | None = None) -> str:
+        """A stored vocabulary value shown by its label in the page language."""
+        profile = profile or self.profile
+        spec = None
+        if profile.has_dataset_field(key):
+            spec = profile.dataset_field(key)
+        elif key in {s.key for s in profile.resource_fields}:
+            spec = profile.resource_field(key)
+        for term in profile.terms(spec) if spec else []:
+            if term.value == str(value):
+                return term.label(self.lang)
+        return str(value)
+
+    def date(self, value: Any) -> str:
+        """A stored ISO date (or moment) as people read it: Buddhist Era in Thai."""
+        if value in (None, ""):
+            return ""
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if self.lang == "th":
+            return format_be_date(day)
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+    def switch_url(self) -> str:
+        """This page in the other language."""
+        other = "en" if self.lang == "th" else "th"
+        params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"] + [("lang", other)]
+        return f"{self.request.url.path}?{urlencode(params)}"
+
+    @property
+    def csrf_field(self) -> str:
+        return CSRF_FIELD
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.request)
+
+
+def page_for(request: Request) -> Page:
+    actor = getattr(request.state, "actor", None) or ANONYMOUS
+    return Page(request=request, lang=language(request), actor=actor, profile=load_profile(get_settings().profile))
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    page = page_for(request)
+    values = {"page": page, "t": page.t, "label": page.label, "term": page.term, **(context or {})}
+    response = templates.TemplateResponse(request, template, values, status_code=status, headers=headers)
+    response.headers["Content-Language"] = page.lang
+    chosen = requested_language(request)
+    if chosen:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    finish_cookies(request, response)
+    return response

@@ -1,0 +1,48 @@
+"""The signed-in account's workspace: its organizations, what it may do in each, and their datasets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import col, select
+
+from catalog.actions.access import dataset_page
+from catalog.actions.stages import current_stage
+from catalog.models import Organization
+from catalog.permissions import allowed
+from services.web.deps import MemberCtx
+from services.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+# what the workspace offers in an organization, and the action that allows it
+OFFERS = (("new_dataset", "dataset_create"), ("stage_board", "stage_change"), ("evidence", "evidence_add"),
+          ("dashboard", None), ("publish", "dataset_publish"))
+
+
+@dataclass
+class Membership:
+    org: Organization
+    roles: list[str]
+    offers: list[str]
+    datasets: list[dict[str, Any]]
+
+
+@router.get("/workspace/", response_class=HTMLResponse)
+@router.get("/workspace", response_class=HTMLResponse)
+def workspace(request: Request, ctx: MemberCtx) -> HTMLResponse:
+    actor = ctx.actor
+    query = select(Organization).order_by(col(Organization.name))
+    if not actor.sysadmin:
+        query = query.where(col(Organization.id).in_(list(actor.roles)))
+    memberships = []
+    for org in ctx.session.exec(query).all():
+        offers = [key for key, action in OFFERS if action is None or allowed(ctx, action, org.id)]
+        _, datasets = dataset_page(ctx, organization=org.id, limit=200)
+        for dataset in datasets:
+            dataset["stage"] = current_stage(ctx, dataset["id"])
+        memberships.append(Membership(org, sorted(actor.roles.get(org.id, ())), offers, datasets))
+    return render(request, "workspace.html", {"memberships": memberships})
