@@ -23,6 +23,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "account_update": frozenset({"admin"}),
     "account_role_grant": frozenset({"admin"}),
     "account_role_revoke": frozenset({"admin"}),
+    # governance (indicator 5.2): stage moves also need a working-group member's sign-off, checked by the action
+    "stage_change": frozenset({"admin", "steward", "wg_member"}),
+    "evidence_add": frozenset({"admin", "steward", "wg_member"}),
+    "wg_meeting_add": frozenset({"admin", "wg_member"}),
+    "indicator_dataset_add": frozenset({"admin", "wg_member"}),
+    "narrative_update": frozenset({"admin", "wg_member"}),
+    "audited_result_record": frozenset({"evaluator"}),
+    "indicator_report_read": frozenset({"admin", "steward", "wg_member", "evaluator"}),
     # publishing to open portals is the organization admin's call
     "dataset_publish": frozenset({"admin"}),
 }

@@ -50,6 +50,9 @@ def load_demo(ctx: Context) -> DemoResult:
         if not _exists(ctx, Dataset, Dataset.name == dataset["name"]):
             _load_dataset(ctx, dataset)
             result.count("datasets")
+    from catalog.demo.governance import load_governance_demo  # fiscal year 2564 of indicator 5.2
+
+    load_governance_demo(ctx, result)
     return result
 
 
