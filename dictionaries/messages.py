@@ -73,6 +73,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Version {value} is approved and cannot be changed; create a new version",
     ),
     "already_approved": ("ฉบับที่ {value} อนุมัติไปแล้ว", "Version {value} is already approved"),
+    "approver_not_in_working_group": (
+        "{value} ไม่ได้เป็นคณะทำงานกำกับดูแลข้อมูลของหน่วยงาน {org} จึงอนุมัติพจนานุกรมข้อมูลไม่ได้",
+        "{value} is not on a data governance working group of {org} and cannot approve the dictionary",
+    ),
+    "no_approver": (
+        "ต้องระบุผู้อนุมัติ (บัญชีของท่านไม่ได้ผูกกับบุคคล)",
+        "Name the approver (your account is not linked to a person)",
+    ),
+    "approve_for_another": ("อนุมัติแทนผู้อื่นไม่ได้", "You cannot approve on someone else's behalf"),
+    "resource_not_in_dataset": (
+        "ทรัพยากร {value} ไม่อยู่ในชุดข้อมูล {dataset}", "Resource {value} is not in dataset {dataset}",
+    ),
+    "no_dictionary": ("ทรัพยากร {value} ยังไม่มีพจนานุกรมข้อมูล", "Resource {value} has no data dictionary yet"),
     # excel
     "xlsx_missing_sheet": ("ไม่พบชีต “{value}” ในแม่แบบ", "The template has no sheet “{value}”"),
     "xlsx_missing_column": ("ชีต {sheet}: ไม่พบคอลัมน์ “{value}”", "Sheet {sheet}: column “{value}” is missing"),

@@ -1,0 +1,223 @@
+"""Data dictionaries of resources: draft versions, approval by the working group, validation runs.
+
+Versions are never edited: a change is a new draft. Only a member of a working group of the
+dataset's organization approves, and who and when is kept. A validation run is stored in the
+caller's transaction in one go, after the file was fully checked: an interrupted run (Ctrl-C)
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import col, func, select
+
+from catalog import permissions
+from catalog.actions.lookup import get_by_id_or_name, get_dataset, person_for_input
+from catalog.actions.working_groups import is_working_group_member
+from catalog.audit import record_change, snapshot
+from catalog.context import Context
+from catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from catalog.models import Dataset, Organization, Person, Resource
+from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
+from dictionaries.messages import problem
+from dictionaries.model import Dictionary, check_names, parse_schema
+from dictionaries.validate import Report, validate
+from dictionaries.versions import VersionStatus
+from schemas.messages import ProblemsError
+
+
+class VersionPublic(BaseModel):
+    id: str
+    dataset: str
+    resource_id: str
+    number: int
+    status: VersionStatus
+    table_schema: dict[str, Any]
+    created_by: str
+    created_at: dt.datetime
+    approved_by: str | None = None  # the approver's e-mail
+    approved_at: dt.datetime | None = None
+
+
+class ValidationRunPublic(BaseModel):
+    id: str
+    dataset: str
+    resource_id: str
+    dictionary_version_id: str
+    version_number: int
+    file_sha256: str
+    valid: bool
+    rows: int
+    errors: int
+    validity: float
+    completeness: float
+    created_by: str
+    created_at: dt.datetime
+
+
+def _resource(ctx: Context, dataset_key: str, resource_id: str) -> tuple[Dataset, Resource]:
+    dataset = get_dataset(ctx, dataset_key)
+    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
+    if resource.dataset_id != dataset.id:
+        wrong = problem("resource_not_in_dataset", "resource", value=resource_id, dataset=dataset.name)
+        raise ValidationFailed([wrong])
+    return dataset, resource
+
+
+def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, schema: Any) -> VersionPublic:
+    """Store a new draft version (number = last + 1) of the resource's dictionary."""
+    found, resource = _resource(ctx, dataset, resource_id)
+    permissions.check(ctx, "resource_update", found.owner_org_id)
+    try:
+        dictionary = schema if isinstance(schema, Dictionary) else parse_schema(schema)
+    except ProblemsError as exc:
+        raise ValidationFailed(exc.problems) from exc
+    names = check_names(dictionary)
+    if names:
+        raise ValidationFailed(names)
+    holder = ctx.session.exec(select(DataDictionary).where(DataDictionary.resource_id == resource.id)).first()
+    if holder is None:
+        holder = DataDictionary(resource_id=resource.id, created_at=ctx.now())
+        ctx.session.add(holder)
+        ctx.session.flush()
+    last = ctx.session.exec(
+        select(func.max(DictionaryVersion.number)).where(DictionaryVersion.dictionary_id == holder.id)
+    ).one()
+    version = DictionaryVersion(
+        dictionary_id=holder.id, number=(last or 0) + 1, table_schema=dictionary.to_table_schema(),
+        status=VersionStatus.draft, created_by=ctx.actor.name, created_at=ctx.now(),
+    )
+    ctx.session.add(version)
+    ctx.session.flush()
+    record_change(ctx, "dictionary_version_create", "dictionary_version", version.id, None, snapshot(version))
+    return _version_public(ctx, version)
+
+
+def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, Any] | None = None) -> VersionPublic:
+    """Approve a draft. The approver is the acting person (a system actor may name one) and must sit
+    on a working group of the dataset's organization."""
+    version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
+    dataset, _ = _owner(ctx, version)
+    if version.status == VersionStatus.approved:
+        raise ValidationFailed([problem("already_approved", "status", value=version.number)])
+    approver = _approver(ctx, (data or {}).get("approved_by"))
+    if not is_working_group_member(ctx, approver.id, dataset.owner_org_id):
+        org = ctx.session.get(Organization, dataset.owner_org_id)
+        value = approver.email
+        raise ValidationFailed([problem("approver_not_in_working_group", "approved_by", value=value, org=org.name)])
+    before = snapshot(version)
+    version.status, version.approved_by_id, version.approved_at = VersionStatus.approved, approver.id, ctx.now()
+    ctx.session.add(version)
+    ctx.session.flush()
+    record_change(ctx, "dictionary_version_approve", "dictionary_version", version.id, before, snapshot(version))
+    return _version_public(ctx, version)
+
+
+def _approver(ctx: Context, named: str | None) -> Person:
+    actor = ctx.actor
+    if named is None:
+        if actor.person_id is None:
+            raise ValidationFailed([problem("no_approver", "approved_by")])
+        return ctx.session.get(Person, actor.person_id)
+    person = person_for_input(ctx, named, "approved_by")
+    if person.id != actor.person_id and not actor.sysadmin:
+        raise PermissionDenied("dictionary_version_approve")
+    return person
+
+
+def dictionary_versions(ctx: Context, dataset: str, resource_id: str) -> list[VersionPublic]:
+    _, resource = _resource(ctx, dataset, resource_id)
+    rows = ctx.session.exec(
+        select(DictionaryVersion).join(DataDictionary)
+        .where(DataDictionary.resource_id == resource.id).order_by(col(DictionaryVersion.number))
+    ).all()
+    return [_version_public(ctx, v) for v in rows]
+
+
+def _owner(ctx: Context, version: DictionaryVersion) -> tuple[Dataset, Resource]:
+    holder = ctx.session.get(DataDictionary, version.dictionary_id)
+    resource = ctx.session.get(Resource, holder.resource_id)
+    return ctx.session.get(Dataset, resource.dataset_id), resource
+
+
+def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
+    dataset, resource = _owner(ctx, version)
+    approver = ctx.session.get(Person, version.approved_by_id) if version.approved_by_id else None
+    return VersionPublic(
+        id=version.id, dataset=dataset.name, resource_id=resource.id, number=version.number,
+        status=VersionStatus(version.status), table_schema=version.table_schema, created_by=version.created_by,
+        created_at=version.created_at, approved_by=approver.email if approver else None,
+        approved_at=version.approved_at,
+    )
+
+
+# -- validation runs ---------------------------------------------------------------------------
+
+
+def _version_for(ctx: Context, resource: Resource, version_id: str | None) -> DictionaryVersion:
+    """The named version, else the latest approved one, else the latest draft."""
+    if version_id:
+        version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
+        holder = ctx.session.get(DataDictionary, version.dictionary_id)
+        if holder.resource_id != resource.id:
+            raise NotFound("dictionary_version", version_id)
+        return version
+    rows = ctx.session.exec(
+        select(DictionaryVersion).join(DataDictionary).where(DataDictionary.resource_id == resource.id)
+    ).all()
+    if not rows:
+        raise ValidationFailed([problem("no_dictionary", "resource", value=resource.id)])
+    return max(rows, key=lambda v: (v.status == VersionStatus.approved, v.number))
+
+
+def validation_run_store(
+    ctx: Context, dataset: str, resource_id: str, version_id: str, report: Report
+) -> ValidationRunPublic:
+    """Store a finished report with its quality figures: one row and its audit entry, together."""
+    found, resource = _resource(ctx, dataset, resource_id)
+    permissions.check(ctx, "resource_update", found.owner_org_id)
+    version = _version_for(ctx, resource, version_id)
+    run = ValidationRun(
+        dataset_id=found.id, resource_id=resource.id, dictionary_version_id=version.id,
+        file_sha256=report.stats.sha256, valid=report.valid, rows=report.stats.rows, errors=report.stats.errors,
+        validity=report.quality.validity, completeness=report.quality.completeness, report=report.to_json(),
+        created_by=ctx.actor.name, created_at=ctx.now(),
+    )
+    ctx.session.add(run)
+    ctx.session.flush()
+    summary = {k: v for k, v in snapshot(run).items() if k != "report"}
+    record_change(ctx, "validation_run_store", "validation_run", run.id, None, summary)
+    return _run_public(run, found, version)
+
+
+def resource_validate(
+    ctx: Context, dataset: str, resource_id: str, path: str | Path, *, version_id: str | None = None, **options: Any
+) -> ValidationRunPublic:
+    """Validate a file against the resource's dictionary (see :func:`_version_for`) and store the run."""
+    found, resource = _resource(ctx, dataset, resource_id)
+    permissions.check(ctx, "resource_update", found.owner_org_id)
+    version = _version_for(ctx, resource, version_id)
+    report = validate(path, version.table_schema, **options)
+    return validation_run_store(ctx, dataset, resource_id, version.id, report)
+
+
+def validation_runs(ctx: Context, dataset: str, resource_id: str) -> list[ValidationRunPublic]:
+    found, resource = _resource(ctx, dataset, resource_id)
+    rows = ctx.session.exec(
+        select(ValidationRun, DictionaryVersion).join(DictionaryVersion)
+        .where(ValidationRun.resource_id == resource.id).order_by(col(ValidationRun.created_at))
+    ).all()
+    return [_run_public(run, found, version) for run, version in rows]
+
+
+def _run_public(run: ValidationRun, dataset: Dataset, version: DictionaryVersion) -> ValidationRunPublic:
+    return ValidationRunPublic(
+        id=run.id, dataset=dataset.name, resource_id=run.resource_id, dictionary_version_id=version.id,
+        version_number=version.number, file_sha256=run.file_sha256, valid=run.valid, rows=run.rows,
+        errors=run.errors, validity=run.validity, completeness=run.completeness, created_by=run.created_by,
+        created_at=run.created_at,
+    )
