@@ -18,6 +18,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "dataset_update": frozenset({"admin", "steward"}),
     "resource_create": frozenset({"admin", "steward"}),
     "resource_update": frozenset({"admin", "steward"}),
+    # catalog workbooks: importing writes many datasets at once; exporting reads the organization's catalog
+    "catalog_import": frozenset({"admin"}),
+    "catalog_export": frozenset({"admin", "steward"}),
     # accounts: an organization's admin manages the accounts and roles of that organization
     "account_create": frozenset({"admin"}),
     "account_update": frozenset({"admin"}),

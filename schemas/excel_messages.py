@@ -1,0 +1,76 @@
+"""Bilingual messages about catalog workbooks: every problem names the sheet, row and column it concerns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.messages import Problem, _fill  # the shared template filler
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the file
+    "file_missing": ("ไม่พบไฟล์ {value}", "File {value} does not exist"),
+    "not_xlsx": ("ไฟล์ {value} ไม่ใช่ไฟล์ Excel (.xlsx) หรือไฟล์เสียหาย ({detail})",
+                 "{value} is not an Excel workbook (.xlsx) or it is damaged ({detail})"),
+    "encrypted": ("ไฟล์ {value} ถูกป้องกันด้วยรหัสผ่าน กรุณาเปิดแล้วบันทึกใหม่โดยไม่ใส่รหัสผ่าน",
+                  "{value} is password-protected: open it and save it again without a password"),
+    "legacy_xls": ("ไฟล์ {value} เป็น Excel รุ่นเก่า (.xls) กรุณาบันทึกเป็น .xlsx",
+                   "{value} is an old Excel file (.xls): save it as .xlsx"),
+    "zip_bomb": ("ไฟล์ {value} ขยายตัวเกินกำหนด ({detail}) จึงไม่เปิดอ่าน",
+                 "{value} inflates beyond the limits ({detail}); it was not opened"),
+    # sheets and headers
+    "missing_sheet": ("ไม่พบแผ่นงาน “{value}” (แม่แบบต้องมีแผ่นงาน {expected})",
+                      "Sheet “{value}” is missing (the template has the sheets {expected})"),
+    "header_shifted": ("หัวตารางต้องอยู่แถวที่ {expected} แต่พบที่แถว {value} กรุณาอย่าแทรกหรือลบแถวเหนือหัวตาราง",
+                       "The header must be on row {expected} but is on row {value}; "
+                       "do not insert or delete rows above it"),
+    "header_not_found": ("ไม่พบหัวตารางที่แถว {expected} (ต้องมีชื่อคอลัมน์ {columns})",
+                         "No header on row {expected} (expected the columns {columns})"),
+    "unknown_column": ("ไม่รู้จักคอลัมน์ “{value}” ในแผ่นงานนี้", "“{value}” is not a column of this sheet"),
+    "missing_column": ("ไม่พบคอลัมน์ {value} ({label})", "Column {value} ({label}) is missing"),
+    "duplicate_column": ("คอลัมน์ {value} ซ้ำกัน", "Column {value} appears twice"),
+    # cells
+    "formula_cell": ("เซลล์นี้เป็นสูตรคำนวณ ({value}) กรุณาคัดลอกแล้ววางแบบค่า (Paste Values)",
+                     "The cell holds a formula ({value}); copy it and paste it as a value"),
+    "merged_cell": ("เซลล์ {value} ถูกผสาน (merge) กรุณายกเลิกการผสานเซลล์", "Cells {value} are merged: unmerge them"),
+    "not_a_date": ("{label}: “{value}” ไม่ใช่วันที่ (ใช้ปีพุทธศักราช เช่น 31/03/2567 หรือ 2567-03-31)",
+                   "{label}: “{value}” is not a date (use a Buddhist Era date such as 31/03/2567 or 2567-03-31)"),
+    # rows
+    "duplicate_row": ("ชื่อ URL “{value}” ซ้ำกับแถวที่ {other_row} ของแผ่นงาน {other_sheet}",
+                      "The name “{value}” is also on row {other_row} of sheet {other_sheet}"),
+    "duplicate_resource": ("ทรัพยากร “{value}” ของชุดข้อมูลนี้ซ้ำกับแถวที่ {other_row} ของแผ่นงาน {other_sheet}",
+                           "Resource “{value}” of this dataset is also on row {other_row} of sheet {other_sheet}"),
+    "unknown_dataset": ("ไม่พบชุดข้อมูล “{value}” ทั้งในไฟล์และในระบบ",
+                        "Dataset “{value}” is neither in the workbook nor in the registry"),
+    "dataset_failed": ("ชุดข้อมูล “{value}” ของทรัพยากรนี้นำเข้าไม่ได้ (ดูปัญหาของชุดข้อมูลนั้น)",
+                       "Dataset “{value}” of this resource could not be imported (see its problems)"),
+    "resource_sheet_type": ("ชุดข้อมูล “{value}” เป็น{data_type} แต่แผ่นงานนี้สำหรับ{sheet_type}",
+                            "Dataset “{value}” is of type {data_type} but this sheet is for {sheet_type}"),
+    "unknown_organization": (
+        "ไม่พบหน่วยงาน “{value}” ในระบบ (ระบุ --org หรือใช้ --create-organizations เพื่อสร้างหน่วยงาน)",
+        "Organization “{value}” is not in the registry (give --org, or --create-organizations to create it)",
+    ),
+    "ambiguous_organization": ("มีหน่วยงานชื่อ “{value}” มากกว่าหนึ่งแห่ง ({matches}) กรุณาใช้ชื่อย่อ (URL)",
+                               "More than one organization is called “{value}” ({matches}); use its URL name"),
+}
+
+
+def excel_problem(
+    code: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
+    field: str | None = None, **params: Any,
+) -> Problem:
+    """A workbook problem, placed at its sheet / row / column (the column's Excel letter).
+
+    ``X_en`` replaces ``X`` in the English message, as in :func:`schemas.messages.problem`.
+    """
+    th, en = MESSAGES[code]
+    english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
+    value = params.get("value")
+    return Problem(
+        field=field, code=code, th=_fill(th, params), en=_fill(en, {**params, **english}),
+        value=value if value is None or isinstance(value, int | float | str) else str(value),
+        sheet=sheet, row=row, column=column,
+    )
+
+
+def located(found: Problem, *, sheet: str, row: int | None, column: str | None) -> Problem:
+    return found.model_copy(update={"sheet": sheet, "row": row, "column": column})

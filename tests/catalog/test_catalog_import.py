@@ -1,0 +1,318 @@
+"""Importing catalog workbooks: all or nothing, upsert by name, re-import changes nothing, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, inspect
+from sqlmodel import SQLModel, func, select
+
+from catalog.actions.catalog_export import catalog_snapshot
+from catalog.actions.catalog_import import ImportFailed, ImportReport, catalog_import
+from catalog.actions.catalog_orgs import generated_name
+from catalog.actions.datasets import dataset_show
+from catalog.actions.organizations import organization_list
+from catalog.context import Actor
+from catalog.errors import PermissionDenied
+from catalog.models import AuditEntry, Dataset, Organization
+from services.excel.reader import read_catalog_workbook
+from services.excel.writer import write_template
+from tests.conftest import OpenContext
+from tests.excel_books import (
+    GIS_SHEET,
+    HRD_TITLE,
+    OTHER_SHEET,
+    RECORD_SHEET,
+    RES_RECORD,
+    RES_STAT,
+    STAT_SHEET,
+    record_row,
+    resource_row,
+    stat_row,
+    write_book,
+)
+from tests.factories import make_org
+
+VOLATILE = {"id", "metadata_created", "metadata_modified", "created", "last_modified", "package_id"}
+
+
+@pytest.fixture
+def hrd(open_ctx: OpenContext) -> str:
+    with open_ctx() as ctx:
+        make_org(ctx, "bma", title="กรุงเทพมหานคร", kind="administration")
+        return make_org(ctx, "bma-hrd", title=HRD_TITLE, parent="bma")
+
+
+def run_import(open_ctx: OpenContext, path: Path, actor: Actor | None = None, **options: Any) -> ImportReport:
+    content = read_catalog_workbook(path)
+    with open_ctx(*([actor] if actor else [])) as ctx:
+        return catalog_import(ctx, content, **options)
+
+
+def failed_import(open_ctx: OpenContext, path: Path, **options: Any) -> ImportFailed:
+    with pytest.raises(ImportFailed) as caught:
+        run_import(open_ctx, path, **options)
+    return caught.value
+
+
+def counts(open_ctx: OpenContext) -> tuple[int, int, int]:
+    with open_ctx() as ctx:
+        session = ctx.session
+        return (session.exec(select(func.count()).select_from(Dataset)).one(),
+                session.exec(select(func.count()).select_from(AuditEntry)).one(),
+                session.exec(select(func.count()).select_from(Organization)).one())
+
+
+def catalog_state(open_ctx: OpenContext) -> list[dict[str, Any]]:
+    with open_ctx() as ctx:
+        datasets = catalog_snapshot(ctx).datasets
+    return [_stable(d) for d in datasets]
+
+
+def _stable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE and k != "organization"}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def sample_book(path: Path, **rows: Any) -> Path:
+    return write_book(path, rows or {
+        RECORD_SHEET: [record_row("Trainee Registry"), record_row("lecturers", title="ทะเบียนวิทยากร")],
+        STAT_SHEET: [stat_row()],
+        RES_RECORD: [resource_row("trainee registry", "ทะเบียน 2567")],
+        RES_STAT: [resource_row("training-statistics", "สถิติ 2567", resource_first_year_of_data=2563)],
+    })
+
+
+def test_import_applies_the_gd_catalog_importer_rules(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    report = run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    assert report.datasets_created == ["trainee-registry", "lecturers", "training-statistics"]
+    assert (report.resources_created, report.problems) == (2, [])
+    with open_ctx() as ctx:
+        trainees = dataset_show(ctx, "trainee-registry")
+        stats = dataset_show(ctx, "training-statistics")
+    assert trainees["owner_org"] == "bma-hrd"  # named by its Thai title in the workbook
+    assert trainees["data_type"] == "ข้อมูลระเบียน"
+    assert (trainees["created_date"], trainees["last_updated_date"]) == ("2020-10-01", "2024-03-31")
+    assert trainees["objective"] == ["พันธกิจหน่วยงาน", "อื่นๆ"] and trainees["objective_other"] == "แผนพัฒนากรุงเทพมหานคร"
+    assert trainees["data_format"] == ["CSV", "XLS"]
+    assert (trainees["high_value_dataset"], trainees["reference_data"]) == ("True", "False")
+    assert trainees["tag_string"] == "ผู้เข้าอบรม,ทะเบียน"
+    assert stats["official_statistics"] == "False" and stats["first_year_of_data"] == "2563"
+    assert stats["data_classification"] == "เปิดเผย"  # the public category decides it
+    assert stats["data_release_calendar"] == "2025-01-15"
+    [resource] = stats["resources"]
+    assert (resource["name"], resource["resource_first_year_of_data"]) == ("สถิติ 2567", "2563")
+    assert resource["resource_last_updated_date"] == "2024-03-31"
+
+
+def test_dry_run_reports_every_problem_with_its_place_and_writes_nothing(open_ctx: OpenContext, hrd: str,
+                                                                       tmp_path: Path) -> None:
+    path = write_book(tmp_path / "bad.xlsx", {
+        RECORD_SHEET: [record_row("ok"), record_row("bad email", maintainer_email="not-an-email"),
+                       record_row("bad-date", created_date="เมื่อปีที่แล้ว", owner_org="กรมที่ไม่มีอยู่")],
+        STAT_SHEET: [stat_row(first_year_of_data="ปีนี้", data_category="ข้อมูลลับมาก")],
+        RES_RECORD: [resource_row("nowhere")],
+    })
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path, dry_run=True)
+    assert counts(open_ctx) == before
+    assert [(p.sheet, p.row, p.column, p.code) for p in failure.problems] == [
+        (RECORD_SHEET, 7, "F", "invalid_email"),
+        (RECORD_SHEET, 8, "D", "unknown_organization"),
+        (RECORD_SHEET, 8, "S", "not_a_date"),
+        (STAT_SHEET, 6, "O", "not_in_vocabulary"),
+        (STAT_SHEET, 6, "S", "invalid_year"),
+        (RES_RECORD, 6, "A", "unknown_dataset"),
+    ]
+    assert all(p.th and p.en and p.th != p.en for p in failure.problems)
+    assert failure.report.dry_run and failure.report.datasets_created == ["ok"]
+
+
+def test_dry_run_of_a_good_workbook_reports_what_would_happen_and_writes_nothing(open_ctx: OpenContext, hrd: str,
+                                                                               tmp_path: Path) -> None:
+    before = counts(open_ctx)
+    report = run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"), dry_run=True)
+    assert report.dry_run and len(report.datasets_created) == 3 and report.resources_created == 2
+    assert counts(open_ctx) == before
+
+
+def test_a_real_import_with_one_bad_row_writes_nothing(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "bad.xlsx", {RECORD_SHEET: [record_row("ds-a"), record_row("ds-b"),
+                                                             record_row("ds-c", title=None)]})
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path)
+    assert [(p.row, p.column, p.code) for p in failure.problems] == [(8, "C", "required")]
+    assert counts(open_ctx) == before
+
+
+def test_structural_problems_of_the_file_fail_the_import_too(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "bad.xlsx", {RECORD_SHEET: [record_row("ds-a", title='="ชื่อ"&"ชุด"')]},
+                      missing=[GIS_SHEET])
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path)
+    assert [(p.sheet, p.row, p.column, p.code) for p in failure.problems] == [
+        (RECORD_SHEET, 6, "C", "formula_cell"),  # reported once, not again as a missing title
+        (GIS_SHEET, None, None, "missing_sheet"),
+    ]
+    assert counts(open_ctx) == before
+
+
+def test_reimporting_the_same_file_changes_nothing(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = sample_book(tmp_path / "catalog.xlsx")
+    run_import(open_ctx, path)
+    state, before = catalog_state(open_ctx), counts(open_ctx)
+    report = run_import(open_ctx, path)
+    assert (report.datasets_created, report.datasets_updated) == ([], [])
+    assert sorted(report.datasets_unchanged) == ["lecturers", "trainee-registry", "training-statistics"]
+    assert (report.resources_unchanged, report.resources_created, report.resources_updated) == (2, 0, 0)
+    assert counts(open_ctx) == before  # no audit entry
+    assert catalog_state(open_ctx) == state  # no new version
+
+
+def test_an_edited_file_updates_only_the_datasets_it_names(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    edited = write_book(tmp_path / "edited.xlsx", {
+        RECORD_SHEET: [record_row("Trainee Registry", maintainer="ฝ่ายฝึกอบรม", created_date=None)],
+        RES_RECORD: [resource_row("trainee registry", "ทะเบียน 2567", description="ปรับปรุงคำอธิบาย")],
+    })
+    _, audit_before, _ = counts(open_ctx)
+    report = run_import(open_ctx, edited)
+    assert (report.datasets_updated, report.datasets_unchanged, report.resources_updated) == (
+        ["trainee-registry"], [], 1)
+    with open_ctx() as ctx:
+        trainees = dataset_show(ctx, "trainee-registry")
+        lecturers = dataset_show(ctx, "lecturers")
+        stats = dataset_show(ctx, "training-statistics")
+    assert trainees["version"] == 2 and trainees["maintainer"] == "ฝ่ายฝึกอบรม"
+    assert "created_date" not in trainees  # an empty cell clears the field
+    assert trainees["resources"][0]["description"] == "ปรับปรุงคำอธิบาย"
+    assert (lecturers["version"], stats["version"]) == (1, 1)  # not in the file: left alone
+    assert counts(open_ctx)[1] == audit_before + 2  # one dataset update, one resource update
+
+
+def test_import_export_import_gives_identical_datasets_even_in_an_empty_registry(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    original = catalog_state(open_ctx)
+    exported = tmp_path / "exported.xlsx"
+    with open_ctx() as ctx:
+        write_template(exported, catalog_snapshot(ctx))
+    report = run_import(open_ctx, exported)
+    assert len(report.datasets_unchanged) == 3 and report.resources_unchanged == 2
+    assert catalog_state(open_ctx) == original
+
+    _empty_registry(open_ctx)
+    report = run_import(open_ctx, exported, create_organizations=True)
+    assert report.organizations_created == ["bma", "bma-hrd"]
+    assert catalog_state(open_ctx) == original
+    with open_ctx() as ctx:
+        orgs = {o.name: o for o in organization_list(ctx)}
+    assert (orgs["bma-hrd"].title, orgs["bma-hrd"].parent, orgs["bma"].kind) == (HRD_TITLE, "bma", "administration")
+
+
+def test_an_existing_dataset_keeps_its_owner_when_the_cell_is_empty_or_unknown(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    emptied = write_book(tmp_path / "emptied.xlsx", {RECORD_SHEET: [record_row("Trainee Registry", owner_org=None)]})
+    assert run_import(open_ctx, emptied).datasets_unchanged == ["trainee-registry"]
+    unknown = write_book(tmp_path / "unknown.xlsx", {RECORD_SHEET: [record_row("Trainee Registry",
+                                                                               owner_org="กรมสมมติ")]})
+    [problem] = failed_import(open_ctx, unknown).problems
+    assert (problem.row, problem.column, problem.code) == (6, "D", "unknown_organization")
+    new_without_owner = write_book(tmp_path / "new.xlsx", {RECORD_SHEET: [record_row("new-dataset", owner_org=None,
+                                                                                     maintainer_email="x")]})
+    assert [(p.column, p.code) for p in failed_import(open_ctx, new_without_owner).problems] == [
+        ("D", "required"), ("F", "invalid_email")]
+
+
+def test_org_option_puts_every_dataset_in_one_organization(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row("ds-a", owner_org="หน่วยงานอื่น")],
+                                                  STAT_SHEET: [stat_row()]})
+    with pytest.raises(ImportFailed) as caught:
+        run_import(open_ctx, path, organization="new-office")
+    assert [(p.code, p.field) for p in caught.value.problems] == [("unknown_organization", "org")]
+    report = run_import(open_ctx, path, organization="new-office", create_organizations=True)
+    assert report.organizations_created == ["new-office"]
+    with open_ctx() as ctx:
+        assert {dataset_show(ctx, n)["owner_org"] for n in ("ds-a", "training-statistics")} == {"new-office"}
+
+
+def test_unknown_organizations_are_named_or_created(open_ctx: OpenContext, tmp_path: Path) -> None:
+    rows = [record_row("ds-a"), record_row("ds-b", owner_org="bma")]
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: rows})
+    failure = failed_import(open_ctx, path)
+    assert [(p.row, p.column, p.code, p.value) for p in failure.problems] == [
+        (6, "D", "unknown_organization", HRD_TITLE), (7, "D", "unknown_organization", "bma"),
+    ]
+    assert "--create-organizations" in failure.problems[0].en
+    report = run_import(open_ctx, path, create_organizations=True)
+    assert sorted(report.organizations_created) == sorted([generated_name(HRD_TITLE), "bma"])
+    with open_ctx() as ctx:
+        assert dataset_show(ctx, "ds-a")["organization"]["title"] == HRD_TITLE
+
+
+def test_an_ambiguous_organization_title_is_refused(open_ctx: OpenContext, tmp_path: Path) -> None:
+    with open_ctx() as ctx:
+        make_org(ctx, "office-a", title="สำนักงานเขต")
+        make_org(ctx, "office-b", title="สำนักงานเขต")
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row(owner_org="สำนักงานเขต")]})
+    [problem] = failed_import(open_ctx, path).problems
+    assert problem.code == "ambiguous_organization" and "office-a" in problem.en
+
+
+def test_rows_that_clash_within_the_file_are_named(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "catalog.xlsx", {
+        RECORD_SHEET: [record_row("Same Name"), record_row("same   name", title="อีกชื่อหนึ่ง")],
+        OTHER_SHEET: [record_row("other-one", data_type_other="ข้อมูลภาพถ่าย", d_type=None)],
+        RES_RECORD: [resource_row("same name", "ไฟล์"), resource_row("same name", "ไฟล์"),
+                     resource_row("training-statistics-x")],
+        RES_STAT: [resource_row("same name", "ผิดแผ่นงาน")],
+    })
+    failure = failed_import(open_ctx, path)
+    assert [(p.sheet, p.row, p.column, p.code) for p in failure.problems] == [
+        (RECORD_SHEET, 7, "A", "duplicate_row"),
+        (RES_RECORD, 7, "B", "duplicate_resource"),
+        (RES_RECORD, 8, "A", "unknown_dataset"),
+        (RES_STAT, 6, "A", "resource_sheet_type"),
+    ]
+    assert "แถวที่ 6" in failure.problems[0].th and RECORD_SHEET in failure.problems[0].en
+
+
+def test_import_needs_permission(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = sample_book(tmp_path / "catalog.xlsx")
+    with open_ctx() as ctx:
+        hrd_id = ctx.session.exec(select(Organization.id).where(Organization.name == hrd)).one()
+    steward = Actor(name="steward", roles={hrd_id: frozenset({"steward"})})
+    with pytest.raises(PermissionDenied):
+        run_import(open_ctx, path, actor=steward, organization=hrd)
+    admin = Actor(name="admin", roles={hrd_id: frozenset({"admin"})})
+    with pytest.raises(PermissionDenied):
+        run_import(open_ctx, path, actor=admin)  # a whole-registry import is the sysadmin's
+    report = run_import(open_ctx, path, actor=admin, organization=hrd)
+    assert len(report.datasets_created) == 3
+
+
+def test_dates_as_real_date_cells_are_read_too(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "catalog.xlsx", {
+        RECORD_SHEET: [record_row("ds-a", created_date=dt.datetime(2020, 10, 1), last_updated_date="2567-03-31")]})
+    run_import(open_ctx, path)
+    with open_ctx() as ctx:
+        shown = dataset_show(ctx, "ds-a")
+    assert (shown["created_date"], shown["last_updated_date"]) == ("2020-10-01", "2024-03-31")
+
+
+def _empty_registry(open_ctx: OpenContext) -> None:
+    """Delete every row (both databases), as if the catalog moved to a new registry."""
+    with open_ctx() as ctx:
+        present = set(inspect(ctx.session.connection()).get_table_names())
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name in present:
+                ctx.session.execute(delete(table))
