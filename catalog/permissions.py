@@ -100,3 +100,12 @@ def readable_org_ids(actor: Actor) -> frozenset[str] | Literal["*"]:
 def may_read_org_records(actor: Actor, organization_id: str) -> bool:
     readable = readable_org_ids(actor)
     return readable == "*" or organization_id in readable
+
+
+def may_read_governance(actor: Actor, organization_id: str, fiscal_year: int | None = None) -> bool:
+    """Stages, evidence, scores and reports: the organization's members, evaluators (for their fiscal
+    years, every agency) and sysadmins."""
+    if may_read_org_records(actor, organization_id):
+        return True
+    years = actor.evaluator_years
+    return bool(years) and (fiscal_year is None or fiscal_year in years)

@@ -1,0 +1,92 @@
+"""Governance through the catalog's actions: stages and their sign-offs, and the evaluator's audited
+results. Reading them is for the organization's members, evaluators and sysadmins; to anyone else the
+records do not exist (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from catalog.actions.access import readable_dataset
+from catalog.actions.indicator import AuditedPublic, audited_result_record, audited_results
+from catalog.actions.lookup import get_organization
+from catalog.actions.stages import DatasetStageStatus, StageEventPublic, stage_advance, stage_history, stage_revert
+from catalog.actions.stages import stage_status as stages_of
+from catalog.context import Context
+from catalog.errors import NotFound
+from catalog.permissions import may_read_governance
+from services.api.common import READ_ERRORS, WRITE_ERRORS
+from services.api.deps import JSON_ONLY, Ctx
+
+router = APIRouter(tags=["governance"])
+
+
+class StageChangeBody(BaseModel):
+    """``to`` (stage number), ``signed_off_by`` (a working-group member's email), ``reason``,
+    optional ``effective_date``; checked by the catalog."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"to": 1, "signed_off_by": "director.hrd@bangkok.go.th", "reason": "ลงทะเบียนชุดข้อมูลแล้ว"}]})
+
+
+class AuditedBody(BaseModel):
+    """``organization``, ``fiscal_year`` (B.E.), ``quarter``, ``result``, ``evaluator``, optional
+    ``audited_on`` and ``note``; checked by the catalog."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _readable_org(ctx: Context, name: str, fiscal_year: int | None = None) -> str:
+    try:
+        org = get_organization(ctx, name)
+    except NotFound:
+        raise NotFound("organization", name) from None
+    if not may_read_governance(ctx.actor, org.id, fiscal_year):
+        raise NotFound("organization", name)
+    return org.name
+
+
+@router.get("/api/datasets/{name}/stages", responses=READ_ERRORS)
+def dataset_stages(ctx: Ctx, name: str) -> list[StageEventPublic]:
+    """The dataset's stage history with each sign-off."""
+    dataset = readable_dataset(ctx, name)
+    if not may_read_governance(ctx.actor, dataset.owner_org_id):
+        raise NotFound("dataset", name)
+    return stage_history(ctx, name)
+
+
+@router.post("/api/datasets/{name}/stages/advance", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def advance_stage(ctx: Ctx, name: str, body: StageChangeBody) -> StageEventPublic:
+    """Move the dataset to a later stage, signed off by a working-group member; its gates must hold."""
+    readable_dataset(ctx, name)
+    return stage_advance(ctx, name, body.model_dump(mode="json"))
+
+
+@router.post("/api/datasets/{name}/stages/revert", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def revert_stage(ctx: Ctx, name: str, body: StageChangeBody) -> StageEventPublic:
+    readable_dataset(ctx, name)
+    return stage_revert(ctx, name, body.model_dump(mode="json"))
+
+
+@router.get("/api/organizations/{name}/stages", responses=READ_ERRORS)
+def organization_stages(ctx: Ctx, name: str, as_of: dt.date | None = None) -> list[DatasetStageStatus]:
+    """Every active dataset's stage on a day, and what blocks the next one."""
+    return stages_of(ctx, _readable_org(ctx, name), as_of)
+
+
+@router.get("/api/organizations/{name}/audited-results", responses=READ_ERRORS)
+def organization_audited_results(
+    ctx: Ctx, name: str, fiscal_year: Annotated[int, Query(ge=2500, le=2800, description="Buddhist Era")],
+) -> dict[str, Any]:
+    """The evaluator's audited result per quarter of a fiscal year."""
+    results = audited_results(ctx, _readable_org(ctx, name, fiscal_year), fiscal_year)
+    return {str(quarter): result.model_dump(mode="json") for quarter, result in sorted(results.items())}
+
+
+@router.post("/api/audited-results", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def record_audited_result(ctx: Ctx, body: AuditedBody) -> AuditedPublic:
+    """Record (or replace) an agency's audited result for a quarter (evaluators)."""
+    return audited_result_record(ctx, body.model_dump(mode="json"))
