@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from catalog.context import Context
 from catalog.currency import update_cycle, update_history
-from catalog.models import Dataset, DatasetState, Organization, WorkingGroup
+from catalog.models import Dataset, DatasetState, Organization, Resource, WorkingGroup
 from catalog.models.governance import Evidence, WorkingGroupMeeting
 from schemas.buddhist_era import format_be_date
 from schemas.fiscal_year import end_of_thai_day, thai_date
@@ -220,11 +220,52 @@ CHECKS: dict[str, Check] = {
 
 
 def dictionary_approved(ctx: Context, dataset: Dataset, as_of: dt.date, _params: dict[str, Any]) -> Outcome:
-    return unknown("ระบบยังไม่มีพจนานุกรมข้อมูลของชุดข้อมูลนี้", "no data dictionary of this dataset in Banchi")
+    """Every data dictionary of the dataset kept in Banchi by then has an approved version; none kept: unknown."""
+    dictionary = optional_model("catalog.models.dictionary", "DataDictionary")
+    version = optional_model("catalog.models.dictionary", "DictionaryVersion")
+    if dictionary is None or version is None:
+        return unknown("ระบบยังไม่เก็บพจนานุกรมข้อมูล", "data dictionaries are not kept by this Banchi")
+    cutoff = end_of_thai_day(as_of)
+    rows = ctx.session.exec(
+        select(version, Resource.name).join(dictionary, version.dictionary_id == dictionary.id)
+        .join(Resource, dictionary.resource_id == Resource.id)
+        .where(Resource.dataset_id == dataset.id, version.created_at <= cutoff)
+    ).all()
+    if not rows:
+        return unknown("ยังไม่มีพจนานุกรมข้อมูลของชุดข้อมูลนี้ในระบบ", "no data dictionary of this dataset in Banchi")
+    approved: dict[str, dt.datetime | None] = {}  # resource name → when a version of its dictionary was approved
+    for row, resource in rows:
+        done = row.approved_at if row.approved_at is not None and row.approved_at <= cutoff else None
+        approved[resource] = approved.get(resource) or done
+    pending = sorted(name for name, day in approved.items() if day is None)
+    if pending:
+        return failed("พจนานุกรมข้อมูลยังไม่ได้รับความเห็นชอบ: " + ", ".join(pending),
+                      "data dictionary not approved yet: " + ", ".join(pending))
+    last = thai_date(max(day for day in approved.values() if day is not None))
+    return passed(f"พจนานุกรมข้อมูลได้รับความเห็นชอบแล้ว ({len(approved)} ทรัพยากร) เมื่อ {format_be_date(last)}",
+                  f"data dictionary approved ({len(approved)} resource(s)) by {last}")
 
 
 def data_valid(ctx: Context, dataset: Dataset, as_of: dt.date, _params: dict[str, Any]) -> Outcome:
-    return unknown("ระบบยังไม่มีผลการตรวจสอบข้อมูลของชุดข้อมูลนี้", "no validation run of this dataset in Banchi")
+    """The latest validation run of each resource by then passed; no run in Banchi: unknown."""
+    run = optional_model("catalog.models.dictionary", "ValidationRun")
+    if run is None:
+        return unknown("ระบบยังไม่เก็บผลการตรวจสอบข้อมูล", "validation runs are not kept by this Banchi")
+    runs = ctx.session.exec(
+        select(run, Resource.name).join(Resource, run.resource_id == Resource.id)
+        .where(run.dataset_id == dataset.id, run.created_at <= end_of_thai_day(as_of))
+        .order_by(col(run.created_at))
+    ).all()
+    if not runs:
+        return unknown("ยังไม่มีผลการตรวจสอบข้อมูลของชุดข้อมูลนี้ในระบบ", "no validation run of this dataset in Banchi")
+    latest = {name: item for item, name in runs}  # ordered by time: the last one of each resource stays
+    bad = sorted(f"{name} ({item.errors})" for name, item in latest.items() if not item.valid)
+    if bad:
+        return failed("ข้อมูลล่าสุดไม่ผ่านการตรวจสอบ (จำนวนข้อผิดพลาด): " + ", ".join(bad),
+                      "the latest data failed validation (errors): " + ", ".join(bad))
+    day = thai_date(max(item.created_at for item in latest.values()))
+    return passed(f"ข้อมูลล่าสุดผ่านการตรวจสอบ ({len(latest)} ทรัพยากร) ล่าสุดเมื่อ {format_be_date(day)}",
+                  f"the latest data passed validation ({len(latest)} resource(s)), last run {day}")
 
 
 CHECKS["dictionary_approved"] = dictionary_approved
