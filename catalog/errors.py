@@ -10,6 +10,9 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "working_group": ("คณะทำงาน", "working group"),
     "dataset": ("ชุดข้อมูล", "dataset"),
     "resource": ("ทรัพยากรข้อมูล", "resource"),
+    "evidence": ("หลักฐาน", "evidence"),
+    "quarter_narrative": ("รายงานผลรายไตรมาส", "quarter narrative"),
+    "audited_result": ("ผลการตรวจประเมิน", "audited result"),
 }
 
 
