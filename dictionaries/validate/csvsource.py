@@ -32,7 +32,7 @@ from dictionaries.messages import problem
 from dictionaries.validate.rows import SAMPLE_ROWS, header_row
 from schemas.messages import ProblemsError
 
-BLOCK_SIZE = 4 << 20  # also the largest row Arrow accepts
+BLOCK_SIZE = 2 << 20  # also the largest row Arrow accepts
 csv.field_size_limit(BLOCK_SIZE)  # the same cap for rows read by Python's csv (frictionless lifts it too)
 
 

@@ -68,9 +68,12 @@ def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray]:
 
 
 class _Column:
+    """Keys (present values only) and their row numbers, kept compact: NumPy for integers, Arrow for text."""
+
     def __init__(self, data_type: pa.DataType):
         self.data_type = data_type
-        self.keys: list[pa.Array] = []
+        self.integer = pa.types.is_integer(data_type)
+        self.keys: list[Any] = []
         self.rows: list[np.ndarray] = []
         self.ordered = True
         self.last_row = 0
@@ -81,8 +84,12 @@ class _Column:
             return
         self.ordered &= int(rows[0]) > self.last_row
         self.last_row = max(self.last_row, int(rows[-1]))
-        self.keys.append(keys.cast(self.data_type))
-        self.rows.append(rows)
+        keys = keys.cast(self.data_type)
+        if keys.null_count:
+            present = pc.is_valid(keys)
+            keys, rows = keys.filter(present), rows[present.to_numpy(zero_copy_only=False)]
+        self.keys.append(keys.to_numpy(zero_copy_only=False) if self.integer else keys)
+        self.rows.append(rows.astype(np.int32 if self.last_row < 2**31 else np.int64))
 
     def repeats(self) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding a value seen in an earlier row, and that earlier row."""
@@ -90,24 +97,28 @@ class _Column:
             self._found = self._repeats()
         return self._found
 
+    def _codes(self) -> np.ndarray:
+        chunks, self.keys = self.keys, []
+        if self.integer:
+            return np.concatenate(chunks) if chunks else np.empty(0, np.int64)
+        encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=self.data_type).combine_chunks())
+        return encoded.indices.to_numpy(zero_copy_only=False)
+
     def _repeats(self) -> tuple[np.ndarray, np.ndarray]:
-        if not self.keys:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        keys = pa.chunked_array(self.keys, type=self.data_type).combine_chunks()
-        rows = np.concatenate(self.rows)
-        self.keys, self.rows = [], []
-        present = pc.is_valid(keys).to_numpy(zero_copy_only=False)
-        keys, rows = keys.filter(pa.array(present)), rows[present]
-        if pa.types.is_integer(self.data_type):
-            codes = keys.to_numpy(zero_copy_only=False)
-        else:
-            codes = pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False)
-        order = np.lexsort((rows, codes)) if not self.ordered else np.argsort(codes, kind="stable")
-        codes, rows = codes[order], rows[order]
+        # memory matters here (5M rows): sort positions, never copy whole columns more than needed
+        codes = self._codes()
+        rows = np.concatenate(self.rows) if self.rows else np.empty(0, np.int64)
+        self.rows = []
+        order = np.argsort(codes, kind="stable") if self.ordered else np.lexsort((rows, codes))
+        codes.sort(kind="stable")  # in place: no second copy of the column
         repeat = np.zeros(len(codes), dtype=bool)
         repeat[1:] = codes[1:] == codes[:-1]
-        group_start = np.maximum.accumulate(np.where(~repeat, np.arange(len(codes)), 0))
-        return rows[repeat], rows[group_start][repeat]
+        del codes
+        starts = np.flatnonzero(~repeat)
+        group = np.searchsorted(starts, np.flatnonzero(repeat), side="right") - 1
+        later = order[repeat]
+        first = order[starts[group]]
+        return rows[later].astype(np.int64), rows[first].astype(np.int64)
 
 
 class KeyTracker:
