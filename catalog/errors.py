@@ -13,6 +13,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "evidence": ("หลักฐาน", "evidence"),
     "quarter_narrative": ("รายงานผลรายไตรมาส", "quarter narrative"),
     "audited_result": ("ผลการตรวจประเมิน", "audited result"),
+    "account": ("บัญชีผู้ใช้", "account"),
+    "token": ("โทเค็น", "token"),
 }
 
 

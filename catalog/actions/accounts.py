@@ -24,7 +24,7 @@ from catalog.actions.organizations import descendants
 from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Actor, Context
-from catalog.errors import KIND_LABELS, NotFound, PermissionDenied, ValidationFailed
+from catalog.errors import NotFound, PermissionDenied, ValidationFailed
 from catalog.models import Organization, Person, WorkingGroup, WorkingGroupMember
 from catalog.models.accounts import (
     ROLE_LABELS,
@@ -55,8 +55,6 @@ ACCOUNT_LABELS = {
 }
 
 # Thai names of these records in not-found and stale-version messages
-KIND_LABELS.setdefault("account", ("บัญชีผู้ใช้", "account"))
-KIND_LABELS.setdefault("token", ("โทเค็น", "token"))
 
 TOKEN_PREFIX = "banchi_"
 DEFAULT_TOKEN_DAYS = 90
