@@ -54,8 +54,6 @@ ACCOUNT_LABELS = {
     "expires_in_days": ("อายุโทเค็น (วัน)", "Token lifetime (days)"),
 }
 
-# Thai names of these records in not-found and stale-version messages
-
 TOKEN_PREFIX = "banchi_"
 DEFAULT_TOKEN_DAYS = 90
 SESSION_HOURS = 12
