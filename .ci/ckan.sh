@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# CKAN integration: start a real CKAN 2.11 with the GD Catalog scheming schema (../shared/ckan/ckan-ci.sh),
+# run the tests marked `ckan` against it, and stop it again whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+trap 'bash ../shared/ckan/ckan-ci.sh down' EXIT
+started=$(date +%s)
+# two steps, so a failed `up` stops the run (a failure inside eval "$(...)" would be ignored)
+ckan_env=$(bash ../shared/ckan/ckan-ci.sh up)
+eval "$ckan_env"
+: "${CKAN_URL:?ckan-ci.sh up printed no CKAN_URL}" "${CKAN_API_TOKEN:?ckan-ci.sh up printed no CKAN_API_TOKEN}"
+echo "CKAN up at $CKAN_URL in $(( $(date +%s) - started )) s"
+
+# BANCHI_REQUIRE_CKAN turns the tests' "CKAN not configured" skip into a failure, and pytest's
+# exit code 5 ("no tests ran") fails this script through set -e: nothing passes without running.
+tests_started=$(date +%s)
+BANCHI_REQUIRE_CKAN=1 .venv/bin/python -m pytest -m ckan tests/services/ckan -q -p no:cacheprovider
+echo "CKAN integration tests took $(( $(date +%s) - tests_started )) s"
