@@ -102,7 +102,7 @@ class _Column:
         if self.integer:
             return np.concatenate(chunks) if chunks else np.empty(0, np.int64)
         encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=self.data_type).combine_chunks())
-        return encoded.indices.to_numpy(zero_copy_only=False)
+        return encoded.indices.to_numpy(zero_copy_only=False).copy()  # sorted in place later
 
     def _repeats(self) -> tuple[np.ndarray, np.ndarray]:
         # memory matters here (5M rows): sort positions, never copy whole columns more than needed
