@@ -18,7 +18,9 @@ from sqlmodel import col, select
 from catalog.actions.datasets import is_public
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
+from catalog.models.dictionary import DataDictionary, DictionaryVersion
 from catalog.publish_messages import publish_problem
+from dictionaries.versions import VersionStatus
 from schemas.messages import Problem
 from schemas.metadata import missing_mandatory
 
@@ -64,8 +66,8 @@ def publication_content(ctx: Context, dataset: Dataset, org: Organization) -> Pu
     resources, excluded = [], []
     query = select(Resource).where(Resource.dataset_id == dataset.id).order_by(col(Resource.position))
     for resource in ctx.session.exec(query):
-        schema = resource_table_schema(ctx, resource)
-        refusal = resource_refusal(resource, personal_data_fields(schema))
+        schema, personal = resource_dictionary(ctx, resource)
+        refusal = resource_refusal(resource, personal)
         if refusal:
             excluded.append(refusal)
         else:
@@ -85,9 +87,19 @@ def content_hash(payload: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def resource_table_schema(ctx: Context, resource: Resource) -> dict[str, Any] | None:
-    """The Table Schema of a resource's data dictionary, when it has one."""
-    return None
+def resource_dictionary(ctx: Context, resource: Resource) -> tuple[dict[str, Any] | None, list[str]]:
+    """The dictionary to publish with a resource (its latest approved version, else its latest draft, as
+    validation picks it) and the fields flagged as personal data by that version or by any newer one."""
+    versions = ctx.session.exec(
+        select(DictionaryVersion).join(DataDictionary).where(DataDictionary.resource_id == resource.id)
+    ).all()
+    if not versions:
+        return None, []
+    chosen = max(versions, key=lambda v: (v.status == VersionStatus.approved, v.number))
+    personal = personal_data_fields(chosen.table_schema)
+    for newer in (v for v in versions if v.number > chosen.number):  # a newer draft may know better
+        personal += [name for name in personal_data_fields(newer.table_schema) if name not in personal]
+    return chosen.table_schema, personal
 
 
 def personal_data_fields(schema: dict[str, Any] | None) -> list[str]:

@@ -6,6 +6,7 @@ and the standard's "unknown" terms, by the rules in ``harvest_rules/<profile>.ya
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ import yaml
 
 from schemas.metadata import is_empty
 from schemas.profile import FieldSpec, Profile
+from services.ckan.mapping import BANCHI_ID, DICTIONARY_SUFFIX
 
 RULES_DIR = Path(__file__).parent / "harvest_rules"
 DATASET_CORE = ("name", "title", "owner_org", "tag_string")
@@ -28,6 +30,7 @@ class HarvestedResource:
     private: bool
     upload_url: str | None = None  # a file the portal holds; its bytes are copied into Banchi
     filename: str | None = None
+    schema: dict[str, Any] | None = None  # its Table Schema (ckanext-validation), to become its dictionary
 
 
 @dataclass
@@ -60,7 +63,11 @@ def dataset_from_package(package: dict[str, Any], profile: Profile,
     _fit_vocabularies(data, profile.dataset_fields, profile)
     _drop_other_types(result, profile)
     code = profile.type_code(str(data.get("data_type") or ""))
-    result.resources = [_resource(r, profile, code) for r in package.get("resources") or []]
+    for resource in package.get("resources") or []:
+        if str(resource.get(BANCHI_ID) or "").endswith(DICTIONARY_SUFFIX):
+            result.notes.append(f"{resource.get('name')}: made by Banchi from the dictionary; made again on publish")
+            continue
+        result.resources.append(_resource(resource, profile, code))
     return result
 
 
@@ -148,7 +155,18 @@ def _resource(resource: dict[str, Any], profile: Profile, type_code: str | None)
         data["url"] = url
     return HarvestedResource(data={k: v for k, v in data.items() if not is_empty(v)},
                              private=str(resource.get("resource_private")) == "True",
-                             upload_url=url if upload else None, filename=filename)
+                             upload_url=url if upload else None, filename=filename, schema=_schema(resource))
+
+
+def _schema(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """A Table Schema given inline (as ckanext-validation keeps it: JSON text, or an object)."""
+    schema = resource.get("schema")
+    if isinstance(schema, str) and schema.lstrip().startswith("{"):
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return None
+    return schema if isinstance(schema, dict) else None
 
 
 def _extension(filename: str | None) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from catalog.actions.datasets import dataset_create
+from catalog.actions.dictionaries import dictionary_version_create
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.organizations import organization_create
 from catalog.actions.resources import resource_create
@@ -74,7 +75,7 @@ class Harvester:
             try:
                 files = self._download(harvested, stack, max_bytes)
                 with self.opener() as ctx:
-                    self._store(ctx, harvested, files)
+                    self._store(ctx, harvested, files, item.notes)
             except ProblemsError as exc:
                 item.status, item.problems = "failed", exc.problems
         return item
@@ -94,7 +95,7 @@ class Harvester:
             files[index] = handle
         return files
 
-    def _store(self, ctx: Context, harvested: HarvestedDataset, files: dict[int, IO[bytes]]) -> None:
+    def _store(self, ctx: Context, harvested: HarvestedDataset, files: dict[int, IO[bytes]], notes: list[str]) -> None:
         org = harvested.organization
         try:
             get_organization(ctx, org["name"])
@@ -103,7 +104,13 @@ class Harvester:
         created = dataset_create(ctx, harvested.data)
         for index, resource in enumerate(harvested.resources):
             data = {**resource.data, "resource_private": "True" if resource.private else "False"}
-            resource_create(ctx, created["name"], data, content=files.get(index), filename=resource.filename)
+            stored = resource_create(ctx, created["name"], data, content=files.get(index), filename=resource.filename)
+            if resource.schema is None:
+                continue
+            try:  # checked before anything is written, so a refused schema leaves the rest in place
+                dictionary_version_create(ctx, created["name"], stored["id"], resource.schema)
+            except ProblemsError as exc:
+                notes.append(f"{stored['name']}: dictionary not imported: " + "; ".join(p.en for p in exc.problems))
 
 
 def _has_dataset(ctx: Context, name: str) -> bool:

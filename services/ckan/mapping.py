@@ -7,6 +7,7 @@ tags as CKAN tags. ``comparable`` puts a portal's answer and our dicts on one fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import PurePosixPath
@@ -15,6 +16,7 @@ from typing import Any
 from schemas.profile import InputKind, Profile
 
 BANCHI_ID = "banchi_id"  # extra key that ties a portal package or resource to its Banchi record
+DICTIONARY_SUFFIX = "#dictionary"  # banchi_id of the data-dictionary resource that follows a resource
 CORE_DATASET_KEYS = ("name", "title", "owner_org")
 CORE_RESOURCE_KEYS = ("url", "name", "description", "format", "resource_private")
 
@@ -35,6 +37,28 @@ def package_fields(payload: dict[str, Any], profile: Profile) -> dict[str, Any]:
     return fields
 
 
+def package_resources(payload: dict[str, Any], profile: Profile) -> list[dict[str, Any]]:
+    """The package's resources in order; a resource with a dictionary is followed by the dictionary
+    as a spreadsheet a person can open (its ``hash`` names the schema it was made from)."""
+    resources = []
+    for resource in payload["resources"]:
+        resources.append(resource_fields(resource, profile))
+        if resource.get("schema"):
+            resources.append(dictionary_resource(resource))
+    return resources
+
+
+def dictionary_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    name = resource.get("name") or ""
+    return {
+        BANCHI_ID: resource["id"] + DICTIONARY_SUFFIX, "name": f"พจนานุกรมข้อมูล: {name}", "format": "XLSX",
+        "description": f"พจนานุกรมข้อมูล (data dictionary) ของ “{name}”: ชื่อฟิลด์ ชนิดข้อมูล คำอธิบาย หน่วยนับ "
+                       "และรายการรหัส / field names, types, descriptions, units and code lists",
+        "resource_private": "False",
+        "hash": "schema-sha256:" + hashlib.sha256(_schema_text(resource["schema"]).encode("utf-8")).hexdigest(),
+    }
+
+
 def resource_fields(resource: dict[str, Any], profile: Profile) -> dict[str, Any]:
     fields: dict[str, Any] = {
         BANCHI_ID: resource["id"], "name": resource.get("name") or "", "format": resource.get("format") or "",
@@ -48,8 +72,7 @@ def resource_fields(resource: dict[str, Any], profile: Profile) -> dict[str, Any
     else:
         fields["url"] = resource.get("url") or ""
     # ckanext-validation keeps the Table Schema as JSON text in the resource's ``schema`` field
-    fields["schema"] = json.dumps(resource["schema"], ensure_ascii=False, sort_keys=True) if resource.get("schema") \
-        else ""
+    fields["schema"] = _schema_text(resource["schema"]) if resource.get("schema") else ""
     return fields
 
 
@@ -106,6 +129,10 @@ def extras_with_id(package: dict[str, Any] | None, banchi_id: str) -> list[dict[
 
 def extra(package: dict[str, Any], key: str) -> str | None:
     return next((e.get("value") for e in package.get("extras") or [] if e.get("key") == key), None)
+
+
+def _schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, sort_keys=True)
 
 
 def _ckan_value(value: Any, multiple: bool) -> Any:

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from catalog.actions.publishing import (
@@ -41,10 +40,10 @@ from services.ckan.mapping import (
     extras_with_id,
     organization_fields,
     package_fields,
-    resource_fields,
-    upload_name,
+    package_resources,
     without_empty,
 )
+from services.ckan.uploads import Uploads
 
 Opener = Callable[[], AbstractContextManager[Context]]
 LEASE = dt.timedelta(minutes=15)  # a run that dies leaves its job to the next run after this
@@ -193,13 +192,13 @@ class Publisher:
         if package is None:
             package = self._create_package(claimed, payload)
         changes = self._changes(claimed.dataset_id, package, payload)
-        uploads = {r["id"]: (upload_name(r), claimed.files[r["id"]]) for r in payload["resources"] if r.get("file")}
-        self._apply(package, changes, uploads)
+        with Uploads(payload, claimed.files) as uploads:
+            self._apply(package, changes, uploads)
         return package["id"], package["name"]
 
     def _create_package(self, claimed: ClaimedJob, payload: dict[str, Any]) -> dict[str, Any]:
         profile = load_profile(payload["profile"])
-        links = [without_empty(resource_fields(r, profile)) for r in payload["resources"] if not r.get("file")]
+        links = [without_empty(r) for r in package_resources(payload, profile) if "hash" not in r]
         data = {**without_empty(package_fields(payload, profile)), "private": False,
                 "extras": extras_with_id(None, claimed.dataset_id), "resources": links}
         package = self.client.call("package_create", data)
@@ -207,7 +206,7 @@ class Publisher:
             publish_job_progress(ctx, claimed.id, package["id"])
         return package
 
-    def _apply(self, package: dict[str, Any], changes: PackageChanges, uploads: dict[str, tuple[str, Path]]) -> None:
+    def _apply(self, package: dict[str, Any], changes: PackageChanges, uploads: Uploads) -> None:
         if changes.fields:
             patch: dict[str, Any] = {"id": package["id"]}
             for change in changes.fields:
@@ -224,7 +223,7 @@ class Publisher:
             order = [ours[banchi_id] for banchi_id in changes.order if banchi_id in ours]
             self.client.call("package_resource_reorder", {"id": package["id"], "order": order})
 
-    def _write_resource(self, package_id: str, change: ResourceChange, uploads: dict[str, tuple[str, Path]]) -> None:
+    def _write_resource(self, package_id: str, change: ResourceChange, uploads: Uploads) -> None:
         desired = change.desired or {}
         if change.op == "create":
             action, data = "resource_create", {"package_id": package_id, **without_empty(desired)}
@@ -236,8 +235,7 @@ class Publisher:
         # a multipart upload carries text fields only; list fields follow in a JSON patch
         texts = {k: v for k, v in data.items() if isinstance(v, str)}
         lists = {k: v for k, v in data.items() if isinstance(v, list) and v}
-        name, path = uploads[desired[BANCHI_ID]]
-        with path.open("rb") as handle:
+        with uploads.open(desired[BANCHI_ID]) as (name, handle):
             written = self.client.call(action, texts, files={"upload": (name, handle)})
         if lists:
             self.client.call("resource_patch", {"id": written["id"], **lists})
@@ -289,7 +287,7 @@ class Publisher:
 
     def _changes(self, dataset_id: str, package: dict[str, Any] | None, payload: dict[str, Any]) -> PackageChanges:
         profile = load_profile(payload["profile"])
-        resources = [resource_fields(r, profile) for r in payload["resources"]]
+        resources = package_resources(payload, profile)
         return package_changes(package, package_fields(payload, profile), dataset_id, resources)
 
     def _counted(self, report: RunReport, before: Counter[str]) -> RunReport:

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
+from catalog.actions.dictionaries import dictionary_version_approve, dictionary_version_create
 from catalog.actions.people import person_create
 from catalog.actions.publishing import (
     normalize_portal_url,
@@ -30,6 +31,7 @@ from catalog.publish_messages import publish_problem
 from catalog.publish_rules import dataset_refusals, personal_data_fields, resource_refusal
 from tests.conftest import OpenContext
 from tests.factories import dataset_input, make_org
+from tests.governance_helpers import CHAIR, at, make_agency
 from tests.publish_clock import Clock, clock_fixture  # noqa: F401 (the clock fixture)
 
 PORTAL = "https://data.example.go.th"
@@ -287,3 +289,35 @@ def _org(ctx: Context, dataset: Dataset) -> Organization:
     org = ctx.session.get(Organization, dataset.owner_org_id)
     assert org is not None
     return org
+
+
+# -- data dictionaries ---------------------------------------------------------------------------------
+
+DICTIONARY = {"fields": [{"name": "district", "type": "string", "title": "เขต"},
+                         {"name": "population", "type": "integer", "title": "จำนวนประชากร", "unit": "คน"}]}
+PERSONAL = {"fields": [*DICTIONARY["fields"],
+                       {"name": "citizen_id", "type": "string", "title": "เลขประจำตัวประชาชน", "personalData": True}]}
+
+
+def test_dictionary_goes_with_its_resource_and_personal_data_files_stay_home(open_ctx: OpenContext,
+                                                                             clock: Clock) -> None:
+    with open_ctx() as ctx:
+        dataset = make_agency(ctx)
+        data = resource_create(ctx, dataset, {"name": "ประชากร"}, content=io.BytesIO(b"district\n"), filename="p.csv")
+        link = resource_create(ctx, dataset, {"name": "API", "url": "https://example.go.th/api", "format": "API"})
+        first = dictionary_version_create(ctx, dataset, data["id"], DICTIONARY)
+        dictionary_version_create(ctx, dataset, link["id"], PERSONAL)
+    with open_ctx(clock=clock) as ctx:
+        [item] = publish_plan(ctx, PORTAL, record=False)
+    assert item.payload is not None
+    sent = {r["name"]: r for r in item.payload["resources"]}
+    assert sent["ประชากร"]["schema"]["fields"][1]["unit"] == "คน"
+    assert sent["API"]["schema"] == PERSONAL  # a link sends no personal data itself; its dictionary goes
+    with open_ctx(clock=at("2025-03-01")) as ctx:
+        dictionary_version_approve(ctx, first.id, {"approved_by": CHAIR})
+        dictionary_version_create(ctx, dataset, data["id"], PERSONAL)  # a newer draft flags personal data
+    with open_ctx(clock=clock) as ctx:
+        [item] = publish_plan(ctx, PORTAL, record=False)
+    assert item.payload is not None and [r["name"] for r in item.payload["resources"]] == ["API"]
+    assert [(p.code, p.value) for p in item.excluded] == [("personal_data_file", "ประชากร")]
+    assert "citizen_id" in item.excluded[0].th

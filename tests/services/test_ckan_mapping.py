@@ -14,6 +14,7 @@ from services.ckan.mapping import (
     BANCHI_ID,
     comparable,
     package_fields,
+    package_resources,
     resource_fields,
     upload_name,
     without_empty,
@@ -167,3 +168,25 @@ def test_harvest_fills_a_plain_ckan_package_from_facts_and_unknown_terms() -> No
     assert [r.data["name"] for r in harvested.resources] == ["bike.geojson", "Table"]
     private = dataset_from_package({**CORE_PACKAGE, "private": True}, PROFILE)
     assert "data_category" not in private.data  # a private package is not assumed public
+
+
+def test_a_resource_with_a_dictionary_is_followed_by_the_dictionary_spreadsheet() -> None:
+    resources = package_resources(payload(), PROFILE)
+    assert [r[BANCHI_ID] for r in resources] == ["r-link", "r-link#dictionary", "r-file"]
+    dictionary = resources[1]
+    assert dictionary["name"] == "พจนานุกรมข้อมูล: ระบบรายงาน" and dictionary["format"] == "XLSX"
+    assert dictionary["hash"].startswith("schema-sha256:")  # names the schema, so it is rebuilt only on a change
+    changed = payload()
+    changed["resources"][0]["schema"] = {"fields": [{"name": "district", "type": "string", "title": "เขตปกครอง"}]}
+    assert package_resources(changed, PROFILE)[1]["hash"] != dictionary["hash"]
+
+
+def test_harvest_keeps_a_table_schema_and_skips_banchis_own_dictionary_spreadsheet() -> None:
+    package = {**GD_PACKAGE, "resources": [
+        {"name": "API", "format": "API", "url": "https://example.go.th/api", BANCHI_ID: "r1",
+         "schema": json.dumps(SCHEMA, ensure_ascii=False)},
+        {"name": "พจนานุกรมข้อมูล: API", "format": "XLSX", "url_type": "upload", BANCHI_ID: "r1#dictionary",
+         "url": "http://portal/dataset/x/resource/z/download/data-dictionary-r1.xlsx"}]}
+    harvested = dataset_from_package(package, PROFILE)
+    assert [(r.data["name"], r.schema) for r in harvested.resources] == [("API", SCHEMA)]
+    assert any("พจนานุกรมข้อมูล: API" in note for note in harvested.notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from ckanapi import ValidationError
@@ -155,3 +156,25 @@ def test_drift_names_fields_edited_on_the_portal(publisher: Publisher, fake: Fak
         ("notes", "แก้บนพอร์ทัล", "สถิติประกอบตัวชี้วัดการพัฒนาเมือง")]
     with open_ctx() as ctx:
         assert ctx.session.exec(select(Publication)).one().package_id == drift.package_id
+
+
+def test_the_dictionary_goes_as_schema_and_as_a_spreadsheet(open_ctx: OpenContext, fake: FakeCKAN,
+                                                            clock: Clock) -> None:
+    from openpyxl import load_workbook
+
+    from catalog.actions.dictionaries import dictionary_version_create
+    from tests.governance_helpers import make_agency
+
+    schema = {"fields": [{"name": "district", "type": "string", "title": "เขต", "description": "เขตปกครอง"}]}
+    with open_ctx() as ctx:
+        dataset = make_agency(ctx)
+        data = resource_create(ctx, dataset, {"name": "ประชากร"}, content=io.BytesIO(CSV), filename="p.csv")
+        dictionary_version_create(ctx, dataset, data["id"], schema)
+    publisher = Publisher(lambda: open_ctx(clock=clock), FakeClient(fake, profile=load_profile()))
+    assert publisher.run().ok
+    file, dictionary = fake.by_name(dataset)["resources"]
+    assert json.loads(file["schema"]) == schema and dictionary["name"] == "พจนานุกรมข้อมูล: ประชากร"
+    sheet = load_workbook(io.BytesIO(fake.uploads[dictionary["id"]])).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("ชื่อฟิลด์") and rows[1][:2] == ("district", "เขต")
+    assert publisher.run(force=True).write_calls == 0  # same schema: the spreadsheet is not sent again

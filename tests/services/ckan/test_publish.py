@@ -284,3 +284,50 @@ def portal_record(name: str, org: str, title: str, **changes: Any) -> dict[str, 
         "data_collect": "บุคคล", "data_language": ["ไทย", "อังกฤษ"], "created_date": "2023-03-01",
         "last_updated_date": "2025-01-06", "high_value_dataset": "True", "reference_data": "False", **changes,
     }
+
+
+DICTIONARY = {"fields": [
+    {"name": "district", "type": "string", "title": "เขต", "description": "เขตการปกครองของกรุงเทพมหานคร"},
+    {"name": "population", "type": "integer", "title": "จำนวนประชากร", "unit": "คน"},
+    {"name": "note", "type": "string", "title": "หมายเหตุ"}]}
+PERSONAL = {"fields": [{"name": "citizen_id", "type": "string", "title": "เลขประจำตัวประชาชน", "personalData": True},
+                       {"name": "allowance", "type": "number", "title": "เบี้ยยังชีพ", "unit": "บาท"}]}
+
+
+def test_dictionary_goes_as_table_schema_and_spreadsheet_and_personal_files_stay_home(
+    open_ctx: OpenContext, names: PortalNames, publisher: Publisher, client: LoggingClient, ckan: RemoteCKAN,
+    other_banchi: Any,
+) -> None:
+    from frictionless import Schema
+    from openpyxl import load_workbook
+
+    from catalog.actions.datasets import dataset_show
+    from catalog.actions.dictionaries import dictionary_version_create, dictionary_versions
+    from services.ckan.harvester import Harvester
+
+    name = add_dataset(open_ctx, names)
+    with open_ctx() as ctx:
+        data = ctx.session.exec(select(Resource).where(Resource.name == "ประชากรรายเขต")).one()
+        dictionary_version_create(ctx, name, data.id, DICTIONARY)
+        private = resource_create(ctx, name, {"name": "ผู้รับเบี้ยยังชีพ"}, content=io.BytesIO(b"citizen_id,allowance\n"),
+                                  filename="allowance.csv")
+        dictionary_version_create(ctx, name, private["id"], PERSONAL)
+    report = publisher.run()
+    assert report.ok and [p.code for p in report.plan[0].excluded] == ["personal_data_file"]
+    assert "ผู้รับเบี้ยยังชีพ" not in json.dumps(client.sent, ensure_ascii=False, default=str)
+    link, upload, spreadsheet = show(ckan, name)["resources"]
+    # ckanext-validation reads the Table Schema from the resource's schema field (JSON text)
+    assert json.loads(upload["schema"]) == DICTIONARY and Schema.from_descriptor(json.loads(upload["schema"]))
+    assert download(upload["url"]) == CSV and link["name"] == "ระบบรายงาน"
+    rows = list(load_workbook(io.BytesIO(download(spreadsheet["url"]))).active.iter_rows(values_only=True))
+    assert spreadsheet["name"] == "พจนานุกรมข้อมูล: ประชากรรายเขต" and spreadsheet["format"] == "XLSX"
+    assert [row[:2] for row in rows[1:]] == [("district", "เขต"), ("population", "จำนวนประชากร"), ("note", "หมายเหตุ")]
+    assert publisher.run(force=True).write_calls == 0
+
+    [item] = Harvester(other_banchi.opener(), make_client(), load_profile()).run(names.orgs[0])
+    assert item.status == "created", item.problems
+    with other_banchi.ctx() as ctx:
+        resources = dataset_show(ctx, name)["resources"]
+        assert [r["name"] for r in resources] == ["ระบบรายงาน", "ประชากรรายเขต"]  # the spreadsheet is remade, not kept
+        [version] = dictionary_versions(ctx, name, resources[1]["id"])
+    assert (version.table_schema, version.status) == (DICTIONARY, "draft")
