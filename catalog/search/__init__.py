@@ -8,23 +8,27 @@ index): a caller sees public datasets, and non-public ones only of the organizat
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
 from catalog import permissions
 from catalog.actions.datasets import dataset_dict
+from catalog.actions.resources import resource_dict
 from catalog.actions.validation import check_input
 from catalog.context import Context
 from catalog.errors import ValidationFailed
-from catalog.models import Dataset, Organization, Person
+from catalog.models import Dataset, Organization, Person, Resource
 from catalog.search.backends import backend_for
 from catalog.search.documents import FACET_KEYS
+from catalog.search.facets import facet_table
 from catalog.search.index import rebuild
 from catalog.search.messages import LABELS, out_of_range, unknown_facet
-from catalog.search.query import Search
+from catalog.search.query import run
 from catalog.search.tokenize import query_terms
 from schemas.messages import Problem
 
@@ -61,16 +65,13 @@ def parse_query(data: Mapping[str, Any]) -> SearchQuery:
 
 def search_datasets(ctx: Context, query: SearchQuery) -> SearchResult:
     _check(query)
-    backend = backend_for(ctx.session.get_bind().dialect.name)
-    search = Search(backend, query_terms(query.q), query.filters, query.private_org_ids, query.include_withdrawn)
     session = ctx.session
-    count = session.execute(search.count()).scalar_one()
-    ids = list(session.execute(search.page(query.sort, query.rows, query.start)).scalars()) if query.rows else []
-    facets = {}
-    for key in dict.fromkeys(query.facet_fields):
-        counts = session.execute(search.facet(key)).all()
-        facets[key] = {value: n for value, n in sorted(counts, key=lambda row: (-row[1], row[0]))}
-    return SearchResult(count=count, results=_dataset_dicts(ctx, ids, query.private_org_ids), facets=facets)
+    session.flush()  # what this transaction changed is indexed before it is searched
+    found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query_terms(query.q),
+                query.filters, list(dict.fromkeys(query.facet_fields)), query.sort, query.rows, query.start,
+                query.private_org_ids, query.include_withdrawn)
+    return SearchResult(count=found.count, results=_dataset_dicts(ctx, found.dataset_ids, query.private_org_ids),
+                        facets=found.facets)
 
 
 def rebuild_index(ctx: Context) -> int:
@@ -92,14 +93,26 @@ def _check(query: SearchQuery) -> None:
 
 
 def _dataset_dicts(ctx: Context, ids: list[str], private_org_ids: frozenset[str] | str) -> list[dict[str, Any]]:
+    """dataset_dict for each result, with the page's organizations, stewards and resources read at once."""
     if not ids:
         return []
-    datasets = {d.id: d for d in ctx.session.exec(select(Dataset).where(col(Dataset.id).in_(ids))).all()}
-    orgs = {o.id: o for o in ctx.session.exec(
-        select(Organization).where(col(Organization.id).in_({d.owner_org_id for d in datasets.values()}))).all()}
+    session = ctx.session
+    datasets = {d.id: d for d in session.scalars(select(Dataset).where(col(Dataset.id).in_(ids)))}
+    orgs = {o.id: o for o in session.scalars(
+        select(Organization).where(col(Organization.id).in_({d.owner_org_id for d in datasets.values()})))}
     stewards = {d.steward_id for d in datasets.values() if d.steward_id}
-    if stewards:  # loaded once here, so dataset_dict finds them in the session
-        ctx.session.exec(select(Person).where(col(Person.id).in_(stewards))).all()
-    return [dataset_dict(ctx, datasets[i], orgs[datasets[i].owner_org_id],
-                         public_only=not (private_org_ids == "*" or datasets[i].owner_org_id in private_org_ids))
-            for i in ids]
+    if stewards:  # into the session, where dataset_dict finds them
+        session.scalars(select(Person).where(col(Person.id).in_(stewards))).all()
+    resources: dict[str, list[Resource]] = defaultdict(list)
+    for resource in session.scalars(select(Resource).where(col(Resource.dataset_id).in_(ids))
+                                    .order_by(col(Resource.position))):
+        resources[resource.dataset_id].append(resource)
+    results = []
+    for dataset in (datasets[i] for i in ids):
+        public_only = not (private_org_ids == "*" or dataset.owner_org_id in private_org_ids)
+        result = dataset_dict(ctx, dataset, orgs[dataset.owner_org_id], with_resources=False)
+        # as dataset_dict(with_resources=True, public_only=...) gives them
+        result["resources"] = [resource_dict(ctx, dataset, r) for r in resources[dataset.id]
+                               if not (public_only and r.private)]
+        results.append(result)
+    return results

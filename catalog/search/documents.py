@@ -20,9 +20,6 @@ from catalog.search.tokenize import document_tokens
 # facet key → where its values come from (see facet_values)
 FACET_KEYS = ("organization", "data_type", "data_category", "data_classification", "tags", "res_format",
               "update_frequency_unit", "stage")
-# weights of the fields in the relevance score: title, then tags, then the rest, then the description
-WEIGHTS = {"title_tok": 8, "tags_tok": 4, "other_tok": 2, "desc_tok": 1}
-
 _TONE = re.compile("[\u0e47-\u0e4c]")
 _LEAD_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
 
@@ -35,23 +32,12 @@ class IndexDoc:
     active: bool
     title_sort: str
     modified: dt.datetime
-    fields: dict[str, list[str]]  # WEIGHTS key → tokens
+    fields: dict[str, list[str]]  # catalog.search.backends.FIELDS → tokens
     values: list[tuple[str, str]] = field(default_factory=list)  # (facet key, value)
 
-    def row(self) -> dict[str, Any]:
-        return {
-            "dataset_id": self.dataset_id, "org_id": self.org_id, "public": self.public, "active": self.active,
-            "title_sort": self.title_sort, "modified": self.modified,
-            **{name: spaced(tokens) for name, tokens in self.fields.items()},
-        }
-
-    def all_tokens(self) -> str:
-        return " ".join(dict.fromkeys(token for tokens in self.fields.values() for token in tokens))
-
-
-def spaced(tokens: Iterable[str]) -> str:
-    """" a b c ": every token has a space on each side, so " b " finds the whole word b."""
-    return " " + " ".join(dict.fromkeys(tokens)) + " "
+    def row(self, gen: int) -> dict[str, Any]:
+        return {"dataset_id": self.dataset_id, "org_id": self.org_id, "public": self.public, "active": self.active,
+                "deleted": False, "title_sort": self.title_sort, "modified": self.modified, "gen": gen}
 
 
 def thai_sort_key(title: str) -> str:
@@ -85,10 +71,10 @@ def _doc(ctx: Context, dataset: Dataset, org: Organization, resources: list[Reso
     other = [org.name, org.title, org.title_en, dataset.name.replace("-", " "),
              *(resource.name for resource in resources), *dictionary]
     fields = {
-        "title_tok": _tokens([dataset.title, extras.get("title_en")]),
-        "tags_tok": _tokens(tags),
-        "other_tok": _tokens(other),
-        "desc_tok": _tokens([extras.get("notes")]),
+        "title": _tokens([dataset.title, extras.get("title_en")]),
+        "tags": _tokens(tags),
+        "other": _tokens(other),
+        "body": _tokens([extras.get("notes")]),
     }
     formats = dict.fromkeys(r.format.strip() for r in resources if r.format and r.format.strip())
     values = [("organization", org.name), ("data_type", dataset.data_type), ("stage", str(stage))]
@@ -122,5 +108,20 @@ def _stages(ctx: Context, ids: list[str]) -> dict[str, int]:
 
 
 def _dictionary_words(ctx: Context, ids: list[str]) -> dict[str, list[str]]:
-    """Field names and titles of each dataset's data dictionary (filled in once that model exists)."""
-    return {}
+    """Field names and titles of the latest dictionary version of each public resource, by dataset."""
+    dictionary = optional_model("dictionary", "DataDictionary")
+    version = optional_model("dictionary", "DictionaryVersion")
+    if dictionary is None or version is None:
+        return {}
+    rows = ctx.session.exec(
+        select(Resource.dataset_id, dictionary.id, version.table_schema)
+        .join(dictionary, col(dictionary.resource_id) == Resource.id)
+        .join(version, col(version.dictionary_id) == dictionary.id)
+        .where(col(Resource.dataset_id).in_(ids), Resource.private == False)  # noqa: E712
+        .order_by(col(version.number))).all()
+    latest = {(dataset_id, dictionary_id): schema for dataset_id, dictionary_id, schema in rows}  # last number wins
+    words: dict[str, list[str]] = defaultdict(list)
+    for (dataset_id, _), schema in sorted(latest.items()):
+        for spec in (schema or {}).get("fields", []):
+            words[dataset_id] += [str(spec[key]) for key in ("name", "title") if spec.get(key)]
+    return words

@@ -7,47 +7,64 @@ the same connection before the transaction can commit; a rollback takes the inde
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 from sqlmodel import Session, col
 
 from catalog.context import SYSTEM, Context
-from catalog.models import Dataset, Organization
+from catalog.models import Dataset, Organization, Resource
 from catalog.search.backends import backend_for
-from catalog.search.documents import IndexDoc, build_docs
-from catalog.search.schema import search_doc, search_value
+from catalog.search.documents import IndexDoc, build_docs, optional_model
+from catalog.search.schema import search_doc, search_state, search_value
 from catalog.settings import get_settings
 
 BATCH = 500
-# tables whose rows carry a dataset_id and whose change changes what the index says of that dataset
-DEPENDENT_TABLES = frozenset({"resource", "dataset_stage", "dictionary_version"})
+WRITTEN = "search_index_written"  # session.info flag: this transaction changed the index (not committed yet)
+# rows of other tables whose change changes what the index says of a dataset, and how to find that dataset
+DATASET_OF: dict[str, Callable[[Session, Any], str | None]] = {
+    "resource": lambda _reader, row: row.dataset_id,
+    "dataset_stage": lambda _reader, row: row.dataset_id,
+    "data_dictionary": lambda reader, row: _dataset_of_resource(reader, row.resource_id),
+    "dictionary_version": lambda reader, row: _dataset_of_dictionary(reader, row.dictionary_id),
+}
 
 
 def reindex_after_flush(session: Session) -> None:
-    dataset_ids: set[str] = set()
-    org_ids: set[str] = set()
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Dataset):
-            dataset_ids.add(obj.id)
-        elif isinstance(obj, Organization):
-            org_ids.add(obj.id)
-        elif getattr(obj, "__tablename__", None) in DEPENDENT_TABLES and getattr(obj, "dataset_id", None):
-            dataset_ids.add(obj.dataset_id)
-    if not dataset_ids and not org_ids:
+    changed = [obj for obj in chain(session.new, session.dirty, session.deleted)
+               if isinstance(obj, Dataset | Organization) or getattr(obj, "__tablename__", None) in DATASET_OF]
+    if not changed:
         return
     # a second session on the same connection reads what this flush wrote, without flushing this one again
     with Session(bind=session.connection(), autoflush=False) as reader:
-        ctx = Context(session=reader, actor=SYSTEM, settings=get_settings())
-        if org_ids:
-            dataset_ids |= set(reader.scalars(select(Dataset.id).where(col(Dataset.owner_org_id).in_(org_ids))))
-        reindex(ctx, dataset_ids)
+        dataset_ids: set[str | None] = set()
+        for obj in changed:
+            if isinstance(obj, Dataset):
+                dataset_ids.add(obj.id)
+            elif isinstance(obj, Organization):
+                dataset_ids |= set(reader.scalars(select(Dataset.id).where(Dataset.owner_org_id == obj.id)))
+            else:
+                dataset_ids.add(DATASET_OF[obj.__tablename__](reader, obj))
+        dataset_ids.discard(None)
+        session.info[WRITTEN] = True
+        reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()), dataset_ids)  # type: ignore[arg-type]
+
+
+def _dataset_of_resource(reader: Session, resource_id: str) -> str | None:
+    return reader.scalar(select(Resource.dataset_id).where(Resource.id == resource_id))
+
+
+def _dataset_of_dictionary(reader: Session, dictionary_id: str) -> str | None:
+    dictionary = optional_model("dictionary", "DataDictionary")
+    resource_id = reader.scalar(select(dictionary.resource_id).where(dictionary.id == dictionary_id))
+    return _dataset_of_resource(reader, resource_id) if resource_id else None
 
 
 def reindex(ctx: Context, dataset_ids: Iterable[str]) -> int:
-    """Bring the index entries of these datasets up to date (removing those of deleted ones)."""
+    """Bring the index entries of these datasets up to date (marking those of deleted ones gone)."""
     written = 0
     ids = iter(sorted(set(dataset_ids)))
     while batch := list(islice(ids, BATCH)):
@@ -57,43 +74,56 @@ def reindex(ctx: Context, dataset_ids: Iterable[str]) -> int:
 
 
 def rebuild(ctx: Context) -> int:
-    """Empty the index and index every dataset again; returns how many were indexed."""
+    """Empty the index and index every dataset again, under a new epoch; returns how many were indexed."""
     connection = ctx.session.connection()
     backend_for(connection.dialect.name).clear(connection)
     connection.execute(delete(search_value))
     connection.execute(delete(search_doc))
+    connection.execute(delete(search_state))
+    ctx.session.info[WRITTEN] = True
     return reindex(ctx, ctx.session.scalars(select(Dataset.id)).all())
 
 
+def next_generation(connection: Connection) -> int:
+    """Raise the index generation (holding its row until commit, so generations commit in order)."""
+    statement = text("INSERT INTO search_state (id, gen, epoch) VALUES (1, 1, :epoch) "
+                     "ON CONFLICT (id) DO UPDATE SET gen = search_state.gen + 1 RETURNING gen")
+    return int(connection.execute(statement, {"epoch": str(uuid.uuid4())}).scalar_one())
+
+
 def write_docs(connection: Connection, docs: Sequence[IndexDoc], remove: Iterable[str] = ()) -> int:
-    """Replace the entries of ``remove`` and of the docs' datasets by ``docs``."""
+    """Replace the entries of ``remove`` and of the docs' datasets by ``docs``; the others become tombstones."""
     backend = backend_for(connection.dialect.name)
-    wanted = {doc.dataset_id for doc in docs} | set(remove)
+    gen = next_generation(connection)
+    kept = {doc.dataset_id for doc in docs}
     existing = dict(connection.execute(
-        select(search_doc.c.dataset_id, search_doc.c.rid).where(search_doc.c.dataset_id.in_(wanted))).all())
+        select(search_doc.c.dataset_id, search_doc.c.rid).where(search_doc.c.dataset_id.in_(kept | set(remove)))
+    ).all())
     old_rids = list(existing.values())
     if old_rids:
         connection.execute(delete(search_value).where(search_value.c.rid.in_(old_rids)))
         backend.delete_tokens(connection, old_rids)
-    gone = [rid for dataset_id, rid in existing.items() if dataset_id not in {doc.dataset_id for doc in docs}]
-    if gone:
-        connection.execute(delete(search_doc).where(search_doc.c.rid.in_(gone)))
-    rids = _write_rows(connection, docs, existing)
-    values = [{"rid": rids[doc.dataset_id], "key": key, "value": value[:500], "public": doc.public,
-               "active": doc.active, "org_id": doc.org_id} for doc in docs for key, value in doc.values]
+    gone = [rid for dataset_id, rid in existing.items() if dataset_id not in kept]
+    if gone:  # readers learn of a deletion from its tombstone (gen); a rebuild clears them
+        connection.execute(update(search_doc).where(search_doc.c.rid.in_(gone)).values(
+            deleted=True, public=False, active=False, gen=gen))
+    rids = _write_rows(connection, docs, existing, gen)
+    values = [{"rid": rids[doc.dataset_id], "key": key, "value": value[:500]}
+              for doc in docs for key, value in doc.values]
     if values:
         connection.execute(insert(search_value), values)
-    backend.write_tokens(connection, [{"rid": rids[doc.dataset_id], "tokens": doc.all_tokens()} for doc in docs])
+    backend.write_tokens(connection, [(rids[doc.dataset_id], doc.fields) for doc in docs])
     return len(docs)
 
 
-def _write_rows(connection: Connection, docs: Sequence[IndexDoc], existing: dict[str, int]) -> dict[str, int]:
+def _write_rows(connection: Connection, docs: Sequence[IndexDoc], existing: dict[str, int], gen: int
+                ) -> dict[str, int]:
     rids = {doc.dataset_id: existing[doc.dataset_id] for doc in docs if doc.dataset_id in existing}
-    changed: list[dict[str, Any]] = [{**doc.row(), "b_rid": rids[doc.dataset_id]} for doc in docs
+    changed: list[dict[str, Any]] = [{**doc.row(gen), "b_rid": rids[doc.dataset_id]} for doc in docs
                                      if doc.dataset_id in rids]
     if changed:
         connection.execute(update(search_doc).where(search_doc.c.rid == bindparam("b_rid")), changed)
-    new = [doc.row() for doc in docs if doc.dataset_id not in rids]
+    new = [doc.row(gen) for doc in docs if doc.dataset_id not in rids]
     if new:
         returned = connection.execute(
             insert(search_doc).returning(search_doc.c.dataset_id, search_doc.c.rid, sort_by_parameter_order=True),

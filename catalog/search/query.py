@@ -1,4 +1,7 @@
-"""Running a search: matching, visibility, filters, facet counts, ranking, sorting and paging in SQL.
+"""Running a search over the facet table: visibility, filters, facet counts, ranking, sorting, paging.
+
+The database answers only which documents hold the words (and in which field); the rest is computed
+here once, the same for SQLite and PostgreSQL.
 
 Facet counts are multi-select counts: the counts of one facet apply the query words, the visibility
 and the filters of every *other* facet, so a page can show how many datasets each further value of a
@@ -8,83 +11,112 @@ facet it already filters on would add (values within one facet are ORed).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, case, false, func, literal, or_, select, true
-from sqlalchemy.sql.selectable import Select
+import numpy as np
+from sqlalchemy.orm import Session
 
-from catalog.search.backends import Backend, Term
-from catalog.search.documents import WEIGHTS
-from catalog.search.schema import search_doc, search_value
+from catalog.search.backends import FIELDS, Backend, Term
+from catalog.search.facets import FacetTable
 
-Visibility = frozenset[str] | str
+# ranking: each query word scores the weights of the fields holding it (title, tags, organization/
+# resources/dictionary, description)
+WEIGHTS = dict(zip(FIELDS, (8, 4, 2, 1), strict=True))
 
 
-def visible(table: Table, private_org_ids: Visibility, include_withdrawn: bool) -> ColumnElement[bool]:
+@dataclass
+class Found:
+    count: int
+    dataset_ids: list[str]  # the requested page, in order
+    facets: dict[str, dict[str, int]]
+
+
+def run(session: Session, backend: Backend, table: FacetTable, terms: Sequence[Term],
+        filters: Mapping[str, Sequence[str]], facet_keys: Sequence[str], sort: str, rows: int, start: int,
+        private_org_ids: frozenset[str] | str, include_withdrawn: bool) -> Found:
+    base = visible(table, private_org_ids, include_withdrawn)
+    score = None
+    if terms:
+        matched = _rids(session, backend.matching(terms), len(base))
+        base &= _mask(len(base), matched)
+        score = _score(session, backend, terms, len(base), matched) if sort == "relevance" and matched.size else None
+    masks = {key: _filter_mask(table, key, values) for key, values in filters.items()}
+    hits = base.copy()
+    for mask in masks.values():
+        hits &= mask
+    facets = {}
+    for key in facet_keys:
+        allowed = base.copy()
+        for other, mask in masks.items():
+            if other != key:
+                allowed &= mask
+        facets[key] = _counts(table, key, allowed)
+    candidates = np.flatnonzero(hits)
+    page = _page(table, candidates, score, sort, rows, start)
+    return Found(int(candidates.size), [str(table.dataset_id[rid]) for rid in page], facets)
+
+
+def visible(table: FacetTable, private_org_ids: frozenset[str] | str, include_withdrawn: bool) -> np.ndarray:
     """Public datasets for everyone; non-public ones only of the caller's organizations ("*": all)."""
+    live = table.active | include_withdrawn
     if private_org_ids == "*":
-        return true() if include_withdrawn else table.c.active == true()
-    condition: ColumnElement[bool] = table.c.public == true()
+        return table.exists & live
+    mask = table.exists & table.public
     if private_org_ids:
-        own = table.c.org_id.in_(sorted(private_org_ids))
-        condition = or_(condition, own if include_withdrawn else and_(own, table.c.active == true()))
-    return condition
+        mask |= table.exists & live & np.isin(table.org_id, list(private_org_ids))
+    return mask
 
 
-def filtered(table: Table, filters: Mapping[str, Sequence[str]], skip: str | None = None) -> list[ColumnElement[bool]]:
-    """One condition per facet key: the dataset has one of the accepted values (OR within, AND across)."""
-    return [table.c.rid.in_(select(search_value.c.rid).where(search_value.c.key == key,
-                                                              search_value.c.value.in_(list(values))))
-            if values else false()
-            for key, values in sorted(filters.items()) if key != skip]
+def _filter_mask(table: FacetTable, key: str, values: Sequence[str]) -> np.ndarray:
+    facet = table.facets[key]
+    codes = facet.code_of()
+    wanted = [codes[value] for value in values if value in codes]
+    mask = np.zeros(len(table.exists), bool)
+    mask[facet.docs[np.isin(facet.codes, wanted)]] = True
+    return mask
 
 
-class Search:
-    def __init__(self, backend: Backend, terms: Sequence[Term], filters: Mapping[str, Sequence[str]],
-                 private_org_ids: Visibility, include_withdrawn: bool):
-        self.backend, self.terms, self.filters = backend, list(terms), filters
-        self.private_org_ids, self.include_withdrawn = private_org_ids, include_withdrawn
+def _counts(table: FacetTable, key: str, allowed: np.ndarray) -> dict[str, int]:
+    facet = table.facets[key]
+    counts = np.bincount(facet.codes[allowed[facet.docs]], minlength=len(facet.values))
+    nonzero = np.flatnonzero(counts)
+    ordered = sorted(nonzero.tolist(), key=lambda code: (-counts[code], facet.values[code]))
+    return {facet.values[code]: int(counts[code]) for code in ordered}
 
-    def _where(self, table: Table, skip: str | None = None) -> list[ColumnElement[bool]]:
-        conditions = [visible(table, self.private_org_ids, self.include_withdrawn)]
-        if self.terms:
-            conditions.append(table.c.rid.in_(self.backend.matching(self.terms)))
-        return conditions + filtered(table, self.filters, skip)
 
-    def count(self) -> Select[Any]:
-        return select(func.count()).select_from(search_doc).where(*self._where(search_doc))
+def _score(session: Session, backend: Backend, terms: Sequence[Term], size: int, matched: np.ndarray
+           ) -> np.ndarray:
+    score = np.zeros(size, np.int64)
+    for term in terms:
+        for name in FIELDS:
+            score[_rids(session, backend.matching(terms, (term, name)), size)] += WEIGHTS[name]
+    return score
 
-    def page(self, sort: str, rows: int, start: int) -> Select[Any]:
-        return (select(search_doc.c.dataset_id).where(*self._where(search_doc))
-                .order_by(*self._order(sort)).limit(rows).offset(start))
 
-    def facet(self, key: str) -> Select[Any]:
-        value = search_value.c.value
-        return (select(value, func.count()).where(search_value.c.key == key, *self._where(search_value, skip=key))
-                .group_by(value))
+def _page(table: FacetTable, candidates: np.ndarray, score: np.ndarray | None, sort: str, rows: int,
+          start: int) -> list[int]:
+    if rows == 0 or start >= candidates.size:
+        return []
+    title = table.title_rank[candidates]
+    modified = table.modified[candidates]
+    keys = {  # np.lexsort: the last key is the primary one
+        "title_asc": (title,),
+        "title_desc": (-title,),
+        "modified_desc": (title, -modified),
+        "modified_asc": (title, modified),
+        "relevance": (title, -score[candidates]) if score is not None else (title, -modified),
+    }[sort]
+    order = np.lexsort(keys)
+    return candidates[order[start:start + rows]].tolist()
 
-    def _order(self, sort: str) -> list[Any]:
-        title = self.backend.bytewise(search_doc.c.title_sort)
-        modified, tie = search_doc.c.modified, search_doc.c.dataset_id
-        if sort == "relevance" and self.terms:
-            return [self.score().desc(), title, tie]
-        return {
-            "relevance": [modified.desc(), title, tie],
-            "title_asc": [title, tie],
-            "title_desc": [title.desc(), tie.desc()],
-            "modified_desc": [modified.desc(), title, tie],
-            "modified_asc": [modified, title, tie],
-        }[sort]
 
-    def score(self) -> ColumnElement[int]:
-        """Σ over query words of the weights of the fields holding the word (title 8, tags 4, …)."""
-        parts: list[ColumnElement[int]] = []
-        for token, prefix in self.terms:
-            needle = f" {token}" if prefix else f" {token} "
-            for column, weight in WEIGHTS.items():
-                parts.append(case((self.backend.contains(search_doc.c[column], needle), literal(weight)),
-                                  else_=literal(0)))
-        total = parts[0]
-        for part in parts[1:]:
-            total = total + part
-        return total
+def _rids(session: Session, statement: object, size: int) -> np.ndarray:
+    """rids the statement selects, within the facet table (a document committed since is left out)."""
+    rids = np.fromiter((rid for (rid,) in session.execute(statement)), np.int64)  # type: ignore[call-overload]
+    return rids[rids < size]
+
+
+def _mask(size: int, rids: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, bool)
+    mask[rids] = True
+    return mask

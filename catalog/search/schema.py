@@ -2,17 +2,18 @@
 full-text parts each database has (an FTS5 table on SQLite, a ``tsvector`` column with a GIN index on
 PostgreSQL), and rebuilt from the catalog at any time (``banchi search rebuild``).
 
-- ``search_doc``: one row per dataset — who may see it, sort keys, and its tokens by field (for ranking).
-- ``search_value``: one row per facet value of a dataset, with the visibility columns repeated so facet
-  counts are read from an index without joining.
-- ``search_fts`` (SQLite) / ``search_doc.tsv`` (PostgreSQL): every token of the dataset, for matching.
+- ``search_doc``: one row per dataset: who may see it, its sort keys, the generation that wrote it.
+- ``search_value``: one row per facet value of a dataset.
+- ``search_state``: the index's generation, which tells readers (catalog/search/facets.py) what changed.
+- ``search_fts`` (SQLite, one column per field) / ``search_doc.tsv`` (PostgreSQL, the field as the
+  lexeme's weight A–D): the words, for matching and for ranking by field.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table
 
 from catalog.models.types import UTCDateTime
 
@@ -25,23 +26,27 @@ search_doc = Table(
     Column("org_id", String(36), nullable=False),
     Column("public", Boolean, nullable=False),  # catalog.actions.datasets.is_public
     Column("active", Boolean, nullable=False),
+    Column("deleted", Boolean, nullable=False),  # the dataset is gone; kept until a rebuild so readers learn it
     Column("title_sort", String(500), nullable=False),
     Column("modified", UTCDateTime, nullable=False),
-    # " tok tok … " per field, spaces around, so a word is found with " tok "
-    Column("title_tok", Text, nullable=False),
-    Column("tags_tok", Text, nullable=False),
-    Column("other_tok", Text, nullable=False),
-    Column("desc_tok", Text, nullable=False),
+    Column("gen", BigInteger, nullable=False, index=True),  # search_state.gen of the write that made this row
 )
 
 search_value = Table(
     "search_value", metadata,
-    Column("rid", Integer, nullable=False),
+    Column("rid", Integer, nullable=False, index=True),
     Column("key", String(40), nullable=False),
     Column("value", String(500), nullable=False),
-    Column("public", Boolean, nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("org_id", String(36), nullable=False),
+)
+
+# one row: the generation of the index, raised by every write (in its transaction, so writers take turns and
+# generations commit in order); a reader whose facet table is at generation g reads the rows with gen > g.
+# A new epoch (rebuild, emptied tables) means: read everything again.
+search_state = Table(
+    "search_state", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("gen", BigInteger, nullable=False),
+    Column("epoch", String(36), nullable=False),
 )
 
 PREFIX = "search_"

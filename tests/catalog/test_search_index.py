@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
-from catalog.actions.lookup import get_organization
+from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.resources import resource_create, resource_update
 from catalog.context import Actor
 from catalog.errors import PermissionDenied
 from catalog.models import Dataset, DatasetState, Resource
 from catalog.search import SearchQuery, rebuild_index, search_datasets
+from catalog.search.documents import optional_model
 from catalog.search.schema import search_doc, search_value
 from tests.conftest import OpenContext
 from tests.factories import dataset_input, make_org
@@ -97,9 +98,14 @@ def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
         ctx.session.execute(delete(Resource).where(Resource.dataset_id == dataset.id))
         ctx.session.delete(dataset)
         ctx.session.flush()
-        assert ctx.session.execute(select(func.count()).select_from(search_doc)).scalar_one() == 0
+        # a tombstone is left for other processes' facet tables to learn of the deletion
+        assert ctx.session.execute(select(search_doc.c.deleted)).scalars().all() == [True]
         assert ctx.session.execute(select(func.count()).select_from(search_value)).scalar_one() == 0
     assert found(open_ctx, "ชั่วคราว") == []
+    assert found(open_ctx, private_org_ids="*", include_withdrawn=True) == []
+    with open_ctx() as ctx:  # a rebuild clears tombstones
+        assert rebuild_index(ctx) == 0
+        assert ctx.session.execute(select(func.count()).select_from(search_doc)).scalar_one() == 0
 
 
 def test_rebuild_restores_a_lost_index(open_ctx: OpenContext, org: str) -> None:
@@ -124,3 +130,44 @@ def test_rebuild_restores_a_lost_index(open_ctx: OpenContext, org: str) -> None:
 def test_only_sysadmins_rebuild(open_ctx: OpenContext, org: str) -> None:
     with pytest.raises(PermissionDenied), open_ctx(Actor(name="someone")) as ctx:
         rebuild_index(ctx)
+
+
+def test_stage_is_a_facet_and_follows_stage_changes(open_ctx: OpenContext, org: str) -> None:
+    stage_model = optional_model("governance", "DatasetStage")
+    if stage_model is None:
+        pytest.skip("catalog.models.governance.DatasetStage is not there yet (governance stages feature)")
+    with open_ctx() as ctx:
+        for name in ("first", "second"):
+            dataset_create(ctx, dataset_input(name, title=f"ชุดข้อมูล {name}", data_classification="เปิดเผย"))
+    assert facet(open_ctx, "stage") == {"0": 2}
+    with open_ctx() as ctx:
+        ctx.session.add(stage_model(dataset_id=get_dataset(ctx, "second").id, stage=3))
+    assert facet(open_ctx, "stage") == {"0": 1, "3": 1}
+    assert found(open_ctx, filters={"stage": ["3"]}) == ["second"]
+    with open_ctx() as ctx:
+        ctx.session.get(stage_model, get_dataset(ctx, "second").id).stage = 4
+    assert found(open_ctx, filters={"stage": ["3", "4"]}) == ["second"]
+    assert facet(open_ctx, "stage") == {"0": 1, "4": 1}
+
+
+def facet(open_ctx: OpenContext, key: str) -> dict[str, int]:
+    with open_ctx() as ctx:
+        return search_datasets(ctx, SearchQuery(facet_fields=[key], rows=0)).facets[key]
+
+
+def test_dictionary_fields_are_searched_and_new_versions_reindexed(open_ctx: OpenContext, org: str) -> None:
+    from catalog.actions.dictionaries import dictionary_version_create
+
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("districts", title="ข้อมูลรายเขต", data_classification="เปิดเผย"))
+        resource = resource_create(ctx, "districts", {"name": "ตาราง", "url": "https://x.example/d.csv",
+                                                     "format": "CSV"})
+        dictionary_version_create(ctx, "districts", resource["id"], {"fields": [
+            {"name": "district_code", "title": "รหัสสำนักงานเขต", "type": "string"}]})
+    assert found(open_ctx, "district_code") == ["districts"]
+    assert found(open_ctx, "รหัสสำนักงานเขต") == ["districts"]
+    with open_ctx() as ctx:  # a new version: the index follows its fields
+        dictionary_version_create(ctx, "districts", resource["id"], {"fields": [
+            {"name": "population", "title": "จำนวนประชากร", "type": "integer"}]})
+    assert found(open_ctx, "population") == ["districts"]
+    assert found(open_ctx, "district_code") == []
