@@ -18,6 +18,7 @@ from schemas.profile import FieldSpec, InputKind, Profile
 from schemas.stages import load_stages
 from services.exports.schemaorg import script_tag
 from services.web.preview import Preview, preview_file, table_kind
+from services.web.resource_view import approved_fields, latest_validity
 
 # shown elsewhere on the page (heading, organization line, contact box)
 HEADLINE_KEYS = ("title", "name", "owner_org")
@@ -84,6 +85,8 @@ def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: st
         stage_name=load_stages().stage(stage).name.get(lang) if stage else None,
         fresh=outcome.state == "pass" if outcome.state != "unknown" else None,
         freshness_text=outcome.en if lang == "en" else outcome.th, public=public,
+        validity=latest_validity(ctx, name, shown.get("resources", [])),
+        dictionary=approved_fields(ctx, name, shown.get("resources", [])),
         jsonld_tag=script_tag(ctx.settings.site_url, shown) if public else None,
         links={"dcat": f"/dataset/{name}.ttl", "data_package": f"/api/datasets/{name}/datapackage.json",
                "ckan_json": f"/api/3/action/package_show?id={name}"},

@@ -22,12 +22,6 @@ def create_site() -> FastAPI:
     app = create_app()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for name in ROUTERS:
-        try:
-            module = importlib.import_module(f"services.web.routers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"services.web.routers.{name}":
-                raise
-            continue  # a page set not built yet
-        app.include_router(module.router)
+        app.include_router(importlib.import_module(f"services.web.routers.{name}").router)
     install_page_errors(app)
     return app

@@ -23,7 +23,7 @@ def serve(
     if not is_up_to_date(get_engine()):
         fail([Problem(code="database_not_ready", th="ฐานข้อมูลยังไม่พร้อมใช้งาน กรุณาสั่ง banchi init หรือ banchi demo ก่อน",
                       en="The database is not set up: run `banchi init` (or `banchi demo`) first")], exit_code=2)
-    uvicorn.run("services.api.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload)
+    uvicorn.run("services.web.site:create_site", factory=True, host=host, port=port, workers=workers, reload=reload)
 
 
 def register(app: typer.Typer) -> None:

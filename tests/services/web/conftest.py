@@ -42,7 +42,9 @@ def sign_in(site: TestClient, open_ctx: OpenContext) -> SignIn:
     """``sign_in(email, role=..., org=...)``: an account with that role, signed in on ``site`` through the form."""
 
     def make(email: str, role: str | None = "steward", org: str = "bma-hrd", **extra: object) -> TestClient:
-        roles = [] if role is None else [{"role": role, "organization": org}]
+        roles: list[dict[str, object]] = [] if role is None else [{"role": role, "organization": org}]
+        if role == "evaluator":
+            roles = [{"role": role, "fiscal_year": extra.pop("fiscal_year")}]
         with open_ctx() as ctx:
             account_create(ctx, {"email": email, "password": PASSWORD, "roles": roles, **extra})
         form = site.get("/user/login")

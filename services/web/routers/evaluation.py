@@ -1,0 +1,82 @@
+"""Evaluators: every agency of a fiscal year side by side, and the audited result recorded per quarter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import col, select
+
+from catalog.actions.indicator import audited_result_record
+from catalog.context import Context
+from catalog.errors import PermissionDenied
+from catalog.models import Organization, OrganizationKind
+from catalog.permissions import allowed
+from catalog.scoring import Scorecard, scorecard
+from schemas.messages import Problem, ProblemsError
+from schemas.rubric import available_fiscal_years
+from services.web.deps import CSRF, MemberCtx, attempt
+from services.web.render import render
+from services.web.routers.governance import default_year
+from services.web.security import page_context
+
+router = APIRouter(include_in_schema=False)
+
+
+def _cards(ctx: Context, year: int) -> list[tuple[Organization, Scorecard | None, list[Problem]]]:
+    agencies = ctx.session.exec(select(Organization).where(Organization.kind == OrganizationKind.agency)
+                                .order_by(col(Organization.name))).all()
+    cards = []
+    for org in agencies:
+        if not allowed(ctx, "indicator_report_read", org.id, fiscal_year=year):
+            continue
+        try:
+            cards.append((org, scorecard(ctx, org.name, year), []))
+        except ProblemsError as exc:  # e.g. no rubric for the year: shown beside the agency
+            cards.append((org, None, exc.problems))
+    return cards
+
+
+def _page(request: Request, ctx: Context, year: int, problems: list[Problem] | None = None,
+          status: int = 200) -> HTMLResponse:
+    if not (ctx.actor.sysadmin or ctx.actor.evaluator_years):
+        raise PermissionDenied("audited_result_record")
+    return render(request, "evaluation.html", {
+        "year": year, "years": available_fiscal_years(), "cards": _cards(ctx, year), "problems": problems or [],
+        "can_record": allowed(ctx, "audited_result_record", None, fiscal_year=year),
+    }, status)
+
+
+def _year(request: Request, ctx: Context) -> int:
+    try:
+        return int(request.query_params.get("year", ""))
+    except ValueError:
+        return default_year(ctx)
+
+
+@router.get("/evaluation/", response_class=HTMLResponse)
+@router.get("/evaluation", response_class=HTMLResponse)
+def evaluation(request: Request, ctx: MemberCtx) -> HTMLResponse:
+    return _page(request, ctx, _year(request, ctx))
+
+
+@router.post("/evaluation/audited", dependencies=[CSRF])
+async def record(request: Request) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items() if key != "csrf_token"}
+
+    def save(ctx: Context) -> Any:
+        return audited_result_record(ctx, {
+            "organization": form.get("organization"), "fiscal_year": form.get("fiscal_year"),
+            "quarter": form.get("quarter"), "result": form.get("result") or None,
+            "evaluator": ctx.actor.person_id or ctx.actor.name, "note": form.get("note") or None})
+
+    saved, problems = attempt(request, save)
+    if saved is not None:
+        return RedirectResponse(f"/evaluation/?year={saved.fiscal_year}#org-{saved.organization}", status_code=303)
+    with page_context(request) as ctx:
+        try:
+            year = int(form.get("fiscal_year", ""))
+        except ValueError:
+            year = default_year(ctx)
+        return _page(request, ctx, year, problems, 422)

@@ -1,0 +1,208 @@
+"""An agency's governance work: the stage board (datasets by stage, what blocks each, sign-off), evidence,
+and the indicator dashboard with its chart, score and printable report. Every rule is the catalog's:
+``stage_advance`` checks the gates and the signer, ``evidence_add`` the evidence, ``scorecard`` the figures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from catalog.actions.evidence import evidence_add, evidence_list
+from catalog.actions.indicator import indicator_dataset_add
+from catalog.actions.lookup import get_organization
+from catalog.actions.organizations import organization_public
+from catalog.actions.stages import stage_advance, stage_status
+from catalog.actions.working_groups import working_groups_of
+from catalog.context import Context
+from catalog.errors import NotFound
+from catalog.gates import lineage, stage_set
+from catalog.models import Organization, Person
+from catalog.permissions import allowed, may_read_governance
+from catalog.reporting import indicator_report
+from catalog.scoring import rubric_for
+from schemas.fiscal_year import fiscal_year_of, thai_today
+from schemas.messages import Problem
+from schemas.rubric import available_fiscal_years
+from schemas.stages import MAX_STAGE
+from services.reports import ReportFormat
+from services.reports import render as render_report
+from services.reports.chart import progress_chart
+from services.web.deps import CSRF, MemberCtx, attempt
+from services.web.render import render
+from services.web.security import page_context
+
+router = APIRouter(include_in_schema=False)
+REPORT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def governed_org(ctx: Context, name: str, fiscal_year: int | None = None) -> Organization:
+    """The organization, if the actor may read its governance records (else not found)."""
+    org = get_organization(ctx, name)
+    if not may_read_governance(ctx.actor, org.id, fiscal_year):
+        raise NotFound("organization", name)
+    return org
+
+
+def signers(ctx: Context, org: Organization) -> list[tuple[str, str]]:
+    """(email, name) of the working-group members who may sign off this organization's stages."""
+    people: dict[str, str] = {}
+    for unit in lineage(ctx, org.id):
+        for group in working_groups_of(ctx, unit.name):
+            people.update({m.email: f"{m.full_name} ({m.email})" for m in group.members})
+    return sorted(people.items(), key=lambda item: item[1])
+
+
+def _board(request: Request, ctx: Context, name: str, problems: dict[str, list[Problem]] | None = None,
+           form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    org = governed_org(ctx, name)
+    statuses = stage_status(ctx, org.name)
+    columns = [(n, [s for s in statuses if s.stage == n]) for n in range(MAX_STAGE + 1)]
+    me = ctx.session.get(Person, ctx.actor.person_id) if ctx.actor.person_id else None
+    return render(request, "stages.html", {
+        "org": organization_public(ctx, org), "columns": columns, "stages": stage_set().stages,
+        "signers": signers(ctx, org), "me": me.email if me else None, "problems": problems or {},
+        "form": form or {}, "today": thai_today(ctx.now()).isoformat(),
+        "can_sign": allowed(ctx, "stage_change", org.id), "done": request.query_params.get("done"),
+    }, status)
+
+
+@router.get("/organization/{name}/stages", response_class=HTMLResponse)
+def stage_board(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
+    return _board(request, ctx, name)
+
+
+@router.post("/organization/{name}/stages/advance", dependencies=[CSRF])
+async def sign_off(request: Request, name: str) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items() if key != "csrf_token"}
+    dataset = form.pop("dataset", "")
+    data = {key: form.get(key) or None for key in ("to", "signed_off_by", "reason", "effective_date")}
+
+    def advance(ctx: Context) -> Any:
+        org = governed_org(ctx, name)
+        if not any(s.dataset == dataset for s in stage_status(ctx, org.name)):
+            raise NotFound("dataset", dataset)
+        return stage_advance(ctx, dataset, data)
+
+    moved, problems = attempt(request, advance)
+    if moved is not None:
+        return RedirectResponse(f"/organization/{name}/stages?done={dataset}#ds-{dataset}", status_code=303)
+    with page_context(request) as ctx:
+        return _board(request, ctx, name, {dataset: problems}, {dataset: form}, 422)
+
+
+# -- evidence ---------------------------------------------------------------------------------------------
+
+
+def _evidence_page(request: Request, ctx: Context, name: str, problems: list[Problem] | None = None,
+                   form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    org = governed_org(ctx, name)
+    items = evidence_list(ctx, org.name)
+    datasets = [(s.dataset, s.title) for s in stage_status(ctx, org.name)]
+    gates = [(stage.number, gate.id, gate.text) for stage in stage_set().stages for gate in stage.gates]
+    prefill = {"dataset": request.query_params.get("dataset", ""), "gate": request.query_params.get("gate", ""),
+               "evidence_date": thai_today(ctx.now()).isoformat(), **(form or {})}
+    return render(request, "evidence.html", {
+        "org": organization_public(ctx, org), "items": items, "datasets": datasets, "gates": gates,
+        "problems": problems or [], "form": prefill, "can_add": allowed(ctx, "evidence_add", org.id),
+    }, status)
+
+
+@router.get("/organization/{name}/evidence", response_class=HTMLResponse)
+def evidence_page(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
+    return _evidence_page(request, ctx, name)
+
+
+@router.post("/organization/{name}/evidence", dependencies=[CSRF])
+async def add_evidence(request: Request, name: str,
+                       file: Annotated[UploadFile | None, File()] = None) -> Response:
+    submitted = await request.form()
+    form = {key: str(value) for key, value in submitted.items() if isinstance(value, str) and key != "csrf_token"}
+    upload = file if file is not None and file.filename else None
+    data = {key: form.get(key) or None for key in ("dataset", "gate", "evidence_date", "description", "url")}
+
+    def add(ctx: Context) -> Any:
+        org = governed_org(ctx, name)
+        return evidence_add(ctx, {"organization": org.name, **data}, content=upload.file if upload else None,
+                            filename=upload.filename if upload else None)
+
+    added, problems = attempt(request, add)
+    if added is not None:
+        return RedirectResponse(f"/organization/{name}/evidence#ev-{added.id}", status_code=303)
+    with page_context(request) as ctx:
+        return _evidence_page(request, ctx, name, problems, form, 422)
+
+
+# -- the indicator dashboard and report -------------------------------------------------------------------
+
+
+def default_year(ctx: Context) -> int:
+    """This fiscal year if it has a rubric, else the latest one that has."""
+    current, years = fiscal_year_of(thai_today(ctx.now())).year, available_fiscal_years()
+    earlier = [year for year in years if year <= current]
+    if current in years or not years:
+        return current
+    return max(earlier) if earlier else min(years)
+
+
+def _year(request: Request, ctx: Context) -> int:
+    return _year_of(request.query_params.get("year"), ctx)
+
+
+def _dashboard(request: Request, ctx: Context, name: str, year: int, problems: list[Problem] | None = None,
+               status: int = 200) -> HTMLResponse:
+    org = governed_org(ctx, name, year)
+    report = indicator_report(ctx, org.name, year)
+    counted = {d.dataset for part in report.parts for d in part.datasets}
+    return render(request, "dashboard.html", {
+        "org": organization_public(ctx, org), "report": report, "chart": progress_chart(report), "year": year,
+        "years": available_fiscal_years(), "formats": list(REPORT_TYPES), "problems": problems or [],
+        "can_enrol": allowed(ctx, "indicator_dataset_add", org.id),
+        "candidates": [(s.dataset, s.title) for s in stage_status(ctx, org.name) if s.dataset not in counted],
+    }, status)
+
+
+@router.get("/organization/{name}/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
+    return _dashboard(request, ctx, name, _year(request, ctx))
+
+
+@router.post("/organization/{name}/dashboard/enrol", dependencies=[CSRF])
+async def enrol(request: Request, name: str) -> Response:
+    """Count a dataset in the organization's indicator work for the year, in one part of the rubric."""
+    form = {key: str(value) for key, value in (await request.form()).items() if key != "csrf_token"}
+    data = {key: form.get(key) or None for key in ("dataset", "fiscal_year", "part")}
+
+    def add(ctx: Context) -> Any:
+        org = governed_org(ctx, name)
+        year = int(form.get("fiscal_year") or 0)
+        if not any(s.dataset == data["dataset"] for s in stage_status(ctx, org.name)):
+            raise NotFound("dataset", str(data["dataset"]))
+        return indicator_dataset_add(ctx, data, rubric_for(ctx, org, year))
+
+    added, problems = attempt(request, add)
+    if added is not None:
+        return RedirectResponse(f"/organization/{name}/dashboard?year={added.fiscal_year}", status_code=303)
+    with page_context(request) as ctx:
+        return _dashboard(request, ctx, name, _year_of(form.get("fiscal_year"), ctx), problems, 422)
+
+
+def _year_of(raw: str | None, ctx: Context) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return default_year(ctx)
+
+
+@router.get("/organization/{name}/report/{year}.{fmt}")
+def indicator_report_file(ctx: MemberCtx, name: str, year: int, fmt: str) -> Response:
+    """The evaluator's report: printable HTML, PDF or XLSX (services.reports renders it)."""
+    if fmt not in REPORT_TYPES:
+        raise NotFound("report", f"{year}.{fmt}")
+    org = governed_org(ctx, name, year)
+    body = render_report(indicator_report(ctx, org.name, year), ReportFormat(fmt))
+    headers = {} if fmt == "html" else {
+        "Content-Disposition": f'attachment; filename="indicator-5.2-{org.name}-{year}.{fmt}"'}
+    return Response(body, media_type=REPORT_TYPES[fmt], headers=headers)

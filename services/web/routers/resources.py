@@ -1,0 +1,114 @@
+"""Resources of a dataset: uploading data files, a resource's page with its preview and validation report,
+and new data checked against the resource's dictionary before it replaces what the resource serves."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from catalog import permissions
+from catalog.actions.access import dataset_read, readable_dataset, readable_resource
+from catalog.actions.dictionaries import dictionary_versions, resource_validate
+from catalog.actions.resource_files import resource_file_replace
+from catalog.actions.resources import resource_create, resource_dict
+from catalog.context import Context
+from catalog.storage import object_key
+from schemas.messages import Problem
+from services.web.deps import CSRF, MemberCtx, PageCtx, attempt
+from services.web.preview import preview_file, table_kind
+from services.web.render import render
+from services.web.resource_view import resource_state
+from services.web.security import page_context
+
+router = APIRouter(include_in_schema=False)
+UploadField = Annotated[UploadFile, File()]
+
+
+@router.get("/dataset/{name}/resource/new", response_class=HTMLResponse)
+def new_resource(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
+    dataset = readable_dataset(ctx, name)
+    permissions.check(ctx, "resource_create", dataset.owner_org_id)
+    return render(request, "resource_new.html", {"d": dataset_read(ctx, name)})
+
+
+@router.post("/dataset/{name}/resource/new", dependencies=[CSRF])
+def upload_resource(request: Request, name: str, file: UploadField,
+                    resource_name: Annotated[str, Form(max_length=500)] = "",
+                    description: Annotated[str, Form(max_length=10_000)] = "") -> Response:
+    data = {key: value for key, value in (("name", resource_name.strip()), ("description", description.strip()))
+            if value}
+    created, problems = attempt(request, lambda ctx: resource_create(
+        ctx, name, data, content=file.file, filename=file.filename or ""))
+    if created is not None:
+        return RedirectResponse(f"/dataset/{name}/resource/{created['id']}", status_code=303)
+    with page_context(request) as ctx:
+        return render(request, "resource_new.html", {"d": dataset_read(ctx, name), "problems": problems}, 422)
+
+
+@router.get("/dataset/{name}/resource/{resource_id}", response_class=HTMLResponse)
+def resource_page(request: Request, ctx: PageCtx, name: str, resource_id: str) -> HTMLResponse:
+    return _resource_page(request, ctx, name, resource_id)
+
+
+def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, problems: list[Problem] | None = None,
+                   status: int = 200) -> HTMLResponse:
+    dataset, resource = readable_resource(ctx, resource_id, name)
+    shown = resource_dict(ctx, dataset, resource)
+    kind = table_kind(shown)
+    preview = preview_file(ctx.settings.effective_storage_dir / object_key(resource.sha256), kind) \
+        if kind and resource.sha256 else None
+    member = permissions.allowed(ctx, "resource_update", dataset.owner_org_id)
+    return render(request, "resource.html", {
+        "d": dataset_read(ctx, name), "r": shown, "preview": preview, "member": member,
+        "state": resource_state(ctx, dataset.name, shown) if member else None, "problems": problems or [],
+    }, status)
+
+
+@router.post("/dataset/{name}/resource/{resource_id}/upload", dependencies=[CSRF])
+def upload_new_data(request: Request, name: str, resource_id: str, file: UploadField) -> Response:
+    """Check the new file against the resource's dictionary; only a file that passes replaces the data."""
+    filename = file.filename or "data.csv"
+    suffix = PurePosixPath(filename).suffix.lower() or ".csv"
+    with tempfile.TemporaryDirectory(prefix="banchi-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+
+        def check_then_keep(ctx: Context) -> dict[str, Any]:
+            has_dictionary = bool(dictionary_versions(ctx, name, resource_id))
+            run = resource_validate(ctx, name, resource_id, path) if has_dictionary else None
+            if run is None or run.valid:
+                with path.open("rb") as content:
+                    resource_file_replace(ctx, resource_id, content, filename)
+            return {"valid": run.valid if run else None}
+
+        outcome, problems = attempt(request, check_then_keep)
+    if outcome is not None:
+        return RedirectResponse(f"/dataset/{name}/resource/{resource_id}#report", status_code=303)
+    with page_context(request) as ctx:
+        return _resource_page(request, ctx, name, resource_id, problems, 422)
+
+
+@router.post("/dataset/{name}/resource/{resource_id}/validate", dependencies=[CSRF])
+def validate_served_file(request: Request, name: str, resource_id: str) -> Response:
+    """Check the file the resource serves now against its dictionary (after the dictionary changed)."""
+
+    def check(ctx: Context) -> Any:
+        _, resource = readable_resource(ctx, resource_id, name)
+        kind = table_kind(resource_dict(ctx, readable_dataset(ctx, name), resource))
+        stored = ctx.settings.effective_storage_dir / object_key(resource.sha256 or "")
+        with tempfile.TemporaryDirectory(prefix="banchi-check-") as folder:
+            path = Path(folder) / f"data.{kind or 'csv'}"
+            path.symlink_to(stored)
+            return resource_validate(ctx, name, resource_id, path)
+
+    outcome, problems = attempt(request, check)
+    if outcome is not None:
+        return RedirectResponse(f"/dataset/{name}/resource/{resource_id}#report", status_code=303)
+    with page_context(request) as ctx:
+        return _resource_page(request, ctx, name, resource_id, problems, 422)

@@ -1,0 +1,312 @@
+"""End-to-end journeys in headless Chromium (Debian's ``chromium``, driven by Playwright's Python client)
+against Banchi served by uvicorn with a fresh database and the demo data. Every page visited is saved as
+a screenshot under ``test-output/screenshots/`` (desktop, and phone width for the public pages)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("BANCHI_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[3]
+SHOTS = ROOT / "test-output" / "screenshots"
+PHONE = {"width": 375, "height": 812}
+PASSWORD = "a long enough password"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the Python client) is not installed")
+pytest.importorskip("time_machine", reason="time-machine is not installed (pip install -e '.[test]')")
+expect = sync_api.expect
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port, data = free_port(), tmp_path_factory.mktemp("browser-site")
+    log = (data / "server.log").open("wb")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANCHI_")}
+    process = subprocess.Popen([sys.executable, "-m", "tests.services.web.browser_server", str(port), str(data)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"Banchi did not start: {(data / 'server.log').read_text(errors='replace')[-3000:]}")
+        time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="th-TH")
+    context.set_default_timeout(20_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def fits_phone(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def sign_in(page: Any, email: str) -> None:
+    page.goto("/user/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/workspace/$"))
+
+
+def sign_out(page: Any) -> None:
+    page.click("header form.inline button")
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def found(page: Any) -> int:
+    return int(page.get_attribute(".found", "data-found"))
+
+
+# -- public --------------------------------------------------------------------------------------------
+
+
+def test_public_search_with_facets(page: Any) -> None:
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    shot(page, "01-home")
+    page.fill("#q", "สถิติ")
+    page.press("#q", "Enter")
+    expect(page).to_have_url(re.compile(r"/dataset/\?q="))
+    everything = found(page)
+    assert everything > 1
+    shot(page, "02-search")
+    page.click('.facet[data-facet="data_type"] a[data-value="ข้อมูลสถิติ"]')
+    expect(page).to_have_url(re.compile("data_type="))
+    statistics = found(page)
+    assert 0 < statistics <= everything
+    first_tag = page.locator('.facet[data-facet="tags"] a').first
+    first_tag.click()
+    expect(page).to_have_url(re.compile("tags="))
+    assert 0 < found(page) <= statistics
+    shot(page, "03-search-facets")
+    shared = page.url  # the filters are in the URL: the same search opens again from the link
+    page.goto(shared)
+    assert found(page) <= statistics and page.locator('.facets a[aria-current="true"]').count() == 2
+    page.locator(".results .card h3 a").first.click()
+    expect(page.locator("h2#meta")).to_be_visible()
+    assert page.locator('script[type="application/ld+json"]').count() == 1
+    shot(page, "04-dataset")
+    page.click("a.lang")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h2#meta")).to_have_text("Metadata")
+    shot(page, "05-dataset-en")
+
+
+def test_public_pages_fit_a_phone(browser: Any, server: str) -> None:
+    context = browser.new_context(base_url=server, viewport=PHONE, locale="th-TH", is_mobile=True)
+    phone = context.new_page()
+    for path, name in (("/", "home"), ("/dataset/?data_type=ข้อมูลสถิติ", "search"),
+                       ("/dataset/city-development-indicators", "dataset"), ("/organization/bma-hrd", "organization"),
+                       ("/user/login", "login")):
+        phone.goto(path)
+        shot(phone, f"phone-{name}")
+        assert fits_phone(phone), f"{path} is wider than a phone screen"
+    phone.keyboard.press("Tab")  # the first stop is the skip link, shown when focused
+    expect(phone.locator("a.skip")).to_be_focused()
+    context.close()
+
+
+# -- the stewards' and the working group's journey -------------------------------------------------------
+
+HEADER = "district_code,district_name,trained_total\n"
+GOOD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,107\n1003,หนองจอก,88\n1004,บางรัก,95\n"
+BAD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,หนึ่งร้อย\n1003,หนองจอก,-5\n1004,บางรัก,95\n"
+FIXED = HEADER + "1001,พระนคร,131\n1002,ดุสิต,110\n1003,หนองจอก,90\n1004,บางรัก,97\n"
+NAME = "district-training-2568"
+
+
+def register_dataset(page: Any) -> None:
+    page.goto("/dataset/new")
+    page.check('input[name="data_type"][value="ข้อมูลสถิติ"]')
+    page.click("main form button[type=submit]")
+    expect(page.locator("#dataset-form")).to_be_visible()
+    # only the statistical type's fields are shown
+    expect(page.locator("#f-unit_of_measure")).to_be_visible()
+    expect(page.locator('.field[data-key="geo_coverage"]')).to_be_visible()
+    # the category decides the classification while the form is filled in
+    page.select_option("#f-data_category", "ข้อมูลใช้ภายใน")
+    assert page.locator('#f-data_classification option[value="เปิดเผย"]').is_disabled()
+    page.select_option("#f-data_category", "ข้อมูลสาธารณะ")
+    expect(page.locator("#f-data_classification")).to_have_value("เปิดเผย")
+    # the "other" box opens when "อื่นๆ" is chosen
+    expect(page.locator('.field[data-key="disaggregate_other"]')).to_be_hidden()
+    page.check('input[name="disaggregate"][value="อื่นๆ"]')
+    expect(page.locator("#f-disaggregate_other")).to_be_visible()
+    shot(page, "10-dataset-form")
+    page.fill("#f-title", "จำนวนผู้ผ่านการฝึกอบรมรายเขต ปีงบประมาณ 2568")
+    page.fill("#f-name", NAME)
+    page.select_option("#f-owner_org", "bma-hrd")
+    page.fill("#f-maintainer", "ส่วนวิชาการและแผนงาน")
+    page.fill("#f-maintainer_email", "plan.hrd@bangkok.go.th")
+    page.fill("#f-tag_string", "ฝึกอบรม,สถิติ,สำนักงานเขต")
+    page.fill("#f-notes", "จำนวนข้าราชการที่ผ่านการฝึกอบรมของสถาบัน จำแนกตามสำนักงานเขต")
+    page.check('input[name="objective"][value="พันธกิจหน่วยงาน"]')
+    page.select_option("#f-update_frequency_unit", "เดือน")
+    page.fill("#f-update_frequency_interval", "1")
+    page.select_option("#f-geo_coverage", "จังหวัด")
+    page.fill("#f-data_source", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร")
+    page.check('input[name="data_format"][value="CSV"]')
+    page.select_option("#f-license_id", "Open Data Common")
+    page.fill("#f-first_year_of_data", "2568")
+    page.fill("#f-last_year_of_data", "2568")
+    page.fill("#f-unit_of_measure", "คน")
+    page.click("#dataset-form button[type=submit]")
+    # the "other" box was left empty: refused, and said beside that field
+    expect(page.locator("#f-disaggregate_other-error")).to_be_visible()
+    shot(page, "11-dataset-form-errors")
+    page.fill("#f-disaggregate_other", "สำนักงานเขต")
+    page.click("#dataset-form button[type=submit]")
+    expect(page).to_have_url(re.compile(f"/dataset/{NAME}$"))
+    shot(page, "12-dataset-registered")
+
+
+def upload(page: Any, selector: str, tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    page.set_input_files(selector, str(path))
+
+
+def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
+    sign_in(page, "steward.hrd@bangkok.go.th")
+    shot(page, "09-workspace")
+    register_dataset(page)
+
+    # the first data file, and a dictionary inferred from it
+    page.click(f'a[href="/dataset/{NAME}/resource/new"]')
+    upload(page, "#file", tmp_path, "district-training.csv", GOOD)
+    page.fill("#resource_name", "จำนวนผู้ผ่านการฝึกอบรมรายเขต")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("table.preview")).to_be_visible()
+    shot(page, "13-resource")
+    page.click('a[href$="/dictionary"]')
+    expect(page.locator(".notice")).to_be_visible()  # inferred, not saved yet
+    row = page.locator("table.editor tbody tr").filter(has=page.locator('input[value="trained_total"]'))
+    row.locator('input[name^="title_"]').fill("จำนวนผู้ผ่านการฝึกอบรม")
+    row.locator('input[name^="unit_"]').fill("คน")
+    row.locator('input[name^="minimum_"]').fill("0")
+    shot(page, "14-dictionary-inferred")
+    page.click("#dictionary-form button[type=submit]")
+    expect(page.locator('tr[data-version="1"][data-status="draft"]')).to_be_visible()
+    shot(page, "15-dictionary-draft")
+
+    # new data with errors: the report names rows and fields, in Thai; the earlier data is kept
+    page.click(f'nav.crumbs a[href^="/dataset/{NAME}/resource/"]')
+    upload(page, "#newfile", tmp_path, "district-training.csv", BAD)
+    page.click('#report form button[type=submit]')
+    expect(page.locator('[data-valid="false"]')).to_be_visible()
+    expect(page.locator('table.report tr[data-row="3"][data-field="trained_total"]')).to_be_visible()
+    expect(page.locator('table.report tr[data-row="4"][data-field="trained_total"]')).to_be_visible()
+    assert re.search("[ก-๙]", page.locator("table.report tbody").inner_text())
+    shot(page, "16-validation-report-errors")
+    upload(page, "#newfile", tmp_path, "district-training.csv", FIXED)
+    page.click('#report form button[type=submit]')
+    expect(page.locator('[data-valid="true"]')).to_be_visible()
+    expect(page.locator("table.preview")).to_contain_text("131")
+    shot(page, "17-validation-report-valid")
+    sign_out(page)
+
+    # the working group's chair approves the dictionary ...
+    sign_in(page, "director.hrd@bangkok.go.th")
+    page.goto(f"/dataset/{NAME}/dictionary")
+    page.click('tr[data-version="1"] form button[type=submit]')
+    expect(page.locator('tr[data-version="1"][data-status="approved"]')).to_be_visible()
+    shot(page, "18-dictionary-approved")
+
+    # ... counts the dataset in this year's indicator work, beside a dataset of part 2 ...
+    page.goto("/organization/bma-hrd/dashboard")
+    page.select_option("#enrol-dataset", NAME)
+    page.select_option("#enrol-part", "1")
+    page.click('form[action$="/enrol"] button[type=submit]')
+    page.select_option("#enrol-dataset", "junior-executive-personal-reports")
+    page.select_option("#enrol-part", "2")
+    page.click('form[action$="/enrol"] button[type=submit]')
+    expect(page.locator(f'li[data-dataset="{NAME}"]')).to_be_visible()
+    before = float(page.get_attribute('tr[data-quarter="4"] td[data-progress]', "data-progress") or 0)
+    shot(page, "19-dashboard-before")
+
+    # ... and signs off its stages on the board, where what blocks each dataset is shown
+    for stage in (1, 2):
+        page.goto("/organization/bma-hrd/stages")
+        item = page.locator(f'article[data-dataset="{NAME}"]')
+        expect(item.locator(".badge.good")).to_be_visible()  # all gates met
+        item.locator("summary").click()
+        item.locator('input[name="reason"]').fill(f"มติที่ประชุมคณะทำงานฯ ให้เลื่อนเป็นขั้นที่ {stage}")
+        shot(page, f"2{stage}-stage-board")
+        item.locator("form button[type=submit]").click()
+        expect(page.locator(".success")).to_be_visible()
+        expect(page.locator(f'section[data-stage="{stage}"] article[data-dataset="{NAME}"]')).to_be_visible()
+    shot(page, "23-stage-board-signed")
+
+    # the dashboard shows the new progress
+    page.goto("/organization/bma-hrd/dashboard")
+    after = float(page.get_attribute('tr[data-quarter="4"] td[data-progress]', "data-progress") or 0)
+    assert after > before
+    expect(page.locator("figure.chart-box svg")).to_be_visible()
+    shot(page, "24-dashboard-after")
+    page.goto("/organization/bma-hrd/report/2568.html")
+    shot(page, "25-printable-report")
+
+
+def test_workspace_pages_fit_a_phone(browser: Any, server: str) -> None:
+    context = browser.new_context(base_url=server, viewport=PHONE, locale="th-TH", is_mobile=True)
+    phone = context.new_page()
+    sign_in(phone, "steward.hrd@bangkok.go.th")
+    for path, name in (("/workspace/", "workspace"), ("/dataset/new?data_type=ข้อมูลสถิติ", "dataset-form"),
+                       ("/organization/bma-hrd/stages", "stage-board"),
+                       ("/organization/bma-hrd/dashboard", "dashboard")):
+        phone.goto(path)
+        shot(phone, f"phone-{name}")
+        assert fits_phone(phone), f"{path} is wider than a phone screen"
+    context.close()
