@@ -80,3 +80,14 @@ def test_progress_is_reported_on_long_runs(tmp_path: Path, schema_file: Path, mo
     assert result.exit_code == 1
     assert seen and seen[-1][0] == seen[-1][1] == data.stat().st_size
     json.loads(result.stdout)  # the bar went to stderr
+
+
+def test_ctrl_c_is_a_clean_cancel(tmp_path: Path, schema_file: Path, monkeypatch: pytest.MonkeyPatch):
+    data = write_csv(tmp_path / "data.csv", 100, 0)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_command, "validate", interrupted)
+    result = runner.invoke(app, ["validate", str(data), "--schema", str(schema_file)])
+    assert result.exit_code == 130 and "nothing was stored" in result.stderr

@@ -70,6 +70,9 @@ def register(app: typer.Typer) -> None:
             report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles)
         except ProblemsError as exc:
             fail(exc.problems, as_json=as_json, exit_code=2)
+        except KeyboardInterrupt:
+            err_console.print("ยกเลิกแล้ว ไม่มีการบันทึกใด ๆ / cancelled, nothing was stored")
+            raise typer.Exit(130) from None
         if as_json:
             print_json(report.to_json())
         else:
