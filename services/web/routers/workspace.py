@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from catalog.actions.access import dataset_page
 from catalog.actions.stages import current_stage
 from catalog.models import Organization
+from catalog.models.accounts import ROLE_LABELS, Role
 from catalog.permissions import allowed
 from services.web.deps import MemberCtx
 from services.web.render import render
@@ -26,7 +27,7 @@ OFFERS = (("new_dataset", "dataset_create"), ("stage_board", "stage_change"), ("
 @dataclass
 class Membership:
     org: Organization
-    roles: list[str]
+    roles: list[tuple[str, str]]  # (Thai, English) names of the actor's roles there
     offers: list[str]
     datasets: list[dict[str, Any]]
 
@@ -44,5 +45,7 @@ def workspace(request: Request, ctx: MemberCtx) -> HTMLResponse:
         _, datasets = dataset_page(ctx, organization=org.id, limit=200)
         for dataset in datasets:
             dataset["stage"] = current_stage(ctx, dataset["id"])
-        memberships.append(Membership(org, sorted(actor.roles.get(org.id, ())), offers, datasets))
+        held = sorted(actor.roles.get(org.id, ()))
+        roles = [ROLE_LABELS[Role(name)] for name in held if name in {role.value for role in Role}]
+        memberships.append(Membership(org, roles, offers, datasets))
     return render(request, "workspace.html", {"memberships": memberships})

@@ -181,3 +181,12 @@ def test_publish_needs_an_admin_and_reports_an_unreachable_portal(site: TestClie
     answer = site.post("/organization/bma-hrd/publish", data={"csrf_token": csrf_of(form.text),
                                                               "ckan_url": "http://127.0.0.1:9", "api_key": "x"})
     assert answer.status_code == 200 and 'class="alert"' in answer.text  # stopped: the portal did not answer
+
+
+def test_workspace_lists_the_accounts_organizations_roles_and_datasets(site: TestClient, sign_in: SignIn) -> None:
+    sign_in(STEWARD)
+    page = site.get("/workspace/").text
+    assert "บริกรข้อมูล" in page  # the role's Thai name
+    assert "งบประมาณและค่าใช้จ่ายการฝึกอบรม" in page  # the organization's internal datasets too
+    assert 'href="/dataset/new?owner_org=bma-hrd"' in page
+    assert 'href="/organization/bma-hrd/publish"' not in page  # publishing is the admin's
