@@ -1,0 +1,61 @@
+"""Publishing from the portal's page to a real CKAN (``ckan-ci.sh up``): the dry run shows the changes and
+writes nothing; only the confirmed run publishes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from ckanapi import NotFound, RemoteCKAN
+from fastapi.testclient import TestClient
+
+from catalog.actions.datasets import dataset_create
+from tests.conftest import OpenContext
+from tests.factories import dataset_input, make_org
+from tests.services.web.conftest import SignIn, csrf_of
+
+CKAN_URL = os.environ.get("CKAN_URL", "").rstrip("/")
+CKAN_API_TOKEN = os.environ.get("CKAN_API_TOKEN", "")
+
+pytestmark = pytest.mark.ckan
+
+
+@pytest.fixture
+def portal() -> Iterator[RemoteCKAN]:
+    if not CKAN_URL or not CKAN_API_TOKEN:
+        reason = ("CKAN_URL and CKAN_API_TOKEN are not set: start CKAN with "
+                  "eval \"$(bash ../shared/ckan/ckan-ci.sh up)\"")
+        if os.environ.get("BANCHI_REQUIRE_CKAN"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield RemoteCKAN(CKAN_URL, apikey=CKAN_API_TOKEN)
+
+
+def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_ctx: OpenContext,
+                                        portal: RemoteCKAN) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    org, name = f"web-pub-{suffix}", f"web-pub-data-{suffix}"
+    with open_ctx() as ctx:
+        make_org(ctx, org, title=f"หน่วยงานทดสอบการเผยแพร่ {suffix}")
+        dataset_create(ctx, dataset_input(name, owner_org=org, title=f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"))
+    sign_in(f"admin-{suffix}@bangkok.go.th", role="admin", org=org)
+    try:
+        form = site.get(f"/organization/{org}/publish").text
+        preview = site.post(f"/organization/{org}/publish", data={
+            "csrf_token": csrf_of(form), "ckan_url": CKAN_URL, "api_key": CKAN_API_TOKEN})
+        assert preview.status_code == 200
+        assert f'data-dataset="{name}" data-action="publish"' in preview.text
+        assert "สร้างชุดข้อมูลใหม่บนระบบ CKAN" in preview.text and 'table class="diff"' in preview.text
+        with pytest.raises(NotFound):  # the dry run wrote nothing
+            portal.action.package_show(id=name)
+        done = site.post(f"/organization/{org}/publish", data={
+            "csrf_token": csrf_of(preview.text), "ckan_url": CKAN_URL, "api_key": CKAN_API_TOKEN, "confirm": "1"})
+        assert done.status_code == 200 and "ผลการเผยแพร่" in done.text
+        assert portal.action.package_show(id=name)["title"] == f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"
+    finally:
+        for purge, key in ((portal.action.dataset_purge, name), (portal.action.organization_purge, org)):
+            with contextlib.suppress(NotFound):
+                purge(id=key)
