@@ -60,3 +60,8 @@ def attempt(request: Request, action: Callable[[Context], T]) -> tuple[T | None,
         raise
     except ProblemsError as exc:
         return None, exc.problems
+
+
+def problem_status(problems: list[Problem]) -> int:
+    """422 for bad input; 413 when what was refused is a file over the upload limit."""
+    return 413 if any(p.code == "file_too_large" for p in problems) else 422

@@ -51,7 +51,8 @@ def error_page(request: Request, exc: Exception) -> Response:
         return render(request, "error.html", {"title": "error_title", "problems": exc.problems},
                       status_for(exc, request))
     if isinstance(exc, StarletteHTTPException):
-        return render(request, "error.html", {"title": "error_title"}, exc.status_code)
+        text = "too_large" if exc.status_code == 413 else None
+        return render(request, "error.html", {"title": "error_title", "text": text}, exc.status_code)
     if isinstance(exc, RequestValidationError):
         return render(request, "error.html", {"title": "error_title"}, 400)
     log.exception("unexpected error on %s %s", request.method, request.url.path)

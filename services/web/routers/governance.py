@@ -29,7 +29,7 @@ from schemas.stages import MAX_STAGE
 from services.reports import ReportFormat
 from services.reports import render as render_report
 from services.reports.chart import progress_chart
-from services.web.deps import CSRF, MemberCtx, attempt
+from services.web.deps import CSRF, MemberCtx, attempt, problem_status
 from services.web.render import render
 from services.web.security import page_context
 
@@ -115,7 +115,7 @@ def evidence_page(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     return _evidence_page(request, ctx, name)
 
 
-@router.post("/organization/{name}/evidence", dependencies=[CSRF])
+@router.post("/organization/{name}/evidence/upload", dependencies=[CSRF])
 async def add_evidence(request: Request, name: str,
                        file: Annotated[UploadFile | None, File()] = None) -> Response:
     submitted = await request.form()
@@ -132,7 +132,7 @@ async def add_evidence(request: Request, name: str,
     if added is not None:
         return RedirectResponse(f"/organization/{name}/evidence#ev-{added.id}", status_code=303)
     with page_context(request) as ctx:
-        return _evidence_page(request, ctx, name, problems, form, 422)
+        return _evidence_page(request, ctx, name, problems, form, problem_status(problems))
 
 
 # -- the indicator dashboard and report -------------------------------------------------------------------

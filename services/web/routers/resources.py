@@ -19,7 +19,7 @@ from catalog.actions.resources import resource_create, resource_dict
 from catalog.context import Context
 from catalog.storage import object_key
 from schemas.messages import Problem
-from services.web.deps import CSRF, MemberCtx, PageCtx, attempt
+from services.web.deps import CSRF, MemberCtx, PageCtx, attempt, problem_status
 from services.web.preview import preview_file, table_kind
 from services.web.render import render
 from services.web.resource_view import resource_state
@@ -36,7 +36,8 @@ def new_resource(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     return render(request, "resource_new.html", {"d": dataset_read(ctx, name)})
 
 
-@router.post("/dataset/{name}/resource/new", dependencies=[CSRF])
+# uploads are posted to paths ending in /upload: the body limit lets those be as large as the settings allow
+@router.post("/dataset/{name}/resource/upload", dependencies=[CSRF])
 def upload_resource(request: Request, name: str, file: UploadField,
                     resource_name: Annotated[str, Form(max_length=500)] = "",
                     description: Annotated[str, Form(max_length=10_000)] = "") -> Response:
@@ -47,7 +48,8 @@ def upload_resource(request: Request, name: str, file: UploadField,
     if created is not None:
         return RedirectResponse(f"/dataset/{name}/resource/{created['id']}", status_code=303)
     with page_context(request) as ctx:
-        return render(request, "resource_new.html", {"d": dataset_read(ctx, name), "problems": problems}, 422)
+        return render(request, "resource_new.html", {"d": dataset_read(ctx, name), "problems": problems},
+                      problem_status(problems))
 
 
 @router.get("/dataset/{name}/resource/{resource_id}", response_class=HTMLResponse)
@@ -91,7 +93,7 @@ def upload_new_data(request: Request, name: str, resource_id: str, file: UploadF
     if outcome is not None:
         return RedirectResponse(f"/dataset/{name}/resource/{resource_id}#report", status_code=303)
     with page_context(request) as ctx:
-        return _resource_page(request, ctx, name, resource_id, problems, 422)
+        return _resource_page(request, ctx, name, resource_id, problems, problem_status(problems))
 
 
 @router.post("/dataset/{name}/resource/{resource_id}/validate", dependencies=[CSRF])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from catalog.actions.accounts import account_create
+from catalog.settings import get_settings
+from services.web.site import create_site
 from tests.conftest import OpenContext
 from tests.services.web.conftest import PASSWORD, SignIn, csrf_of
 
@@ -44,3 +47,19 @@ def test_sign_out_ends_the_session(site: TestClient, sign_in: SignIn) -> None:
 def test_login_form_needs_its_token(site: TestClient) -> None:
     answer = site.post("/user/login", data={"email": "x@bangkok.go.th", "password": "whatever it is"})
     assert answer.status_code == 403 and "แบบฟอร์มหมดอายุ" in answer.text
+
+
+def test_an_upload_over_the_limit_gets_a_page_saying_so(site: TestClient, sign_in: SignIn,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in("steward.hrd@bangkok.go.th")
+    monkeypatch.setenv("BANCHI_MAX_UPLOAD_BYTES", "1000")
+    get_settings.cache_clear()
+    small = TestClient(create_site(), cookies=dict(site.cookies), headers={"accept": "text/html"})
+    form = small.get("/dataset/city-development-indicators/resource/new").text
+    over = small.post("/dataset/city-development-indicators/resource/upload", data={"csrf_token": csrf_of(form)},
+                      files={"file": ("big.csv", b"a,b\n" + b"1,2\n" * 200_000, "text/csv")})
+    assert over.status_code == 413 and "เกินที่ระบบรับได้" in over.text  # refused as it streams in
+    answer = small.post("/dataset/city-development-indicators/resource/upload", data={"csrf_token": csrf_of(form)},
+                        files={"file": ("big.csv", b"a,b\n" + b"1,2\n" * 1000, "text/csv")})
+    get_settings.cache_clear()
+    assert answer.status_code == 413 and "1,000" in answer.text  # under the overhead: refused by the store

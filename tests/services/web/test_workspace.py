@@ -130,11 +130,11 @@ def test_stage_board_and_sign_off(site: TestClient, sign_in: SignIn, open_ctx: O
 def test_evidence_is_added_and_listed(site: TestClient, sign_in: SignIn) -> None:
     sign_in("steward.hrd@bangkok.go.th")
     page = site.get("/organization/bma-hrd/evidence").text
-    added = site.post("/organization/bma-hrd/evidence", data={
+    added = site.post("/organization/bma-hrd/evidence/upload", data={
         "csrf_token": csrf_of(page), "dataset": DATASET, "gate": "usage_evidence", "evidence_date": "2021-06-01",
         "description": "รายงานการนำข้อมูลไปใช้ประกอบการวางแผน", "url": "https://hrd.bangkok.go.th/report.pdf"})
     assert added.status_code == 200 and "รายงานการนำข้อมูลไปใช้ประกอบการวางแผน" in added.text
-    neither = site.post("/organization/bma-hrd/evidence", data={
+    neither = site.post("/organization/bma-hrd/evidence/upload", data={
         "csrf_token": csrf_of(page), "evidence_date": "2021-06-01", "description": "ไม่มีไฟล์"})
     assert neither.status_code == 422 and 'class="alert"' in neither.text
 
