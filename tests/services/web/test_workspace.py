@@ -147,6 +147,8 @@ def test_dashboard_shows_quarterly_progress_chart_and_report(site: TestClient, s
     assert "<svg" in page and 'data-figure="score"' in page
     report = site.get("/organization/bma-hrd/report/2564.html")
     assert report.status_code == 200 and "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร" in report.text
+    workbook = site.get("/organization/bma-hrd/report/2564.xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
     assert site.get("/organization/bma-hrd/report/2564.exe").status_code == 404
 
 
