@@ -36,6 +36,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "indicator_report_read": frozenset({"admin", "steward", "wg_member", "evaluator"}),
     # publishing to open portals is the organization admin's call
     "dataset_publish": frozenset({"admin"}),
+    # what was published where, and the outbox of publish jobs: the organization's admins and stewards
+    "publication_list": frozenset({"admin", "steward"}),
+    "publish_job_list": frozenset({"admin", "steward"}),
+    # a dictionary version is approved by a member of the owner's data governance working group
+    "dictionary_version_approve": frozenset({"wg_member"}),
 }
 
 # actions a read-only token may still perform; every other action needs the "write" scope

@@ -109,6 +109,7 @@ def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, An
         org = ctx.session.get(Organization, dataset.owner_org_id)
         value = approver.email
         raise ValidationFailed([problem("approver_not_in_working_group", "approved_by", value=value, org=org.name)])
+    permissions.check(ctx, "dictionary_version_approve", dataset.owner_org_id)  # and a token's scope
     before = snapshot(version)
     version.status, version.approved_by_id, version.approved_at = VersionStatus.approved, approver.id, ctx.now()
     ctx.session.add(version)

@@ -140,7 +140,7 @@ def audited_result_record(ctx: Context, data: dict[str, Any]) -> AuditedPublic:
     if day > thai_today(ctx.now()):
         th, en = INDICATOR_LABELS["audited_on"]
         raise ValidationFailed([problem("date_in_future", "audited_on", label=th, label_en=en, value=day.isoformat())])
-    permissions.check(ctx, "audited_result_record", org.id)
+    permissions.check(ctx, "audited_result_record", org.id, fiscal_year=values.fiscal_year)
     row = ctx.session.exec(select(AuditedResult).where(
         AuditedResult.organization_id == org.id, AuditedResult.fiscal_year == values.fiscal_year,
         AuditedResult.quarter == values.quarter)).first()

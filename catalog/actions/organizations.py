@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from sqlmodel import col, select
 
 from catalog import permissions
@@ -15,6 +15,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Organization, OrganizationKind
 from catalog.models.organization import ALLOWED_PARENT_KIND
+from catalog.versioning import claim_next_version
 from schemas.messages import problem
 
 ORG_LABELS = {
@@ -24,6 +25,8 @@ ORG_LABELS = {
     "kind": ("ระดับหน่วยงาน", "Organization level"),
     "parent": ("สังกัด", "Parent organization"),
     "email": ("อีเมล", "Email"),
+    "description": ("คำอธิบาย", "Description"),
+    "url": ("เว็บไซต์", "Website"),
 }
 
 
@@ -38,6 +41,24 @@ class OrganizationCreate(BaseModel):
     description: str | None = None
     email: EmailStr | None = None
     url: str | None = None
+
+
+class OrganizationUpdate(BaseModel):
+    """What an organization's admin may change. Its URL name and its place in the hierarchy stay: roles
+    and rubric files follow them. An empty value clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(None, min_length=1, max_length=300)  # absent: unchanged; never empty
+    title_en: str | None = Field(None, max_length=300)
+    description: str | None = None
+    email: EmailStr | None = None
+    url: str | None = Field(None, max_length=2000)
+
+    @field_validator("title_en", "description", "email", "url", mode="before")
+    @classmethod
+    def _empty_clears(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class OrganizationPublic(BaseModel):
@@ -81,6 +102,28 @@ def organization_create(ctx: Context, data: dict[str, Any]) -> OrganizationPubli
     ctx.session.add(org)
     ctx.session.flush()
     record_change(ctx, "organization_create", "organization", org.id, None, snapshot(org))
+    return organization_public(ctx, org)
+
+
+def organization_update(
+    ctx: Context, key: str, changes: dict[str, Any], expected_version: int | None = None
+) -> OrganizationPublic:
+    """Apply ``changes`` to the version the editor saw (``expected_version``; None: whatever is current)."""
+    org = get_organization(ctx, key)
+    permissions.check(ctx, "organization_update", org.id)
+    values = check_input(OrganizationUpdate, changes, ORG_LABELS)
+    given = values.model_dump(exclude_unset=True)
+    if "title" in given and given["title"] is None:
+        th, en = ORG_LABELS["title"]
+        raise ValidationFailed([problem("required", "title", label=th, label_en=en)])
+    before = snapshot(org)
+    claim_next_version(ctx, org, "organization", org.name, expected_version)
+    for column, value in given.items():
+        setattr(org, column, value)
+    org.updated_at = ctx.now()
+    ctx.session.add(org)
+    ctx.session.flush()
+    record_change(ctx, "organization_update", "organization", org.id, before, snapshot(org))
     return organization_public(ctx, org)
 
 
