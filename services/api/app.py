@@ -15,7 +15,8 @@ from services.api.errors import install_error_handlers
 from services.api.limits import BodyLimitMiddleware
 
 # each module's ``router`` is included in this order
-ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "ckan", "exports")
+ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "evidence", "indicator",
+           "dictionaries", "publishing", "ckan", "exports")
 
 
 def create_app() -> FastAPI:

@@ -11,7 +11,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from catalog.actions.accounts import actor_for_token
-from catalog.context import ANONYMOUS, Context, open_context
+from catalog.context import ANONYMOUS, Actor, Context, open_context
 from catalog.db import get_engine
 from catalog.settings import get_settings
 from services.api.errors import HTTPProblem, http_problem
@@ -39,14 +39,37 @@ def action_context(request: Request) -> Iterator[Context]:
     success for a change that was not kept.
     """
     with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
-        secret = presented_token(request)
-        if secret:
-            ctx.actor = actor_for_token(ctx, secret)
-        request.state.actor = ctx.actor
+        _act_as_presented(ctx, request)
         yield ctx
 
 
+def acting_actor(request: Request) -> Actor:
+    """Who the request acts as, settled in a transaction of its own: for routes that run several short
+    transactions themselves (a publish run), so none is held open while a portal answers."""
+    with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
+        _act_as_presented(ctx, request)
+        return ctx.actor
+
+
+def _act_as_presented(ctx: Context, request: Request) -> None:
+    secret = presented_token(request)
+    if secret:
+        ctx.actor = actor_for_token(ctx, secret)
+    request.state.actor = ctx.actor
+
+
 Ctx = Annotated[Context, Depends(action_context, scope="function")]
+Acting = Annotated[Actor, Depends(acting_actor)]
+
+
+def require_account(ctx: Ctx) -> str:
+    """The signed-in account; anonymous requests are refused (401) before their input is looked at."""
+    if ctx.actor.account_id is None:
+        raise HTTPProblem(401, [http_problem("authentication_required")])
+    return ctx.actor.account_id
+
+
+SIGNED_IN = Depends(require_account)
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
 
@@ -119,3 +142,8 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     results: list[T]
+
+
+# the dependencies of a write by a signed-in account, with a JSON body or an upload
+JSON_WRITE = [JSON_ONLY, SIGNED_IN]
+UPLOAD_WRITE = [MULTIPART_ONLY, SIGNED_IN]

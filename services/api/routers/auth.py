@@ -24,8 +24,7 @@ from catalog.context import ANONYMOUS, open_context
 from catalog.db import get_engine
 from catalog.settings import get_settings
 from services.api.common import WRITE_ERRORS, problem_responses
-from services.api.deps import JSON_ONLY, SESSION_COOKIE, Ctx
-from services.api.errors import HTTPProblem, http_problem
+from services.api.deps import JSON_ONLY, SESSION_COOKIE, Ctx, require_account
 
 router = APIRouter(tags=["accounts"])
 
@@ -40,12 +39,6 @@ class Login(BaseModel):
 class SignedIn(BaseModel):
     account: AccountPublic
     expires_at: dt.datetime | None
-
-
-def require_account(ctx: Ctx) -> str:
-    if ctx.actor.account_id is None:
-        raise HTTPProblem(401, [http_problem("authentication_required")])
-    return ctx.actor.account_id
 
 
 @router.post("/api/auth/login", dependencies=[JSON_ONLY], responses=problem_responses(401, 415, 422, 429))

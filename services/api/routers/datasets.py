@@ -19,10 +19,10 @@ from catalog.audit import audit_log
 from catalog.errors import NotFound
 from catalog.models import DatasetState
 from catalog.permissions import may_read_org_records
-from catalog.storage import object_key
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, MULTIPART_ONLY, Ctx, IfMatch, Page, Paging, tagged
 from services.api.errors import HTTPProblem, http_problem
+from services.api.files import stored_download
 
 router = APIRouter(tags=["datasets"])
 
@@ -217,13 +217,8 @@ def update_resource(ctx: Ctx, resource_id: str, body: DatasetUpdate, version: If
 def download(ctx: Ctx, name: str, resource_id: str, filename: str) -> FileResponse:
     """The uploaded file, as stored."""
     _, resource = readable_resource(ctx, resource_id, name)
-    if not resource.sha256:
-        raise NotFound("resource", resource_id)
-    path = ctx.settings.effective_storage_dir / object_key(resource.sha256)
-    if not path.is_file():
-        raise NotFound("resource", resource_id)
-    return FileResponse(path, media_type=resource.mimetype or "application/octet-stream",
-                        filename=resource.filename or filename, headers={"ETag": f'"{resource.sha256}"'})
+    return stored_download(ctx, resource.sha256, media_type=resource.mimetype,
+                           filename=resource.filename or filename, missing=NotFound("resource", resource_id))
 
 
 def _metadata_field(raw: str | None) -> dict[str, Any]:

@@ -12,14 +12,13 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog.actions.access import readable_dataset
 from catalog.actions.indicator import AuditedPublic, audited_result_record, audited_results
-from catalog.actions.lookup import get_organization
 from catalog.actions.stages import DatasetStageStatus, StageEventPublic, stage_advance, stage_history, stage_revert
 from catalog.actions.stages import stage_status as stages_of
-from catalog.context import Context
 from catalog.errors import NotFound
 from catalog.permissions import may_read_governance
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, Ctx
+from services.api.visibility import governed_org
 
 router = APIRouter(tags=["governance"])
 
@@ -37,16 +36,6 @@ class AuditedBody(BaseModel):
     ``audited_on`` and ``note``; checked by the catalog."""
 
     model_config = ConfigDict(extra="allow")
-
-
-def _readable_org(ctx: Context, name: str, fiscal_year: int | None = None) -> str:
-    try:
-        org = get_organization(ctx, name)
-    except NotFound:
-        raise NotFound("organization", name) from None
-    if not may_read_governance(ctx.actor, org.id, fiscal_year):
-        raise NotFound("organization", name)
-    return org.name
 
 
 @router.get("/api/datasets/{name}/stages", responses=READ_ERRORS)
@@ -74,7 +63,7 @@ def revert_stage(ctx: Ctx, name: str, body: StageChangeBody) -> StageEventPublic
 @router.get("/api/organizations/{name}/stages", responses=READ_ERRORS)
 def organization_stages(ctx: Ctx, name: str, as_of: dt.date | None = None) -> list[DatasetStageStatus]:
     """Every active dataset's stage on a day, and what blocks the next one."""
-    return stages_of(ctx, _readable_org(ctx, name), as_of)
+    return stages_of(ctx, governed_org(ctx, name).name, as_of)
 
 
 @router.get("/api/organizations/{name}/audited-results", responses=READ_ERRORS)
@@ -82,7 +71,7 @@ def organization_audited_results(
     ctx: Ctx, name: str, fiscal_year: Annotated[int, Query(ge=2500, le=2800, description="Buddhist Era")],
 ) -> dict[str, Any]:
     """The evaluator's audited result per quarter of a fiscal year."""
-    results = audited_results(ctx, _readable_org(ctx, name, fiscal_year), fiscal_year)
+    results = audited_results(ctx, governed_org(ctx, name, fiscal_year).name, fiscal_year)
     return {str(quarter): result.model_dump(mode="json") for quarter, result in sorted(results.items())}
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from catalog.actions.organizations import OrganizationCreate, OrganizationPublic, organization_create, organization_list
+from catalog.actions.organizations import (
+    OrganizationCreate,
+    OrganizationPublic,
+    OrganizationUpdate,
+    organization_create,
+    organization_list,
+    organization_update,
+)
 from catalog.actions.organizations import organization_show as show_org
 from catalog.actions.people import PersonCreate, PersonPublic, person_create, person_list
 from catalog.actions.working_groups import (
@@ -16,8 +23,7 @@ from catalog.actions.working_groups import (
     working_groups_of,
 )
 from services.api.common import READ_ERRORS, WRITE_ERRORS
-from services.api.deps import JSON_ONLY, Ctx, Page, Paging, tagged
-from services.api.routers.auth import require_account
+from services.api.deps import JSON_ONLY, Ctx, IfMatch, Page, Paging, require_account, tagged
 
 router = APIRouter(tags=["organizations"])
 
@@ -37,6 +43,14 @@ def create_organization(ctx: Ctx, body: OrganizationCreate, response: Response) 
 @router.get("/api/organizations/{name}", responses=READ_ERRORS)
 def show_organization(ctx: Ctx, name: str, response: Response) -> OrganizationPublic:
     return tagged(response, show_org(ctx, name))
+
+
+@router.patch("/api/organizations/{name}", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def update_organization(ctx: Ctx, name: str, body: OrganizationUpdate, version: IfMatch,
+                        response: Response) -> OrganizationPublic:
+    """Change the given fields of the version you read (If-Match: its ETag); a stale one gets 412."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    return tagged(response, organization_update(ctx, name, changes, version))
 
 
 @router.get("/api/organizations/{name}/working-groups", responses=READ_ERRORS)

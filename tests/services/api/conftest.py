@@ -42,3 +42,16 @@ def token_for(open_ctx: OpenContext) -> TokenFor:
         return {"Authorization": f"Bearer {created.token}"}
 
     return make
+
+
+@pytest.fixture
+def evaluator_for(open_ctx: OpenContext) -> Callable[..., dict[str, str]]:
+    """``evaluator_for(email, 2564, ...)``: an evaluator account for those fiscal years, and its auth header."""
+
+    def make(email: str, *years: int, **token: object) -> dict[str, str]:
+        with open_ctx() as ctx:
+            account_create(ctx, {"email": email, "roles": [{"role": "evaluator", "fiscal_year": y} for y in years]})
+            created = token_create(ctx, {"name": "test", **token}, email)
+        return {"Authorization": f"Bearer {created.token}"}
+
+    return make
