@@ -14,6 +14,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "quarter_narrative": ("รายงานผลรายไตรมาส", "quarter narrative"),
     "audited_result": ("ผลการตรวจประเมิน", "audited result"),
     "account": ("บัญชีผู้ใช้", "account"),
+    "dictionary_version": ("พจนานุกรมข้อมูลฉบับ", "dictionary version"),
+    "validation_run": ("ผลการตรวจสอบข้อมูล", "validation run"),
     "token": ("โทเค็น", "token"),
 }
 

@@ -35,7 +35,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "audited_result_record": frozenset({"evaluator"}),
     "indicator_report_read": frozenset({"admin", "steward", "wg_member", "evaluator"}),
     # publishing to open portals is the organization admin's call
-    "dataset_publish": frozenset({"admin"}),
+    "dataset_publish": frozenset({"admin", "steward"}),
     # what was published where, and the outbox of publish jobs: the organization's admins and stewards
     "publication_list": frozenset({"admin", "steward"}),
     "publish_job_list": frozenset({"admin", "steward"}),

@@ -16,11 +16,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from catalog.actions.datasets import is_public
+from catalog.actions.dictionaries import current_version, resource_dictionary_versions
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
-from catalog.models.dictionary import DataDictionary, DictionaryVersion
 from catalog.publish_messages import publish_problem
-from dictionaries.versions import VersionStatus
 from schemas.messages import Problem
 from schemas.metadata import missing_mandatory
 
@@ -90,12 +89,10 @@ def content_hash(payload: Any) -> str:
 def resource_dictionary(ctx: Context, resource: Resource) -> tuple[dict[str, Any] | None, list[str]]:
     """The dictionary to publish with a resource (its latest approved version, else its latest draft, as
     validation picks it) and the fields flagged as personal data by that version or by any newer one."""
-    versions = ctx.session.exec(
-        select(DictionaryVersion).join(DataDictionary).where(DataDictionary.resource_id == resource.id)
-    ).all()
-    if not versions:
+    versions = resource_dictionary_versions(ctx, resource)
+    chosen = current_version(versions)
+    if chosen is None:
         return None, []
-    chosen = max(versions, key=lambda v: (v.status == VersionStatus.approved, v.number))
     personal = personal_data_fields(chosen.table_schema)
     for newer in (v for v in versions if v.number > chosen.number):  # a newer draft may know better
         personal += [name for name in personal_data_fields(newer.table_schema) if name not in personal]

@@ -132,11 +132,7 @@ def _approver(ctx: Context, named: str | None) -> Person:
 
 def dictionary_versions(ctx: Context, dataset: str, resource_id: str) -> list[VersionPublic]:
     _, resource = _resource(ctx, dataset, resource_id)
-    rows = ctx.session.exec(
-        select(DictionaryVersion).join(DataDictionary)
-        .where(DataDictionary.resource_id == resource.id).order_by(col(DictionaryVersion.number))
-    ).all()
-    return [_version_public(ctx, v) for v in rows]
+    return [_version_public(ctx, v) for v in resource_dictionary_versions(ctx, resource)]
 
 
 def _owner(ctx: Context, version: DictionaryVersion) -> tuple[Dataset, Resource]:
@@ -159,20 +155,42 @@ def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
 # -- validation runs ---------------------------------------------------------------------------
 
 
+def resource_dictionary_versions(ctx: Context, resource: Resource) -> list[DictionaryVersion]:
+    return list(ctx.session.exec(
+        select(DictionaryVersion).join(DataDictionary)
+        .where(DataDictionary.resource_id == resource.id).order_by(col(DictionaryVersion.number))
+    ))
+
+
+def current_version(versions: list[DictionaryVersion]) -> DictionaryVersion | None:
+    """The version that counts for a resource: its latest approved one, else its latest draft."""
+    return max(versions, key=lambda v: (v.status == VersionStatus.approved, v.number), default=None)
+
+
+def resource_table_schemas(ctx: Context, dataset_key: str) -> dict[str, dict[str, Any]]:
+    """Resource id → the Table Schema of its current dictionary version, for resources that have one."""
+    dataset = get_dataset(ctx, dataset_key)
+    resources = ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id)).all()
+    schemas = {}
+    for resource in resources:
+        version = current_version(resource_dictionary_versions(ctx, resource))
+        if version is not None:
+            schemas[resource.id] = version.table_schema
+    return schemas
+
+
 def _version_for(ctx: Context, resource: Resource, version_id: str | None) -> DictionaryVersion:
-    """The named version, else the latest approved one, else the latest draft."""
+    """The named version, else the current one (see :func:`current_version`)."""
     if version_id:
         version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
         holder = ctx.session.get(DataDictionary, version.dictionary_id)
         if holder.resource_id != resource.id:
             raise NotFound("dictionary_version", version_id)
         return version
-    rows = ctx.session.exec(
-        select(DictionaryVersion).join(DataDictionary).where(DataDictionary.resource_id == resource.id)
-    ).all()
-    if not rows:
+    version = current_version(resource_dictionary_versions(ctx, resource))
+    if version is None:
         raise ValidationFailed([problem("no_dictionary", "resource", value=resource.id)])
-    return max(rows, key=lambda v: (v.status == VersionStatus.approved, v.number))
+    return version
 
 
 def validation_run_store(

@@ -20,7 +20,7 @@ from catalog.models.governance import AuditedResult, IndicatorDataset, QuarterNa
 from catalog.versioning import claim_next_version
 from schemas.fiscal_year import FiscalYear, thai_today
 from schemas.governance_messages import problem
-from schemas.messages import problem as required_problem
+from schemas.messages import problem as shared_problem
 from schemas.rubric import Rubric
 
 INDICATOR_LABELS = {
@@ -173,7 +173,7 @@ def narrative_set(ctx: Context, data: dict[str, Any], expected_version: int | No
     values = check_input(NarrativeInput, data, INDICATOR_LABELS)
     if not values.text.strip():
         th, en = INDICATOR_LABELS["text"]
-        raise ValidationFailed([required_problem("text", label=th, label_en=en)])
+        raise ValidationFailed([shared_problem("required", "text", label=th, label_en=en)])
     org = organization_for_input(ctx, values.organization, "organization")
     permissions.check(ctx, "narrative_update", org.id)
     row = _narrative_row(ctx, org.id, values.fiscal_year, values.quarter)

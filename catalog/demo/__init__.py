@@ -3,6 +3,7 @@ what already exists is left as it is, so loading twice changes nothing."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import yaml
 from sqlmodel import select
 
 from catalog.actions.datasets import dataset_create
+from catalog.actions.dictionaries import dictionary_version_approve, dictionary_version_create
 from catalog.actions.organizations import organization_create
 from catalog.actions.people import person_create
 from catalog.actions.resources import resource_create
@@ -73,12 +75,17 @@ def _load_dataset(ctx: Context, dataset: dict[str, Any]) -> None:
     for resource in resources:
         resource = dict(resource)
         file_name = resource.pop("file", None)
+        dictionary, approver = resource.pop("dictionary", None), resource.pop("dictionary_approved_by", None)
         if file_name:
             with (DEMO_DIR / "files" / file_name).open("rb") as content:
-                resource_create(ctx, dataset["name"], {**resource, "encoding": "utf-8"}, content=content,
-                                filename=file_name)
+                created = resource_create(ctx, dataset["name"], {**resource, "encoding": "utf-8"}, content=content,
+                                          filename=file_name)
         else:
-            resource_create(ctx, dataset["name"], resource)
+            created = resource_create(ctx, dataset["name"], resource)
+        if dictionary:
+            schema = json.loads((DEMO_DIR / "files" / dictionary).read_text(encoding="utf-8"))
+            version = dictionary_version_create(ctx, dataset["name"], created["id"], schema)
+            dictionary_version_approve(ctx, version.id, {"approved_by": approver})
 
 
 def _exists(ctx: Context, model: type, condition: Any) -> bool:

@@ -119,3 +119,21 @@ def test_narrative_drafted_from_events_then_edited(open_ctx: OpenContext, demo: 
         narrative_set(ctx, {"organization": "bma-hrd", "fiscal_year": 2564, "quarter": 1, "text": "ของเก่า"},
                       expected_version=saved.version)
     assert caught.value.problems[0].code == "stale_version"
+
+
+def test_blank_narrative_is_refused_naming_the_text(open_ctx: OpenContext, demo: None) -> None:
+    with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
+        narrative_set(ctx, {"organization": "bma-hrd", "fiscal_year": 2564, "quarter": 1, "text": "  "})
+    [found] = caught.value.problems
+    assert (found.field, found.code) == ("text", "required") and found.th.startswith("ต้องระบุ")
+
+
+def test_evaluators_read_scores_only_for_the_years_they_evaluate(open_ctx: OpenContext, demo: None) -> None:
+    from catalog.context import Actor
+    from catalog.errors import PermissionDenied
+
+    evaluator = Actor(name="evaluator.spe@bangkok.go.th", evaluator_years=frozenset({2564}))
+    with open_ctx(evaluator) as ctx:
+        assert scorecard(ctx, "bma-hrd", 2564).score == 10
+    with pytest.raises(PermissionDenied), open_ctx(evaluator) as ctx:
+        scorecard(ctx, "bma-hrd", 2565)

@@ -261,16 +261,17 @@ def test_claim_sends_the_newest_content(open_ctx: OpenContext, org: str, clock: 
     assert claimed.payload["dataset"]["notes"] == "คำอธิบายใหม่"
 
 
-def test_publishing_needs_the_organization_admin(open_ctx: OpenContext, org: str, clock: Clock) -> None:
+def test_publishing_needs_the_organizations_admin_or_steward(open_ctx: OpenContext, org: str, clock: Clock) -> None:
     create(open_ctx, "open-data")
     with open_ctx() as ctx:
         org_id = _org(ctx, ctx.session.exec(select(Dataset)).one()).id
-    steward = Actor(name="steward", roles={org_id: frozenset({"steward"})})
-    with pytest.raises(PermissionDenied), open_ctx(steward) as ctx:
-        publish_plan(ctx, PORTAL)
-    admin = Actor(name="admin", roles={org_id: frozenset({"admin"})})
-    with open_ctx(admin, clock=clock) as ctx:
-        assert [i.action for i in publish_plan(ctx, PORTAL)] == ["publish"]
+    for outsider in (Actor(name="member", roles={org_id: frozenset({"wg_member"})}),
+                     Actor(name="other-steward", roles={"another-org": frozenset({"steward"})})):
+        with pytest.raises(PermissionDenied), open_ctx(outsider) as ctx:
+            publish_plan(ctx, PORTAL)
+    for role in ("steward", "admin"):
+        with open_ctx(Actor(name=role, roles={org_id: frozenset({role})}), clock=clock) as ctx:
+            assert [i.action for i in publish_plan(ctx, PORTAL)] == ["publish"]
 
 
 def test_portal_url_is_normalized_and_checked() -> None:

@@ -22,8 +22,9 @@ def test_search_json_with_filters_and_facets(demo: Settings) -> None:
                             "--facet", "data_type", "--public", "--format", "json")
     assert code == 0, err
     result = json.loads(out)
-    # equal scores (title, tag and description) in Thai title order; then a resource name's match
-    assert [d["name"] for d in result["results"]] == ["training-satisfaction", "annual-training-statistics",
+    # title, tag and description match for the first two; the first also matches in its resource name and
+    # dictionary titles; the last matches in a resource name only
+    assert [d["name"] for d in result["results"]] == ["annual-training-statistics", "training-satisfaction",
                                                       "city-development-indicators"]
     assert result["count"] == 3 and result["facets"]["tags"]["ฝึกอบรม"] == 2
     assert result["facets"]["data_type"]["ข้อมูลภูมิสารสนเทศเชิงพื้นที่"] == 2

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from catalog.actions.access import dataset_page, dataset_read
+from catalog.actions.dictionaries import resource_table_schemas
 from catalog.context import Context
 from catalog.storage import object_key
 from services.api.common import READ_ERRORS
@@ -73,9 +74,4 @@ def datapackage_zip(ctx: Ctx, name: str) -> StreamingResponse:
 
 def dictionary_schemas(ctx: Context, name: str) -> dict[str, dict[str, Any]]:
     """Resource id → its data dictionary as Table Schema, where one is attached."""
-    try:
-        from catalog.actions import dictionaries  # issue 4's actions, when present
-    except ImportError:
-        return {}
-    finder = getattr(dictionaries, "resource_table_schemas", None)
-    return finder(ctx, name) if finder else {}
+    return resource_table_schemas(ctx, name)

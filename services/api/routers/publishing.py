@@ -1,8 +1,8 @@
 """Publishing an organization's open datasets to CKAN portals (``services.ckan.Publisher``, the outbox of
 ``catalog.actions.publishing``): what each portal holds, the publish jobs, a plan, and a run.
 
-Publications and jobs are read by the organization's admins and stewards (404 for anyone else); planning
-and publishing are the organization admin's (``dataset_publish``). The portal's API key is used for the
+Publications and jobs are read, planned and published by the organization's admins and stewards
+(``dataset_publish``; 404 for anyone else). The portal's API key is used for the
 request only and never stored.
 """
 

@@ -103,3 +103,19 @@ def test_data_package_is_valid_for_frictionless(client: TestClient, tmp_path: Pa
     package = Package(str(tmp_path / "datapackage.json"))
     assert [r.path for r in package.resources] == [r["path"] for r in descriptor["resources"]]
     assert client.get("/api/datasets/trainee-registry/datapackage.zip").status_code == 404
+
+
+def test_data_package_carries_each_resources_dictionary(client: TestClient, tmp_path: Path) -> None:
+    """The approved dictionary becomes the resource's schema, and frictionless checks the data against it."""
+    from frictionless import validate
+
+    descriptor = client.get("/api/datasets/annual-training-statistics/datapackage.json").json()
+    [resource] = descriptor["resources"]
+    assert [f["name"] for f in resource["schema"]["fields"]][:2] == ["fiscal_year", "courses"]
+    assert resource["schema"]["fields"][0]["title"] == "ปีงบประมาณ (พ.ศ.)"
+    archive = client.get("/api/datasets/annual-training-statistics/datapackage.zip")
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        zipped.extractall(tmp_path)
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert report.tasks[0].stats["rows"] == 5
