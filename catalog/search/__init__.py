@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -28,32 +27,14 @@ from catalog.search.documents import FACET_KEYS
 from catalog.search.facets import facet_table
 from catalog.search.index import rebuild
 from catalog.search.messages import LABELS, out_of_range, unknown_facet
+from catalog.search.model import MAX_ROWS, SearchQuery, SearchResult, Sort
 from catalog.search.query import run
 from catalog.search.tokenize import query_terms
 from schemas.messages import Problem
 
-MAX_ROWS = 1000
-Sort = Literal["relevance", "title_asc", "title_desc", "modified_desc", "modified_asc"]
+MAX_TERMS = 32  # words of a query beyond these are ignored (each costs lookups)
 
-__all__ = ["FACET_KEYS", "SearchQuery", "SearchResult", "parse_query", "rebuild_index", "search_datasets"]
-
-
-class SearchQuery(BaseModel):
-    q: str = ""
-    filters: dict[str, list[str]] = {}  # facet key -> accepted values (OR within a key, AND across keys)
-    facet_fields: list[str] = []  # facet keys to count
-    sort: Sort = "relevance"
-    rows: int = 20  # 0..1000
-    start: int = 0
-    # orgs whose non-public datasets the caller may see; "*" = all (sysadmin); empty = public only
-    private_org_ids: frozenset[str] | Literal["*"] = frozenset()
-    include_withdrawn: bool = False
-
-
-class SearchResult(BaseModel):
-    count: int
-    results: list[dict[str, Any]]  # dataset dicts as catalog.actions.datasets.dataset_dict gives them
-    facets: dict[str, dict[str, int]]  # facet key -> value -> count (visibility and the other filters applied)
+__all__ = ["FACET_KEYS", "SearchQuery", "SearchResult", "Sort", "parse_query", "rebuild_index", "search_datasets"]
 
 
 def parse_query(data: Mapping[str, Any]) -> SearchQuery:
@@ -67,9 +48,8 @@ def search_datasets(ctx: Context, query: SearchQuery) -> SearchResult:
     _check(query)
     session = ctx.session
     session.flush()  # what this transaction changed is indexed before it is searched
-    found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query_terms(query.q),
-                query.filters, list(dict.fromkeys(query.facet_fields)), query.sort, query.rows, query.start,
-                query.private_org_ids, query.include_withdrawn)
+    found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query,
+                query_terms(query.q)[:MAX_TERMS])
     return SearchResult(count=found.count, results=_dataset_dicts(ctx, found.dataset_ids, query.private_org_ids),
                         facets=found.facets)
 

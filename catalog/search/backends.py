@@ -8,12 +8,12 @@ documents hold every query word, and which of those hold a given word in a given
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import Connection, literal_column, select, text
-from sqlalchemy.sql.selectable import Select
-
-from catalog.search.schema import search_doc
+import numpy as np
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 Term = tuple[str, bool]  # (token, may match as a prefix)
 # the fields of a document, in the order of their weight in ranking (PostgreSQL's weights A–D)
@@ -28,8 +28,29 @@ class Backend(Protocol):
 
     def clear(self, connection: Connection) -> None: ...
 
-    def matching(self, terms: Sequence[Term], field: tuple[Term, str] | None = None) -> Select[Any]:
-        """rids of the documents holding every term (and, with ``field``, that term in that field)."""
+    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
+        """The documents holding every term and, for each term and each of ``fields``, those holding that
+        term in that field."""
+
+
+@dataclass
+class Hits:
+    rids: np.ndarray
+    in_field: dict[tuple[int, str], np.ndarray]  # (index of the term, field) → rids
+
+
+def fetch(session: Session, sql: str, parameters: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows straight from the driver's cursor: a broad word can match tens of thousands of documents."""
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, tuple(parameters))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _array(rows: list[tuple[Any, ...]]) -> np.ndarray:
+    return np.array([row[0] for row in rows], np.int64)
 
 
 class SQLiteBackend:
@@ -49,12 +70,14 @@ class SQLiteBackend:
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_fts"))
 
-    def matching(self, terms: Sequence[Term], field: tuple[Term, str] | None = None) -> Select[Any]:
-        expression = " AND ".join(_fts_phrase(term) for term in terms)
-        if field:
-            expression = f"{{{field[1]}}} : {_fts_phrase(field[0])} AND {expression}"
-        return (select(literal_column("search_fts.rowid").label("rid")).select_from(text("search_fts"))
-                .where(text("search_fts MATCH :fts_match").bindparams(fts_match=expression)))
+    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
+        every = " AND ".join(_fts_phrase(term) for term in terms)
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
+        rids = _array(fetch(session, sql, [every]))
+        if not rids.size:
+            fields = ()
+        return Hits(rids, {(n, name): _array(fetch(session, sql, [f"{{{name}}} : {_fts_phrase(term)} AND {every}"]))
+                           for n, term in enumerate(terms) for name in fields})
 
 
 def _fts_phrase(term: Term) -> str:
@@ -90,12 +113,16 @@ class PostgresBackend:
     def clear(self, connection: Connection) -> None:
         """The words go with the search_doc rows."""
 
-    def matching(self, terms: Sequence[Term], field: tuple[Term, str] | None = None) -> Select[Any]:
-        expression = " & ".join(self._lexeme(term) for term in terms)
-        if field:
-            expression = f"{self._lexeme(field[0], self.WEIGHTS[field[1]])} & {expression}"
-        return select(search_doc.c.rid).where(
-            text("search_doc.tsv @@ CAST(:ts_query AS tsquery)").bindparams(ts_query=expression))
+    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
+        """One statement: the matching rids, each with a flag per (term, field) read from the lexemes' weights."""
+        flags = [(n, name) for n, _ in enumerate(terms) for name in fields]
+        columns = "".join(", tsv @@ CAST(%s AS tsquery)" for _ in flags)
+        rows = fetch(session, f"SELECT rid{columns} FROM search_doc WHERE tsv @@ CAST(%s AS tsquery)",
+                     [*(self._lexeme(terms[n], self.WEIGHTS[name]) for n, name in flags),
+                      " & ".join(self._lexeme(term) for term in terms)])
+        table = np.array(rows, dtype=object).reshape(len(rows), 1 + len(flags))
+        rids = table[:, 0].astype(np.int64)
+        return Hits(rids, {flag: rids[table[:, k + 1].astype(bool)] for k, flag in enumerate(flags)})
 
     @staticmethod
     def _lexeme(term: Term, weight: str = "") -> str:

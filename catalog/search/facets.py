@@ -11,6 +11,7 @@ the shared one only ever holds what was committed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,8 @@ from catalog.search.documents import FACET_KEYS
 from catalog.search.index import WRITTEN
 from catalog.search.schema import search_doc, search_state, search_value
 
+SORTS = ("title_asc", "modified_desc", "modified_asc")
+KEEP = 4  # databases whose tables a process keeps (a server has one; a test run has many)
 _tables: dict[str, FacetTable] = {}
 _lock = threading.Lock()
 
@@ -33,6 +36,7 @@ class Facet:
     docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     values: tuple[str, ...] = ()
+    value_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # code → code-point order
 
     def code_of(self) -> dict[str, int]:
         return {value: n for n, value in enumerate(self.values)}
@@ -50,15 +54,18 @@ class FacetTable:
     title: np.ndarray  # title_sort; object
     modified: np.ndarray  # float seconds
     title_rank: np.ndarray  # position in code-point order of title_sort
+    orders: dict[str, np.ndarray]  # sort → every rid in that order (title_asc, modified_desc, modified_asc)
     facets: dict[str, Facet]
 
     @classmethod
     def empty(cls, epoch: str | None) -> FacetTable:
         nothing = np.zeros(0, bool)
+        none = np.zeros(0, np.int64)
         return cls(epoch, -1, np.zeros(0, object), nothing, nothing, nothing, np.zeros(0, object),
-                   np.zeros(0, object), np.zeros(0), np.zeros(0, np.int64), {key: Facet() for key in FACET_KEYS})
+                   np.zeros(0, object), np.zeros(0), none, dict.fromkeys(SORTS, none),
+                   {key: Facet() for key in FACET_KEYS})
 
-    def patched(self, gen: int, rows: list[Any], values: list[Any]) -> FacetTable:
+    def patched(self, gen: int, rows: Sequence[Any], values: Iterable[tuple[int, str, str]]) -> FacetTable:
         """A new table with ``rows`` of search_doc (and their ``values``) replacing what it had of them."""
         if not rows:
             return replace(self, gen=gen)
@@ -72,11 +79,18 @@ class FacetTable:
             grown["public"][row.rid], grown["active"][row.rid] = bool(row.public), bool(row.active)
             grown["title"][row.rid], grown["modified"][row.rid] = row.title_sort, row.modified.timestamp()
         titles = np.where(grown["exists"], grown["title"], "")
+        by_title = np.argsort(titles, kind="stable")
         rank = np.empty(size, np.int64)
-        rank[np.argsort(titles, kind="stable")] = np.arange(size)
-        facets = {key: _patched_facet(self.facets[key], rids, [(v.rid, v.value) for v in values if v.key == key])
-                  for key in FACET_KEYS}
-        return FacetTable(self.epoch, gen, title_rank=rank, facets=facets, **grown)
+        rank[by_title] = np.arange(size)
+        modified = grown["modified"]
+        orders = {"title_asc": by_title, "modified_desc": np.lexsort((rank, -modified)),
+                  "modified_asc": np.lexsort((rank, modified))}
+        by_key: dict[str, list[tuple[int, str]]] = {key: [] for key in FACET_KEYS}
+        for rid, key, value in values:
+            if key in by_key:
+                by_key[key].append((rid, value))
+        facets = {key: _patched_facet(self.facets[key], rids, by_key[key]) for key in FACET_KEYS}
+        return FacetTable(self.epoch, gen, title_rank=rank, orders=orders, facets=facets, **grown)
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
@@ -95,7 +109,9 @@ def _patched_facet(facet: Facet, rids: np.ndarray, pairs: list[tuple[int, str]])
             values.append(value)
     docs = np.concatenate([facet.docs[keep], np.array([rid for rid, _ in pairs], np.int64)])
     new_codes = np.concatenate([facet.codes[keep], np.array([codes[v] for _, v in pairs], np.int64)])
-    return Facet(docs, new_codes, tuple(values))
+    rank = np.empty(len(values), np.int64)
+    rank[np.argsort(np.array(values, object), kind="stable")] = np.arange(len(values))
+    return Facet(docs, new_codes, tuple(values), rank)
 
 
 def facet_table(session: Session) -> FacetTable:
@@ -113,11 +129,12 @@ def facet_table(session: Session) -> FacetTable:
                                   search_doc.c.public, search_doc.c.active, search_doc.c.deleted,
                                   search_doc.c.title_sort, search_doc.c.modified).where(since)).all()
     values = session.execute(select(search_value.c.rid, search_value.c.key, search_value.c.value)
-                             .join(search_doc, search_doc.c.rid == search_value.c.rid).where(since)).all()
+                             .join(search_doc, search_doc.c.rid == search_value.c.rid).where(since))
     table = base.patched(gen, rows, values)
     if not written:
         with _lock:
-            current = _tables.get(key)
-            if current is None or current.epoch != epoch or current.gen < gen:
-                _tables[key] = table
+            current = _tables.pop(key, None)
+            _tables[key] = table if current is None or current.epoch != epoch or current.gen < gen else current
+            while len(_tables) > KEEP:  # the least recently refreshed database goes first
+                _tables.pop(next(iter(_tables)))
     return table

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, insert, inspect, select, text, update
 from sqlmodel import Session, col
 
 from catalog.context import SYSTEM, Context
@@ -23,6 +23,7 @@ from catalog.search.schema import search_doc, search_state, search_value
 from catalog.settings import get_settings
 
 BATCH = 500
+ORG_INDEXED = ("name", "title", "title_en")
 WRITTEN = "search_index_written"  # session.info flag: this transaction changed the index (not committed yet)
 # rows of other tables whose change changes what the index says of a dataset, and how to find that dataset
 DATASET_OF: dict[str, Callable[[Session, Any], str | None]] = {
@@ -35,7 +36,8 @@ DATASET_OF: dict[str, Callable[[Session, Any], str | None]] = {
 
 def reindex_after_flush(session: Session) -> None:
     changed = [obj for obj in chain(session.new, session.dirty, session.deleted)
-               if isinstance(obj, Dataset | Organization) or getattr(obj, "__tablename__", None) in DATASET_OF]
+               if isinstance(obj, Dataset) or getattr(obj, "__tablename__", None) in DATASET_OF
+               or (isinstance(obj, Organization) and _renamed(obj))]
     if not changed:
         return
     # a second session on the same connection reads what this flush wrote, without flushing this one again
@@ -51,6 +53,12 @@ def reindex_after_flush(session: Session) -> None:
         dataset_ids.discard(None)
         session.info[WRITTEN] = True
         reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()), dataset_ids)  # type: ignore[arg-type]
+
+
+def _renamed(org: Organization) -> bool:
+    """An organization's names are in its datasets' index entries (a new one has no datasets yet)."""
+    state = inspect(org)
+    return state.persistent and any(state.attrs[name].history.has_changes() for name in ORG_INDEXED)
 
 
 def _dataset_of_resource(reader: Session, resource_id: str) -> str | None:

@@ -10,18 +10,19 @@ facet it already filters on would add (values within one facet are ORed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from catalog.search.backends import FIELDS, Backend, Term
+from catalog.search.backends import Backend, Term
 from catalog.search.facets import FacetTable
+from catalog.search.model import SearchQuery
 
-# ranking: each query word scores the weights of the fields holding it (title, tags, organization/
-# resources/dictionary, description)
-WEIGHTS = dict(zip(FIELDS, (8, 4, 2, 1), strict=True))
+# ranking: each query word scores the weights of the fields holding it: title, tags, then organization/
+# resources/dictionary; a word found only in the description adds nothing (it matched, ties go by title)
+WEIGHTS = {"title": 8, "tags": 4, "other": 2}
 
 
 @dataclass
@@ -31,29 +32,30 @@ class Found:
     facets: dict[str, dict[str, int]]
 
 
-def run(session: Session, backend: Backend, table: FacetTable, terms: Sequence[Term],
-        filters: Mapping[str, Sequence[str]], facet_keys: Sequence[str], sort: str, rows: int, start: int,
-        private_org_ids: frozenset[str] | str, include_withdrawn: bool) -> Found:
-    base = visible(table, private_org_ids, include_withdrawn)
+def run(session: Session, backend: Backend, table: FacetTable, query: SearchQuery, terms: Sequence[Term]) -> Found:
+    base = visible(table, query.private_org_ids, query.include_withdrawn)
     score = None
     if terms:
-        matched = _rids(session, backend.matching(terms), len(base))
-        base &= _mask(len(base), matched)
-        score = _score(session, backend, terms, len(base), matched) if sort == "relevance" and matched.size else None
-    masks = {key: _filter_mask(table, key, values) for key, values in filters.items()}
+        ranked = query.sort == "relevance"
+        words = backend.find(session, terms, list(WEIGHTS) if ranked else [])
+        base &= _mask(len(base), words.rids)
+        if ranked:
+            score = np.zeros(len(base), np.int64)
+            for (_, name), rids in words.in_field.items():
+                score[rids[rids < len(base)]] += WEIGHTS[name]
+    masks = {key: _filter_mask(table, key, values) for key, values in query.filters.items()}
     hits = base.copy()
     for mask in masks.values():
         hits &= mask
     facets = {}
-    for key in facet_keys:
+    for key in dict.fromkeys(query.facet_fields):
         allowed = base.copy()
         for other, mask in masks.items():
             if other != key:
                 allowed &= mask
         facets[key] = _counts(table, key, allowed)
-    candidates = np.flatnonzero(hits)
-    page = _page(table, candidates, score, sort, rows, start)
-    return Found(int(candidates.size), [str(table.dataset_id[rid]) for rid in page], facets)
+    page = _page(table, hits, score, query.sort, query.rows, query.start)
+    return Found(int(hits.sum()), [str(table.dataset_id[rid]) for rid in page], facets)
 
 
 def visible(table: FacetTable, private_org_ids: frozenset[str] | str, include_withdrawn: bool) -> np.ndarray:
@@ -80,43 +82,26 @@ def _counts(table: FacetTable, key: str, allowed: np.ndarray) -> dict[str, int]:
     facet = table.facets[key]
     counts = np.bincount(facet.codes[allowed[facet.docs]], minlength=len(facet.values))
     nonzero = np.flatnonzero(counts)
-    ordered = sorted(nonzero.tolist(), key=lambda code: (-counts[code], facet.values[code]))
-    return {facet.values[code]: int(counts[code]) for code in ordered}
+    ordered = nonzero[np.lexsort((facet.value_rank[nonzero], -counts[nonzero]))]  # most first, then by value
+    return {facet.values[code]: int(counts[code]) for code in ordered.tolist()}
 
 
-def _score(session: Session, backend: Backend, terms: Sequence[Term], size: int, matched: np.ndarray
-           ) -> np.ndarray:
-    score = np.zeros(size, np.int64)
-    for term in terms:
-        for name in FIELDS:
-            score[_rids(session, backend.matching(terms, (term, name)), size)] += WEIGHTS[name]
-    return score
-
-
-def _page(table: FacetTable, candidates: np.ndarray, score: np.ndarray | None, sort: str, rows: int,
-          start: int) -> list[int]:
-    if rows == 0 or start >= candidates.size:
+def _page(table: FacetTable, hits: np.ndarray, score: np.ndarray | None, sort: str, rows: int, start: int
+          ) -> list[int]:
+    if rows == 0:
         return []
-    title = table.title_rank[candidates]
-    modified = table.modified[candidates]
-    keys = {  # np.lexsort: the last key is the primary one
-        "title_asc": (title,),
-        "title_desc": (-title,),
-        "modified_desc": (title, -modified),
-        "modified_asc": (title, modified),
-        "relevance": (title, -score[candidates]) if score is not None else (title, -modified),
-    }[sort]
-    order = np.lexsort(keys)
-    return candidates[order[start:start + rows]].tolist()
-
-
-def _rids(session: Session, statement: object, size: int) -> np.ndarray:
-    """rids the statement selects, within the facet table (a document committed since is left out)."""
-    rids = np.fromiter((rid for (rid,) in session.execute(statement)), np.int64)  # type: ignore[call-overload]
-    return rids[rids < size]
+    if score is not None:  # relevance: score, then title (np.lexsort: the last key is the primary one)
+        candidates = np.flatnonzero(hits)
+        order = candidates[np.lexsort((table.title_rank[candidates], -score[candidates]))]
+    else:  # the table keeps every rid in each order: keep the hits, in that order
+        every = {"title_desc": table.orders["title_asc"][::-1], "relevance": table.orders["modified_desc"]}.get(
+            sort, table.orders.get(sort))
+        order = every[hits[every]]
+    return order[start:start + rows].tolist()
 
 
 def _mask(size: int, rids: np.ndarray) -> np.ndarray:
+    """rids as a mask over the facet table (a document committed since the table was read is left out)."""
     mask = np.zeros(size, bool)
-    mask[rids] = True
+    mask[rids[rids < size]] = True
     return mask
