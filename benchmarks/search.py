@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -299,6 +300,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=5_2)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still drop the scratch database
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory(prefix="banchi-bench-") as folder:
             run("sqlite", f"sqlite:///{folder}/bench.db", args.datasets, args.repeat, args.seed)
