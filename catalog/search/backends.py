@@ -1,8 +1,8 @@
 """What the two databases do differently: where the words are kept and how a query finds them.
 
-Both get the same tokens (catalog/search/tokenize.py) by field, and answer the same two questions: which
-documents hold every query word, and which of those hold a given word in a given field. Everything else
-(visibility, filters, facets, ranking, sorting) is computed once, in catalog/search/engine.py.
+Both get the same tokens (catalog/search/tokenize.py) by field and answer one question the same way:
+which documents hold every query word, and (for ranking) the sum of the weights of the fields holding
+each word. Everything else (visibility, filters, facets, sorting) is computed once, in query.py.
 """
 
 from __future__ import annotations
@@ -20,23 +20,26 @@ Term = tuple[str, bool]  # (token, may match as a prefix)
 FIELDS = ("title", "tags", "other", "body")
 
 
+@dataclass
+class Hits:
+    rids: np.ndarray
+    scores: np.ndarray | None  # aligned with rids, when weights were asked for
+
+
 class Backend(Protocol):
+    def doc_values(self, fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """Columns of the search_doc row that hold the words (written with the row)."""
+
     def write_tokens(self, connection: Connection, rows: Sequence[tuple[int, Mapping[str, Sequence[str]]]]) -> None:
-        """Store each (rid, tokens by field), replacing what the rid had."""
+        """Store each (rid, tokens by field) where they are not part of the search_doc row."""
 
     def delete_tokens(self, connection: Connection, rids: Sequence[int]) -> None: ...
 
     def clear(self, connection: Connection) -> None: ...
 
-    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
-        """The documents holding every term and, for each term and each of ``fields``, those holding that
-        term in that field."""
-
-
-@dataclass
-class Hits:
-    rids: np.ndarray
-    in_field: dict[tuple[int, str], np.ndarray]  # (index of the term, field) → rids
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
+        """The documents holding every term; with ``weights`` (field → weight), each one's score: for
+        every term, the weights of the fields holding it."""
 
 
 def fetch(session: Session, sql: str, parameters: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -49,12 +52,13 @@ def fetch(session: Session, sql: str, parameters: Sequence[str]) -> list[tuple[A
         cursor.close()
 
 
-def _array(rows: list[tuple[Any, ...]]) -> np.ndarray:
-    return np.array([row[0] for row in rows], np.int64)
-
-
 class SQLiteBackend:
     """FTS5 table ``search_fts`` with a column per field; its rowid is the document's rid."""
+
+    SQL = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
+
+    def doc_values(self, fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        return {}
 
     def write_tokens(self, connection: Connection, rows: Sequence[tuple[int, Mapping[str, Sequence[str]]]]) -> None:
         if rows:
@@ -70,19 +74,23 @@ class SQLiteBackend:
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_fts"))
 
-    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
-        every = " AND ".join(_fts_phrase(term) for term in terms)
-        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
-        rids = _array(fetch(session, sql, [every]))
-        if not rids.size:
-            fields = ()
-        return Hits(rids, {(n, name): _array(fetch(session, sql, [f"{{{name}}} : {_fts_phrase(term)} AND {every}"]))
-                           for n, term in enumerate(terms) for name in fields})
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
+        every = " AND ".join(self._phrase(term) for term in terms)
+        rids = np.array([row[0] for row in fetch(session, self.SQL, [every])], np.int64)
+        if weights is None or not rids.size:
+            return Hits(rids, None)
+        rids.sort()
+        scores = np.zeros(rids.size, np.int64)
+        for term in terms:  # FTS5 tells the field by a column filter: one lookup per word and field
+            for name, weight in weights.items():
+                held = [row[0] for row in fetch(session, self.SQL, [f"{{{name}}} : {self._phrase(term)} AND {every}"])]
+                scores[np.searchsorted(rids, held)] += weight
+        return Hits(rids, scores)
 
-
-def _fts_phrase(term: Term) -> str:
-    token, prefix = term
-    return f'"{token}"' + (" *" if prefix else "")
+    @staticmethod
+    def _phrase(term: Term) -> str:
+        token, prefix = term
+        return f'"{token}"' + (" *" if prefix else "")
 
 
 class PostgresBackend:
@@ -90,10 +98,8 @@ class PostgresBackend:
 
     WEIGHTS: ClassVar[dict[str, str]] = dict(zip(FIELDS, "ABCD", strict=True))
 
-    def write_tokens(self, connection: Connection, rows: Sequence[tuple[int, Mapping[str, Sequence[str]]]]) -> None:
-        if rows:
-            connection.execute(text("UPDATE search_doc SET tsv = CAST(:tsv AS tsvector) WHERE rid = :rid"),
-                               [{"rid": rid, "tsv": self.tsvector(fields)} for rid, fields in rows])
+    def doc_values(self, fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        return {"tsv": self.tsvector(fields)}
 
     def tsvector(self, fields: Mapping[str, Sequence[str]]) -> str:
         """``'word':1A,9D …``: one position per word and field (positions carry the weight, not the order)."""
@@ -105,6 +111,9 @@ class PostgresBackend:
                 positions.setdefault(token, []).append(f"{n}{self.WEIGHTS[name]}")
         return " ".join(f"'{token}':{','.join(marks[:255])}" for token, marks in positions.items())
 
+    def write_tokens(self, connection: Connection, rows: Sequence[tuple[int, Mapping[str, Sequence[str]]]]) -> None:
+        """Written with the search_doc row."""
+
     def delete_tokens(self, connection: Connection, rids: Sequence[int]) -> None:
         if rids:
             connection.execute(text("UPDATE search_doc SET tsv = ''::tsvector WHERE rid = :rid"),
@@ -113,16 +122,16 @@ class PostgresBackend:
     def clear(self, connection: Connection) -> None:
         """The words go with the search_doc rows."""
 
-    def find(self, session: Session, terms: Sequence[Term], fields: Sequence[str]) -> Hits:
-        """One statement: the matching rids, each with a flag per (term, field) read from the lexemes' weights."""
-        flags = [(n, name) for n, _ in enumerate(terms) for name in fields]
-        columns = "".join(", tsv @@ CAST(%s AS tsquery)" for _ in flags)
-        rows = fetch(session, f"SELECT rid{columns} FROM search_doc WHERE tsv @@ CAST(%s AS tsquery)",
-                     [*(self._lexeme(terms[n], self.WEIGHTS[name]) for n, name in flags),
-                      " & ".join(self._lexeme(term) for term in terms)])
-        table = np.array(rows, dtype=object).reshape(len(rows), 1 + len(flags))
-        rids = table[:, 0].astype(np.int64)
-        return Hits(rids, {flag: rids[table[:, k + 1].astype(bool)] for k, flag in enumerate(flags)})
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
+        """One statement: the matching rids with their scores, read from the lexemes' weights."""
+        cases = [(self._lexeme(term, self.WEIGHTS[name]), weight)
+                 for term in terms for name, weight in (weights or {}).items()]
+        score = " + ".join(f"CASE WHEN tsv @@ CAST(%s AS tsquery) THEN {int(weight)} ELSE 0 END"
+                           for _, weight in cases) or "0"
+        rows = fetch(session, f"SELECT rid, {score} FROM search_doc WHERE tsv @@ CAST(%s AS tsquery)",
+                     [*(query for query, _ in cases), " & ".join(self._lexeme(term) for term in terms)])
+        table = np.array(rows, np.int64).reshape(len(rows), 2)
+        return Hits(table[:, 0], table[:, 1] if weights is not None else None)
 
     @staticmethod
     def _lexeme(term: Term, weight: str = "") -> str:

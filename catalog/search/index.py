@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from catalog.context import SYSTEM, Context
 from catalog.models import Dataset, Organization, Resource
-from catalog.search.backends import backend_for
+from catalog.search.backends import Backend, backend_for
 from catalog.search.documents import IndexDoc, build_docs, optional_model
 from catalog.search.schema import search_doc, search_state, search_value
 from catalog.settings import get_settings
@@ -115,7 +115,7 @@ def write_docs(connection: Connection, docs: Sequence[IndexDoc], remove: Iterabl
     if gone:  # readers learn of a deletion from its tombstone (gen); a rebuild clears them
         connection.execute(update(search_doc).where(search_doc.c.rid.in_(gone)).values(
             deleted=True, public=False, active=False, gen=gen))
-    rids = _write_rows(connection, docs, existing, gen)
+    rids = _write_rows(connection, docs, existing, gen, backend)
     values = [{"rid": rids[doc.dataset_id], "key": key, "value": value[:500]}
               for doc in docs for key, value in doc.values]
     if values:
@@ -124,14 +124,14 @@ def write_docs(connection: Connection, docs: Sequence[IndexDoc], remove: Iterabl
     return len(docs)
 
 
-def _write_rows(connection: Connection, docs: Sequence[IndexDoc], existing: dict[str, int], gen: int
-                ) -> dict[str, int]:
+def _write_rows(connection: Connection, docs: Sequence[IndexDoc], existing: dict[str, int], gen: int,
+                backend: Backend) -> dict[str, int]:
     rids = {doc.dataset_id: existing[doc.dataset_id] for doc in docs if doc.dataset_id in existing}
-    changed: list[dict[str, Any]] = [{**doc.row(gen), "b_rid": rids[doc.dataset_id]} for doc in docs
-                                     if doc.dataset_id in rids]
+    changed: list[dict[str, Any]] = [{**doc.row(gen), **backend.doc_values(doc.fields), "b_rid": rids[doc.dataset_id]}
+                                     for doc in docs if doc.dataset_id in rids]
     if changed:
         connection.execute(update(search_doc).where(search_doc.c.rid == bindparam("b_rid")), changed)
-    new = [doc.row(gen) for doc in docs if doc.dataset_id not in rids]
+    new = [{**doc.row(gen), **backend.doc_values(doc.fields)} for doc in docs if doc.dataset_id not in rids]
     if new:
         returned = connection.execute(
             insert(search_doc).returning(search_doc.c.dataset_id, search_doc.c.rid, sort_by_parameter_order=True),

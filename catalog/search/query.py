@@ -36,13 +36,12 @@ def run(session: Session, backend: Backend, table: FacetTable, query: SearchQuer
     base = visible(table, query.private_org_ids, query.include_withdrawn)
     score = None
     if terms:
-        ranked = query.sort == "relevance"
-        words = backend.find(session, terms, list(WEIGHTS) if ranked else [])
-        base &= _mask(len(base), words.rids)
-        if ranked:
+        words = backend.find(session, terms, WEIGHTS if query.sort == "relevance" else None)
+        inside = words.rids < len(base)  # a document committed since the facet table was read is left out
+        base &= _mask(len(base), words.rids[inside])
+        if words.scores is not None:
             score = np.zeros(len(base), np.int64)
-            for (_, name), rids in words.in_field.items():
-                score[rids[rids < len(base)]] += WEIGHTS[name]
+            score[words.rids[inside]] = words.scores[inside]
     masks = {key: _filter_mask(table, key, values) for key, values in query.filters.items()}
     hits = base.copy()
     for mask in masks.values():
@@ -101,7 +100,6 @@ def _page(table: FacetTable, hits: np.ndarray, score: np.ndarray | None, sort: s
 
 
 def _mask(size: int, rids: np.ndarray) -> np.ndarray:
-    """rids as a mask over the facet table (a document committed since the table was read is left out)."""
     mask = np.zeros(size, bool)
-    mask[rids[rids < size]] = True
+    mask[rids] = True
     return mask

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from catalog.models.types import UTCDateTime
 
@@ -30,6 +31,8 @@ search_doc = Table(
     Column("title_sort", String(500), nullable=False),
     Column("modified", UTCDateTime, nullable=False),
     Column("gen", BigInteger, nullable=False, index=True),  # search_state.gen of the write that made this row
+    # PostgreSQL only (migration 0006): the words, weighted by field (catalog/search/backends.py)
+    Column("tsv", TSVECTOR().with_variant(Text(), "sqlite")),
 )
 
 search_value = Table(
