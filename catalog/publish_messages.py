@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.messages import Problem, _fill
+from schemas.messages import Problem, render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # why a dataset or a file is not sent openly
@@ -41,12 +41,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def publish_problem(code: str, field: str | None = None, **params: Any) -> Problem:
-    """A problem from this module's templates; a parameter ``X_en`` replaces ``X`` in the English text."""
-    th_template, en_template = MESSAGES[code]
-    params.setdefault("label", field or "")
-    english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
-    value = params.get("value")
-    return Problem(
-        field=field, code=code, th=_fill(th_template, params), en=_fill(en_template, {**params, **english}),
-        value=value if value is None or isinstance(value, str | int | float | bool) else str(value),
-    )
+    """A problem from this module's templates (see :func:`schemas.messages.render`)."""
+    return render(MESSAGES, code, field, **params)

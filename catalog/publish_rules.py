@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from catalog.actions.datasets import is_public
+from catalog.actions.datasets import flat_metadata, is_public
 from catalog.actions.dictionaries import current_version, resource_dictionary_versions
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
@@ -43,7 +43,7 @@ def dataset_refusals(ctx: Context, dataset: Dataset, org: Organization) -> list[
         problems.append(publish_problem("not_public", "data_category", category=dataset.data_category or "-",
                                         classification=dataset.data_classification or "-"))
     profile = ctx.profile_for(dataset.profile)
-    for spec in missing_mandatory(_flat_metadata(dataset, org), profile):
+    for spec in missing_mandatory(flat_metadata(ctx, dataset, org), profile):
         problems.append(publish_problem("mandatory_missing", spec.key, label=spec.label.th, label_en=spec.label.en))
     return problems
 
@@ -60,7 +60,7 @@ def resource_refusal(resource: Resource, personal_fields: list[str]) -> Problem 
 def publication_content(ctx: Context, dataset: Dataset, org: Organization) -> PublicationContent:
     """The portal-neutral content of an openly publishable dataset, and its hash."""
     profile = ctx.profile_for(dataset.profile)
-    flat = _flat_metadata(dataset, org)
+    flat = flat_metadata(ctx, dataset, org)
     metadata = {"id": dataset.id, **{spec.key: flat[spec.key] for spec in profile.dataset_fields if spec.key in flat}}
     resources, excluded = [], []
     query = select(Resource).where(Resource.dataset_id == dataset.id).order_by(col(Resource.position))
@@ -117,5 +117,4 @@ def _resource_payload(resource: Resource, schema: dict[str, Any] | None) -> dict
     return item
 
 
-def _flat_metadata(dataset: Dataset, org: Organization) -> dict[str, Any]:
-    return {"name": dataset.name, "title": dataset.title, "owner_org": org.name, **dataset.extras}
+

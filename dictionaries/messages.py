@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.messages import Problem, _fill
+from schemas.messages import Problem, render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # reading files
@@ -131,18 +131,5 @@ CONSTRAINT_TH: dict[str, str] = {
 
 
 def problem(code: str, field: str | None = None, **params: Any) -> Problem:
-    """A bilingual :class:`Problem` from this module's templates (``row``/``sheet``/``column`` are placed)."""
-    th_template, en_template = MESSAGES[code]
-    place = {key: params.pop(key) for key in ("row", "sheet", "column") if key in params}
-    params.setdefault("label", field or "")
-    params.setdefault("field", field or "")
-    fill = {**params, **{k: v for k, v in place.items() if k != "column"}}
-    value = params.get("value")
-    return Problem(
-        field=field,
-        code=code,
-        th=_fill(th_template, fill),
-        en=_fill(en_template, fill),
-        value=value if value is None or isinstance(value, str | int | float | bool) else str(value),
-        **place,
-    )
+    """A bilingual :class:`Problem` from this module's templates (see :func:`schemas.messages.render`)."""
+    return render(MESSAGES, code, field, **params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.messages import Problem, _fill  # the shared template filler
+from schemas.messages import Problem, render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # the file
@@ -62,14 +62,7 @@ def excel_problem(
 
     ``X_en`` replaces ``X`` in the English message, as in :func:`schemas.messages.problem`.
     """
-    th, en = MESSAGES[code]
-    english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
-    value = params.get("value")
-    return Problem(
-        field=field, code=code, th=_fill(th, params), en=_fill(en, {**params, **english}),
-        value=value if value is None or isinstance(value, int | float | str) else str(value),
-        sheet=sheet, row=row, column=column,
-    )
+    return render(MESSAGES, code, field, sheet=sheet, row=row, column=column, **params)
 
 
 def located(found: Problem, *, sheet: str, row: int | None, column: str | None) -> Problem:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.messages import Problem, _fill, _jsonable
+from schemas.messages import Problem, render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # rubric files
@@ -80,9 +80,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def problem(code: str, field: str | None = None, **params: Any) -> Problem:
-    """A governance problem; a parameter ``X_en`` replaces ``X`` in the English message."""
-    th_template, en_template = MESSAGES[code]
-    params.setdefault("label", field or "")
-    english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
-    return Problem(field=field, code=code, th=_fill(th_template, params), en=_fill(en_template, {**params, **english}),
-                   value=_jsonable(params.get("value")))
+    """A governance problem (see :func:`schemas.messages.render`)."""
+    return render(MESSAGES, code, field, **params)

@@ -7,6 +7,7 @@ mistake reads the same in the CLI, the API and the web pages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -102,17 +103,29 @@ class Problem(BaseModel):
 
 
 def problem(code: str, field: str | None = None, **params: Any) -> Problem:
-    """Build a problem from the catalog; ``params`` fill the templates (``label`` defaults to the field).
+    """A problem from this module's catalog (see :func:`render`)."""
+    return render(MESSAGES, code, field, **params)
 
-    A parameter ``X_en`` replaces ``X`` in the English message (labels differ by language).
+
+def render(
+    templates: Mapping[str, tuple[str, str]], code: str, field: str | None = None, *,
+    row: int | None = None, sheet: str | None = None, column: str | None = None, **params: Any,
+) -> Problem:
+    """Build a problem from a catalog of (Thai, English) templates; ``params`` fill them.
+
+    ``label`` and ``field`` default to the field's key; ``row`` and ``sheet`` place the problem and may
+    appear in the text; a parameter ``X_en`` replaces ``X`` in the English message (labels differ by
+    language). Each area keeps its own catalog and calls this, so every problem is built one way.
     """
-    th_template, en_template = MESSAGES[code]
+    th_template, en_template = templates[code]
     params.setdefault("label", field or "")
     params.setdefault("field", field or "")
+    params.update({key: value for key, value in (("row", row), ("sheet", sheet)) if value is not None})
     english = {key[:-3]: params.pop(key) for key in [k for k in params if k.endswith("_en")]}
-    th = _fill(th_template, params)
-    en = _fill(en_template, {**params, **english})
-    return Problem(field=field, code=code, th=th, en=en, value=_jsonable(params.get("value")))
+    return Problem(
+        field=field, code=code, th=_fill(th_template, params), en=_fill(en_template, {**params, **english}),
+        value=_jsonable(params.get("value")), row=row, sheet=sheet, column=column,
+    )
 
 
 class ProblemsError(ValueError):

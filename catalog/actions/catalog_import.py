@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from catalog import permissions
 from catalog.actions.catalog_orgs import ImportOrganizations
-from catalog.actions.datasets import _flat_metadata, dataset_create, dataset_update
+from catalog.actions.datasets import dataset_create, dataset_update, flat_metadata
 from catalog.actions.resources import COLUMN_KEYS as RESOURCE_COLUMN_KEYS
 from catalog.actions.resources import resource_create, resource_update
 from catalog.context import Context
@@ -195,7 +195,7 @@ class _Import:
         """Would the update store what is stored? (A change of type is always a change.)"""
         if values.get(self.template.type_field) != dataset.data_type:
             return False
-        current = _flat_metadata(self.ctx, dataset)
+        current = flat_metadata(self.ctx, dataset)
         try:
             after = validate_dataset_metadata({**current, **values}, self.profile)
         except ProblemsError:

@@ -58,7 +58,7 @@ def dataset_update(
     profile = ctx.profile_for(dataset.profile)
     before = snapshot(dataset)
     incoming, steward_key = _split_input(changes)
-    merged = {**_flat_metadata(ctx, dataset), **incoming}
+    merged = {**flat_metadata(ctx, dataset), **incoming}
     if "data_type" in incoming and incoming["data_type"] != dataset.data_type:
         merged = _drop_fields_of_other_types(merged, incoming, profile)
     problems = _registry_problems(ctx, merged)
@@ -189,18 +189,20 @@ def _split_input(data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
 
 
 def _registry_problems(ctx: Context, data: Mapping[str, Any]) -> dict[str, Problem]:
-    """Rules of the registry beyond the profile: a dataset needs its URL name here."""
+    """Rules of the registry beyond the profile's required flags: a dataset needs its URL name and its
+    owner organization here (thai_gdc leaves both to CKAN core, so the profile does not mark them)."""
     problems: dict[str, Problem] = {}
-    if is_empty(data.get("name")):
-        spec = ctx.profile.dataset_field("name")
-        problems["name"] = problem("required", "name", label=spec.label.th, label_en=spec.label.en)
+    for key in ("name", "owner_org"):
+        if is_empty(data.get(key)):
+            spec = ctx.profile.dataset_field(key)
+            problems[key] = problem("required", key, label=spec.label.th, label_en=spec.label.en)
     return problems
 
 
 def _owner(ctx: Context, data: Mapping[str, Any], problems: dict[str, Problem]) -> Organization | None:
     key = data.get("owner_org")
     if is_empty(key):
-        return None  # the profile reports the missing mandatory field
+        return None  # reported by _registry_problems
     try:
         return organization_for_input(ctx, str(key))
     except ProblemsError as exc:
@@ -256,8 +258,9 @@ def _columns(metadata: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
     }
 
 
-def _flat_metadata(ctx: Context, dataset: Dataset) -> dict[str, Any]:
-    org = ctx.session.get(Organization, dataset.owner_org_id)
+def flat_metadata(ctx: Context, dataset: Dataset, org: Organization | None = None) -> dict[str, Any]:
+    """The dataset's metadata under its GD Catalog keys, as one flat dict (what validation sees)."""
+    org = org or ctx.session.get(Organization, dataset.owner_org_id)
     return {"name": dataset.name, "title": dataset.title, "owner_org": org.name if org else None, **dataset.extras}
 
 

@@ -84,10 +84,10 @@ def test_every_bad_field_is_named_and_nothing_is_written(open_ctx: OpenContext, 
         assert [e.action for e in audit_log(ctx, entity_type="dataset")] == ["dataset_create"]
 
 
-def test_name_is_required_and_slug_shaped(open_ctx: OpenContext, org: str) -> None:
+def test_name_and_owner_are_required_and_name_is_slug_shaped(open_ctx: OpenContext, org: str) -> None:
     with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
-        dataset_create(ctx, dataset_input(name=None))
-    assert [(p.field, p.code) for p in caught.value.problems] == [("name", "required")]
+        dataset_create(ctx, dataset_input(name=None, owner_org=None))
+    assert [(p.field, p.code) for p in caught.value.problems] == [("name", "required"), ("owner_org", "required")]
     with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
         dataset_create(ctx, dataset_input(name="ข้อมูล เมือง"))
     assert [(p.field, p.code) for p in caught.value.problems] == [("name", "invalid_slug")]
