@@ -75,6 +75,8 @@ RELEVANCE: list[tuple[str, list[set[str]]]] = [
     ("KM", [{"knowledge-management-library"}]),
     ("e-library", [{"junior-executive-personal-reports"}]),
     ("TRAINING Satisfaction", [{"training-satisfaction"}]),
+    ("E-LÍBRARY", [{"junior-executive-personal-reports"}]),  # case and accents do not matter
+    ("KM ความรู้", [{"knowledge-management-library"}]),  # Thai and English in one query
     ("ภาพ กิจกรรม", [{"training-photo-archive"}]),
     ("หลักสูตร 2564", [{"training-course-catalog"}]),
     ("อีเลิร์นนิง", [{"e-learning-media"}]),
