@@ -23,6 +23,7 @@ def test_upgrade_from_empty_sqlite_reaches_head(tmp_path: Path) -> None:
     assert set(catalog.models.metadata.tables) <= set(inspect(engine).get_table_names())
     upgrade(engine)  # running it again is harmless
     assert current_revisions(engine) == head_revisions()
+    assert len(head_revisions()) == 1, "branches of the history are merged (alembic merge heads)"
 
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
