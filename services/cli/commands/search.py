@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
 from catalog.search import SearchResult, parse_query, rebuild_index, search_datasets
+from schemas.buddhist_era import format_be_date
+from schemas.fiscal_year import thai_date
 from schemas.messages import Problem
+from schemas.profile import load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
 from services.cli.session import action_context
 
 REBUILD = "rebuild"
+# facet key → the GD Catalog field it counts
+PROFILE_FIELD = {"organization": "owner_org", "tags": "tag_string", "res_format": "format"}
 
 
 def search(
@@ -78,10 +84,19 @@ def _print(result: SearchResult, start: int) -> None:
     shown = f"{start + 1}–{start + len(result.results)}" if result.results else "0"
     print_table(f"ผลการค้นหา / results: {shown} จาก / of {result.count}",
                 ["#", "name", "ชื่อชุดข้อมูล / title", "หน่วยงาน / organization", "แก้ไขล่าสุด / modified"],
-                [(start + n, d["name"], d["title"], d["owner_org"], d["metadata_modified"][:10])
+                [(start + n, d["name"], d["title"], d["owner_org"],
+                  format_be_date(thai_date(dt.datetime.fromisoformat(d["metadata_modified"])), long=False))
                  for n, d in enumerate(result.results, 1)])
     for key, counts in result.facets.items():
-        print_table(key, ["value", "count"], counts.items())
+        print_table(_facet_title(key), ["value", "count"], counts.items())
+
+
+def _facet_title(key: str) -> str:
+    """A facet's label is its GD Catalog field's (from the profile); the stage is Banchi's own."""
+    if key == "stage":
+        return "ขั้นตอนธรรมาภิบาลข้อมูล / Governance stage"
+    profile, field = load_profile(), PROFILE_FIELD.get(key, key)
+    return f"{profile.label(field)} / {profile.label(field, 'en') or key}"
 
 
 def register(app: typer.Typer) -> None:
