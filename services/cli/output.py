@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import Any, NoReturn
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
@@ -36,6 +37,17 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(table)
+
+
+def print_records(
+    output: OutputFormat, records: Sequence[BaseModel], title: str, columns: Sequence[str],
+    row: Callable[[Any], Sequence[Any]],
+) -> None:
+    """A list of records: JSON for programs, or a table with one ``row(record)`` per record."""
+    if output is OutputFormat.json:
+        print_json([record.model_dump(mode="json") for record in records])
+    else:
+        print_table(title, columns, [row(record) for record in records])
 
 
 def fail(problems: Sequence[Problem], *, as_json: bool = False, exit_code: int = 1) -> NoReturn:

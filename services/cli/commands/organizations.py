@@ -10,7 +10,7 @@ from catalog.actions.organizations import organization_create, organization_list
 from catalog.actions.people import person_create, person_list
 from catalog.actions.working_groups import working_group_create, working_group_member_add, working_groups_of
 from catalog.models import MemberRole, OrganizationKind
-from services.cli.output import OutputFormat, console, print_json, print_table
+from services.cli.output import OutputFormat, console, print_json, print_records, print_table
 from services.cli.session import action_context
 
 org_app = typer.Typer(help="Organizations / หน่วยงาน", no_args_is_help=True)
@@ -46,11 +46,8 @@ def org_list(output: FormatOption = OutputFormat.table) -> None:
     """List organizations. / รายชื่อหน่วยงาน"""
     with action_context(as_json=output is OutputFormat.json) as ctx:
         orgs = organization_list(ctx)
-    if output is OutputFormat.json:
-        print_json([org.model_dump(mode="json") for org in orgs])
-        return
-    print_table("หน่วยงาน / Organizations", ["name", "ชื่อ / title", "English", "level", "parent"],
-                [(o.name, o.title, o.title_en, o.kind, o.parent) for o in orgs])
+    print_records(output, orgs, "หน่วยงาน / Organizations", ["name", "ชื่อ / title", "English", "level", "parent"],
+                  lambda o: (o.name, o.title, o.title_en, o.kind, o.parent))
 
 
 @person_app.command("add")
@@ -74,11 +71,8 @@ def person_list_command(output: FormatOption = OutputFormat.table) -> None:
     """List people. / รายชื่อบุคลากร"""
     with action_context(as_json=output is OutputFormat.json) as ctx:
         people = person_list(ctx)
-    if output is OutputFormat.json:
-        print_json([p.model_dump(mode="json") for p in people])
-        return
-    print_table("บุคลากร / People", ["email", "ชื่อ / name", "position", "organization"],
-                [(p.email, p.full_name, p.position, p.organization) for p in people])
+    print_records(output, people, "บุคลากร / People", ["email", "ชื่อ / name", "position", "organization"],
+                  lambda p: (p.email, p.full_name, p.position, p.organization))
 
 
 @wg_app.command("add")

@@ -20,7 +20,7 @@ from catalog.actions.dictionaries import (
 from dictionaries.model import load_schema_json
 from schemas.messages import ProblemsError
 from services.cli.commands.dictionary import FormatOption, dictionary_app
-from services.cli.output import OutputFormat, console, fail, print_json, print_table
+from services.cli.output import OutputFormat, console, fail, print_json, print_records
 from services.cli.session import action_context
 
 ResourceArg = Annotated[str, typer.Argument(help="resource id (see `banchi dataset show NAME --format json`)")]
@@ -46,14 +46,11 @@ def add_version(dataset: str, resource: ResourceArg, schema: Path, output: Forma
 @dictionary_app.command("versions")
 def list_versions(dataset: str, resource: ResourceArg, output: FormatOption = OutputFormat.table) -> None:
     """A resource's dictionary versions. / ฉบับของพจนานุกรมข้อมูล"""
-    as_json = output is OutputFormat.json
-    with action_context(as_json=as_json) as ctx:
+    with action_context(as_json=output is OutputFormat.json) as ctx:
         versions = dictionary_versions(ctx, dataset, resource)
-    if as_json:
-        print_json([v.model_dump(mode="json") for v in versions])
-        return
-    print_table("พจนานุกรมข้อมูล / Dictionary versions", ["#", "id", "status", "approved by", "approved at"],
-                [(v.number, v.id, v.status, v.approved_by, v.approved_at) for v in versions])
+    print_records(output, versions, "พจนานุกรมข้อมูล / Dictionary versions",
+                  ["#", "id", "status", "approved by", "approved at"],
+                  lambda v: (v.number, v.id, v.status, v.approved_by, v.approved_at))
 
 
 @dictionary_app.command("approve")
