@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from schemas.datafiles import available, named_file
 from schemas.profile import FieldSpec, InputKind, Label, Profile, load_profile
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -236,14 +237,12 @@ def _resource_spec(profile: Profile, key: str) -> FieldSpec:
 
 
 def available_templates() -> list[str]:
-    return sorted(path.stem for path in TEMPLATES_DIR.glob("*.yaml"))
+    return available(TEMPLATES_DIR)
 
 
 @cache
 def load_template(template_id: str = DEFAULT_TEMPLATE) -> ExcelTemplate:
-    path = TEMPLATES_DIR / f"{template_id}.yaml"
-    if not path.is_file():
-        raise LookupError(f"no Excel template {template_id!r}; available: {', '.join(available_templates())}")
+    path = named_file(TEMPLATES_DIR, template_id, "Excel template")
     return ExcelTemplate.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 

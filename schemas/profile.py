@@ -15,6 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from schemas.datafiles import available, named_file
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "gdc-2.2"
 
@@ -214,15 +216,12 @@ class Profile(BaseModel):
 
 
 def available_profiles() -> list[str]:
-    return sorted(path.stem for path in PROFILES_DIR.glob("*.yaml"))
+    return available(PROFILES_DIR)
 
 
 @cache
 def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
-    path = PROFILES_DIR / f"{profile_id}.yaml"
-    if not path.is_file():
-        raise LookupError(f"no metadata profile {profile_id!r}; available: {', '.join(available_profiles())}")
-    return load_profile_file(path)
+    return load_profile_file(named_file(PROFILES_DIR, profile_id, "metadata profile"))
 
 
 def load_profile_file(path: Path) -> Profile:
