@@ -64,6 +64,16 @@ def store_stream(storage_dir: Path, stream: BinaryIO, max_bytes: int) -> StoredF
         raise
 
 
+def store_upload(storage_dir: Path, stream: BinaryIO, max_bytes: int) -> StoredFile:
+    """:func:`store_stream` for an upload: too large is bad input, refused with the bilingual problem."""
+    from catalog.errors import ValidationFailed
+
+    try:
+        return store_stream(storage_dir, stream, max_bytes)
+    except TooLarge as exc:
+        raise ValidationFailed([exc.problem]) from None
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -101,6 +101,16 @@ def open_ctx(engine: Engine, settings: Settings) -> OpenContext:
 
 
 @pytest.fixture
+def demo(banchi_env: Settings, open_ctx: OpenContext) -> Settings:
+    """The demo catalog in the test database, seen by commands and the web app alike."""
+    from catalog.demo import load_demo
+
+    with open_ctx() as ctx:
+        load_demo(ctx)
+    return banchi_env
+
+
+@pytest.fixture
 def banchi_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """The environment a `banchi` command or the web app sees, pointed at the test database."""
     monkeypatch.setenv("BANCHI_DATABASE_URL", settings.effective_database_url)

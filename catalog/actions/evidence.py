@@ -24,7 +24,7 @@ from catalog.errors import ValidationFailed
 from catalog.gates import lineage, stage_set
 from catalog.models import Dataset, Organization, Person, WorkingGroup
 from catalog.models.governance import Evidence, EvidenceKind, WorkingGroupMeeting
-from catalog.storage import TooLarge, store_stream
+from catalog.storage import store_upload
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import Problem
@@ -281,10 +281,7 @@ def _person(ctx: Context, key: str | None, problems: list[Problem]) -> Person | 
 
 def _store(ctx: Context, evidence: Evidence, content: BinaryIO, filename: str | None) -> None:
     name = _safe_filename(filename) if filename else None
-    try:
-        stored = store_stream(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
-    except TooLarge as exc:
-        raise ValidationFailed([exc.problem]) from None
+    stored = store_upload(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
     evidence.sha256, evidence.size, evidence.filename = stored.sha256, stored.size, name
     evidence.mimetype = mimetypes.guess_type(name or "")[0]
 

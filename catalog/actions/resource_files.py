@@ -13,7 +13,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Resource, ResourceKind
-from catalog.storage import TooLarge, store_stream
+from catalog.storage import store_upload
 from catalog.versioning import claim_next_version
 from schemas.messages import problem
 
@@ -33,10 +33,7 @@ def resource_file_replace(
     name = _safe_filename(filename)
     before = snapshot(resource)
     claim_next_version(ctx, resource, "resource", resource.id, expected_version)
-    try:
-        stored = store_stream(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
-    except TooLarge as exc:
-        raise ValidationFailed([exc.problem]) from None
+    stored = store_upload(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
     resource.sha256, resource.size, resource.filename = stored.sha256, stored.size, name
     resource.mimetype = mimetypes.guess_type(name)[0]
     resource.encoding = encoding or resource.encoding

@@ -15,7 +15,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Resource, ResourceKind
-from catalog.storage import TooLarge, store_stream
+from catalog.storage import store_upload
 from catalog.versioning import claim_next_version
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.metadata import is_empty, validate_resource_metadata
@@ -49,10 +49,7 @@ def resource_create(
         encoding=data.get("encoding"), **_columns(metadata, kind),
     )
     if content is not None:
-        try:
-            stored = store_stream(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
-        except TooLarge as exc:
-            raise ValidationFailed([exc.problem]) from None
+        stored = store_upload(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
         resource.sha256, resource.size, resource.filename = stored.sha256, stored.size, safe_name
         resource.mimetype = mimetypes.guess_type(safe_name or "")[0]
     ctx.session.add(resource)

@@ -6,17 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.messages import Problem
 
-class ProblemDetail(BaseModel):
-    field: str | None = None
-    code: str
-    th: str
-    en: str
+
+class ProblemDetail(Problem):
+    """A problem as the API sends it: with ``message`` in the language the client asked for."""
+
     message: str
-    value: Any = None
-    row: int | None = None
-    sheet: str | None = None
-    column: str | None = None
 
 
 class ProblemResponse(BaseModel):

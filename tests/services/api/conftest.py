@@ -8,20 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from catalog.actions.accounts import account_create, token_create
-from catalog.demo import load_demo
 from catalog.settings import Settings
 from services.api.app import create_app
 from tests.conftest import OpenContext
 
 PASSWORD = "a long enough password"
 TokenFor = Callable[..., dict[str, str]]
-
-
-@pytest.fixture
-def demo(banchi_env: Settings, open_ctx: OpenContext) -> Settings:
-    with open_ctx() as ctx:
-        load_demo(ctx)
-    return banchi_env
 
 
 @pytest.fixture

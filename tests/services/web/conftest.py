@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from catalog.actions.accounts import account_create
-from catalog.demo import load_demo
 from catalog.settings import Settings
 from services.web.site import create_site
 from tests.conftest import OpenContext
@@ -23,13 +22,6 @@ def csrf_of(html: str) -> str:
     found = _TOKEN.search(html)
     assert found, "the page has no form token"
     return found.group(1)
-
-
-@pytest.fixture
-def demo(banchi_env: Settings, open_ctx: OpenContext) -> Settings:
-    with open_ctx() as ctx:
-        load_demo(ctx)
-    return banchi_env
 
 
 @pytest.fixture
