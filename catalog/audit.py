@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from sqlmodel import SQLModel, col, select
 
@@ -10,6 +10,10 @@ from catalog.context import Context
 from catalog.models import AuditEntry
 
 
+@overload
+def snapshot(record: SQLModel) -> dict[str, Any]: ...
+@overload
+def snapshot(record: None) -> None: ...
 def snapshot(record: SQLModel | None) -> dict[str, Any] | None:
     return None if record is None else record.model_dump(mode="json")
 

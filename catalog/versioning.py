@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 from sqlmodel import SQLModel
 
 from catalog.context import Context
@@ -21,12 +23,13 @@ def claim_next_version(ctx: Context, record: SQLModel, kind: str, key: str, expe
     seen = current if expected is None else expected
     if seen != current:
         raise Conflict(kind, key, seen, current)
-    result = ctx.session.execute(
+    # an UPDATE's result is a CursorResult, which alone has rowcount; Session.execute is typed for any statement
+    result = cast("CursorResult[Any]", ctx.session.execute(
         update(model)
         .where(model.id == record.id, model.version == seen)  # type: ignore[attr-defined]
         .values(version=seen + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         ctx.session.refresh(record)
         raise Conflict(kind, key, seen, record.version)  # type: ignore[attr-defined]

@@ -114,5 +114,5 @@ def sniff_dialect(lines: list[str]) -> Dialect:
         found = csv.Sniffer().sniff("".join(lines), DELIMITERS)
     except csv.Error:
         return Dialect()
-    quotechar = '"' if found.quotechar == "'" else found.quotechar
+    quotechar = '"' if found.quotechar == "'" else found.quotechar or '"'
     return Dialect(found.delimiter, quotechar, found.escapechar, bool(found.skipinitialspace))

@@ -236,7 +236,7 @@ def _valid_part(model: type[BaseModel], candidate: Mapping[str, Any], problems: 
     for key, value in candidate.items():
         if key not in problems:
             info = model.model_fields[key]
-            valid[key] = TypeAdapter(Annotated[info.annotation, *info.metadata]).validate_python(value)
+            valid[key] = TypeAdapter(info.rebuild_annotation()).validate_python(value)
     return valid
 
 

@@ -46,7 +46,7 @@ class InputKind(StrEnum):
     slug = "slug"
     organization = "organization"
     url_or_upload = "url_or_upload"
-    format = "format"
+    format_ = "format"  # not `format`: a member of that name would hide str.format
 
 
 class Term(BaseModel):

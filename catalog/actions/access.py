@@ -45,8 +45,8 @@ def is_private_to_actor(ctx: Context, dataset: Dataset) -> bool:
 def public_clause(ctx: Context) -> Any:
     """SQL condition on Dataset for what anyone may read (the rule of ``datasets.is_public``)."""
     rule = ctx.profile.classification_rule
-    return and_(Dataset.state == DatasetState.active, Dataset.data_category == rule.public_category,
-                Dataset.data_classification == rule.public_classification)
+    return and_(col(Dataset.state) == DatasetState.active, col(Dataset.data_category) == rule.public_category,
+                col(Dataset.data_classification) == rule.public_classification)
 
 
 def readable_clause(ctx: Context, *, include_withdrawn: bool = False) -> Any:
@@ -59,7 +59,7 @@ def readable_clause(ctx: Context, *, include_withdrawn: bool = False) -> Any:
         clause = or_(public, col(Dataset.owner_org_id).in_(sorted(readable)))
     else:
         clause = public
-    return clause if include_withdrawn else and_(clause, Dataset.state == DatasetState.active)
+    return clause if include_withdrawn else and_(clause, col(Dataset.state) == DatasetState.active)
 
 
 def dataset_page(

@@ -176,7 +176,7 @@ def account_create(ctx: Context, data: Mapping[str, Any]) -> AccountPublic:
     if values.sysadmin and not ctx.actor.sysadmin:
         raise PermissionDenied("account_create")
     grants = [_resolve_grant(ctx, grant) for grant in values.roles]
-    orgs = {org.id for _, org, _ in grants if org is not None}
+    orgs: set[str | None] = {org.id for _, org, _ in grants if org is not None}
     for org_id in orgs or {None}:
         permissions.check(ctx, "account_create", org_id)
     if ctx.session.exec(select(Account.id).where(Account.email == email)).first():

@@ -44,10 +44,10 @@ class ImportOrganizations:
         """Read the organization sheet (creating its organizations if asked); return the --org target."""
         rows = [(row, {key: _text(value) for key, value in row.cells.items()}) for row in sheet_rows]
         for _row, values in rows:
-            if values.get("name"):
-                self._sheet[values["name"]] = values
-                if values.get("title"):
-                    self._sheet.setdefault(values["title"], values)
+            if name := values.get("name"):
+                self._sheet[name] = values
+                if title := values.get("title"):
+                    self._sheet.setdefault(title, values)
         if self.create:
             for row, values in rows:
                 if values.get("name"):

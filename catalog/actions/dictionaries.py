@@ -107,6 +107,7 @@ def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, An
     approver = _approver(ctx, (data or {}).get("approved_by"))
     if not is_working_group_member(ctx, approver.id, dataset.owner_org_id):
         org = ctx.session.get(Organization, dataset.owner_org_id)
+        assert org is not None
         value = approver.email
         raise ValidationFailed([problem("approver_not_in_working_group", "approved_by", value=value, org=org.name)])
     permissions.check(ctx, "dictionary_version_approve", dataset.owner_org_id)  # and a token's scope
@@ -123,7 +124,9 @@ def _approver(ctx: Context, named: str | None) -> Person:
     if named is None:
         if actor.person_id is None:
             raise ValidationFailed([problem("no_approver", "approved_by")])
-        return ctx.session.get(Person, actor.person_id)
+        person = ctx.session.get(Person, actor.person_id)
+        assert person is not None
+        return person
     person = person_for_input(ctx, named, "approved_by")
     if person.id != actor.person_id and not actor.sysadmin:
         raise PermissionDenied("dictionary_version_approve")
@@ -137,8 +140,12 @@ def dictionary_versions(ctx: Context, dataset: str, resource_id: str) -> list[Ve
 
 def _owner(ctx: Context, version: DictionaryVersion) -> tuple[Dataset, Resource]:
     holder = ctx.session.get(DataDictionary, version.dictionary_id)
+    assert holder is not None
     resource = ctx.session.get(Resource, holder.resource_id)
-    return ctx.session.get(Dataset, resource.dataset_id), resource
+    assert resource is not None
+    dataset = ctx.session.get(Dataset, resource.dataset_id)
+    assert dataset is not None
+    return dataset, resource
 
 
 def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
@@ -184,13 +191,13 @@ def _version_for(ctx: Context, resource: Resource, version_id: str | None) -> Di
     if version_id:
         version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
         holder = ctx.session.get(DataDictionary, version.dictionary_id)
-        if holder.resource_id != resource.id:
+        if holder is None or holder.resource_id != resource.id:
             raise NotFound("dictionary_version", version_id)
         return version
-    version = current_version(resource_dictionary_versions(ctx, resource))
-    if version is None:
+    current = current_version(resource_dictionary_versions(ctx, resource))
+    if current is None:
         raise ValidationFailed([problem("no_dictionary", "resource", value=resource.id)])
-    return version
+    return current
 
 
 def validation_run_store(

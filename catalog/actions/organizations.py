@@ -130,7 +130,7 @@ def organization_update(
 def organization_list(ctx: Context) -> list[OrganizationPublic]:
     orgs = ctx.session.exec(select(Organization).order_by(col(Organization.name))).all()
     names = {org.id: org.name for org in orgs}
-    return [_public(org, names.get(org.parent_id)) for org in orgs]
+    return [_public(org, names.get(org.parent_id) if org.parent_id else None) for org in orgs]
 
 
 def organization_show(ctx: Context, key: str) -> OrganizationPublic:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import CursorResult, and_, or_, update
 from sqlmodel import col, select
 
 from catalog import permissions
@@ -155,13 +155,13 @@ def publish_due_jobs(
 def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta) -> ClaimedJob | None:
     """Take a pending job for one run (None if another run holds it), re-checking the rules right now."""
     now = ctx.now()
-    claimed = ctx.session.execute(
+    claimed = cast("CursorResult[Any]", ctx.session.execute(
         update(PublishJob)
-        .where(and_(PublishJob.id == job_id, PublishJob.state == JobState.pending,
+        .where(and_(col(PublishJob.id) == job_id, col(PublishJob.state) == JobState.pending,
                     or_(col(PublishJob.claimed_until).is_(None), col(PublishJob.claimed_until) < now)))
         .values(claimed_until=now + lease, attempts=PublishJob.attempts + 1, updated_at=now)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if claimed.rowcount != 1:
         return None
     job = ctx.session.get(PublishJob, job_id)

@@ -209,7 +209,7 @@ def _timing_problems(ctx: Context, dataset: Dataset, day: dt.date, today: dt.dat
     if day > today:
         problems.append(problem("date_in_future", "effective_date", label=th, label_en=en, value=day.isoformat()))
     latest = ctx.session.exec(
-        select(StageEvent.effective_date).where(StageEvent.dataset_id == dataset.id)
+        select(col(StageEvent.effective_date)).where(StageEvent.dataset_id == dataset.id)
         .order_by(col(StageEvent.effective_date).desc())
     ).first()
     if latest and day < latest:

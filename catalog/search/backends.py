@@ -42,7 +42,7 @@ class Backend(Protocol):
         every term, the weights of the fields holding it."""
 
 
-def fetch(session: Session, sql: str, parameters: Sequence[str]) -> list[tuple[Any, ...]]:
+def fetch(session: Session, sql: str, parameters: Sequence[str]) -> Sequence[tuple[Any, ...]]:
     """Rows straight from the driver's cursor: a broad word can match tens of thousands of documents."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from catalog.search.documents import FACET_KEYS
@@ -118,7 +118,9 @@ def facet_table(session: Session) -> FacetTable:
     """The facet table as this session sees the index (its own uncommitted writes included)."""
     state = session.execute(select(search_state.c.epoch, search_state.c.gen).where(search_state.c.id == 1)).first()
     epoch, gen = (state.epoch, int(state.gen)) if state else (None, 0)
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    key = engine.url.render_as_string(hide_password=True)
     written = session.info.get(WRITTEN, False)
     cached = _tables.get(key)
     if cached is not None and cached.epoch == epoch and (cached.gen == gen or (cached.gen > gen and not written)):

@@ -47,12 +47,12 @@ def reindex_after_flush(session: Session) -> None:
             if isinstance(obj, Dataset):
                 dataset_ids.add(obj.id)
             elif isinstance(obj, Organization):
-                dataset_ids |= set(reader.scalars(select(Dataset.id).where(Dataset.owner_org_id == obj.id)))
+                dataset_ids |= set(reader.scalars(select(col(Dataset.id)).where(col(Dataset.owner_org_id) == obj.id)))
             else:
                 dataset_ids.add(DATASET_OF[obj.__tablename__](reader, obj))
-        dataset_ids.discard(None)
         session.info[WRITTEN] = True
-        reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()), dataset_ids)  # type: ignore[arg-type]
+        reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()),
+                {dataset_id for dataset_id in dataset_ids if dataset_id is not None})
 
 
 def _renamed(org: Organization) -> bool:
@@ -62,7 +62,7 @@ def _renamed(org: Organization) -> bool:
 
 
 def _dataset_of_resource(reader: Session, resource_id: str) -> str | None:
-    return reader.scalar(select(Resource.dataset_id).where(Resource.id == resource_id))
+    return reader.scalar(select(col(Resource.dataset_id)).where(col(Resource.id) == resource_id))
 
 
 def _dataset_of_dictionary(reader: Session, dictionary_id: str) -> str | None:
@@ -89,7 +89,7 @@ def rebuild(ctx: Context) -> int:
     connection.execute(delete(search_doc))
     connection.execute(delete(search_state))
     ctx.session.info[WRITTEN] = True
-    return reindex(ctx, ctx.session.scalars(select(Dataset.id)).all())
+    return reindex(ctx, ctx.session.scalars(select(col(Dataset.id))).all())
 
 
 def next_generation(connection: Connection) -> int:

@@ -93,8 +93,8 @@ def _page(table: FacetTable, hits: np.ndarray, score: np.ndarray | None, sort: s
         candidates = np.flatnonzero(hits)
         order = candidates[np.lexsort((table.title_rank[candidates], -score[candidates]))]
     else:  # the table keeps every rid in each order: keep the hits, in that order
-        every = {"title_desc": table.orders["title_asc"][::-1], "relevance": table.orders["modified_desc"]}.get(
-            sort, table.orders.get(sort))
+        derived = {"title_desc": table.orders["title_asc"][::-1], "relevance": table.orders["modified_desc"]}
+        every = derived[sort] if sort in derived else table.orders[sort]
         order = every[hits[every]]
     return order[start:start + rows].tolist()
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 import rfc3986
@@ -308,8 +309,7 @@ class CellReader:
                 limit = re.compile(f"^{limit}$")
             elif name == "enum":
                 limit = [self.read_value(item) for item in limit]
-            check = _CHECKS[name]
-            self.checks.append((name, lambda cell, check=check, limit=limit: check(limit, cell)))
+            self.checks.append((name, partial(_CHECKS[name], limit)))
 
     def __call__(self, cell: Any) -> tuple[Any, str | list[str] | None]:
         """``(value, None)`` when fine, ``(None, "type")`` on a type error, else the failed constraints."""

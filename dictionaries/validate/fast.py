@@ -175,7 +175,7 @@ class ColumnPlan:
             key = pc.if_else(pa.array(missing), pa.nulls(len(key), key.type), key)
         return ColumnCheck(missing, ok, key)
 
-    def _bounds(self, values: pa.Array, ok: np.ndarray, convert: Callable[[object], object]) -> np.ndarray:
+    def _bounds(self, values: pa.Array, ok: np.ndarray, convert: Callable[[float], float]) -> np.ndarray:
         for name, compare in _BOUNDS.items():
             if name in self.constraints:
                 bound = convert(self.reader.read_value(self.constraints[name]))

@@ -35,8 +35,8 @@ def canonical(field_type: str, value: Any) -> Any:
         return canonical(field_type, Decimal(repr(value)))
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat() + "@" if value.tzinfo else value.isoformat()
-    if isinstance(value, time) and value.utcoffset() is not None:
-        shifted = datetime.combine(datetime(2000, 1, 1), value.replace(tzinfo=None)) - value.utcoffset()
+    if isinstance(value, time) and (offset := value.utcoffset()) is not None:
+        shifted = datetime.combine(datetime(2000, 1, 1), value.replace(tzinfo=None)) - offset
         return shifted.time().isoformat() + "@"
     if hasattr(value, "isoformat"):
         return value.isoformat()
