@@ -34,7 +34,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merged_cell": ("เซลล์ {value} ถูกผสาน (merge) กรุณายกเลิกการผสานเซลล์", "Cells {value} are merged: unmerge them"),
     "not_a_date": ("{label}: “{value}” ไม่ใช่วันที่ (ใช้ปีพุทธศักราช เช่น 31/03/2567 หรือ 2567-03-31)",
                    "{label}: “{value}” is not a date (use a Buddhist Era date such as 31/03/2567 or 2567-03-31)"),
+    "bad_version_row": ("แถวนี้ของแผ่นงานรุ่นข้อมูล (ซ่อนไว้) เสียหาย (“{value}”) กรุณาส่งออกบัญชีข้อมูลใหม่",
+                        "This row of the hidden versions sheet is damaged (“{value}”): export the catalog again"),
     # rows
+    "stale_row": (
+        "{kind} “{value}” มีผู้แก้ไขหลังจากส่งออกไฟล์นี้ (ในไฟล์เป็นฉบับที่ {expected} ในระบบเป็นฉบับที่ {current}) "
+        "จึงไม่นำเข้าแถวนี้เพื่อไม่ให้ทับการแก้ไขนั้น กรุณาส่งออกบัญชีข้อมูลใหม่แล้วแก้ไขในไฟล์นั้น "
+        "หรือใช้ --force เพื่อบันทึกทับ",
+        "The {kind} “{value}” was changed after this workbook was exported (version {expected} in the workbook, "
+        "{current} in the registry): the row is refused so that change is not overwritten. Export the catalog "
+        "again and edit that file, or use --force to overwrite",
+    ),
+    "unversioned_row": (
+        "ไฟล์นี้ไม่มีรุ่นข้อมูลของ{kind} “{value}” ที่มีอยู่แล้วในระบบ (ไม่ได้ส่งออกจาก Banchi หรือเพิ่มหลังการส่งออก) "
+        "จึงไม่นำเข้าแถวนี้เพื่อไม่ให้ทับการแก้ไขของผู้อื่น กรุณาส่งออกบัญชีข้อมูลแล้วแก้ไขในไฟล์นั้น "
+        "หรือใช้ --force เพื่อบันทึกทับ",
+        "The workbook carries no version of the {kind} “{value}”, which the registry already holds (it was not "
+        "exported from Banchi, or the row was added after the export): the row is refused so it cannot overwrite "
+        "other people's changes. Export the catalog and edit that file, or use --force to overwrite",
+    ),
     "duplicate_row": ("ชื่อ URL “{value}” ซ้ำกับแถวที่ {other_row} ของแผ่นงาน {other_sheet}",
                       "The name “{value}” is also on row {other_row} of sheet {other_sheet}"),
     "duplicate_resource": ("ทรัพยากร “{value}” ของชุดข้อมูลนี้ซ้ำกับแถวที่ {other_row} ของแผ่นงาน {other_sheet}",

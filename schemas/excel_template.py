@@ -25,6 +25,10 @@ DEFAULT_TEMPLATE = "gdc-excel-2.2"
 # Banchi's own sheet (not NSO's): the organizations a catalog names, so it moves between registries whole.
 ORGANIZATIONS_SHEET = "Banchi_Organizations"
 ORGANIZATION_COLUMNS = ("name", "title", "title_en", "kind", "parent")
+# Banchi's own hidden sheet: the id and version of every dataset and resource as exported, so an import can
+# refuse a row whose record someone changed since (instead of silently reverting their change).
+VERSIONS_SHEET = "Banchi_Versions"
+VERSION_COLUMNS = ("dataset", "resource", "id", "version")
 
 
 class ColumnKind(StrEnum):
@@ -259,6 +263,14 @@ class SheetRow:
     letters: dict[str, str]  # column key → Excel column letter, for reporting
 
 
+@dataclass(frozen=True, slots=True)
+class ExportedVersion:
+    """A record as the workbook's export saw it."""
+
+    id: str
+    version: int
+
+
 @dataclass
 class WorkbookContent:
     template: str
@@ -266,3 +278,5 @@ class WorkbookContent:
     resources: list[SheetRow] = field(default_factory=list)
     organizations: list[SheetRow] = field(default_factory=list)
     problems: list[Any] = field(default_factory=list)  # schemas.messages.Problem found while reading
+    # (dataset name, resource name or "") → as exported; None when the workbook carries no versions
+    versions: dict[tuple[str, str], ExportedVersion] | None = None

@@ -9,7 +9,13 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from schemas.excel_template import ORGANIZATION_COLUMNS, ORGANIZATIONS_SHEET, load_template
+from schemas.excel_template import (
+    ORGANIZATION_COLUMNS,
+    ORGANIZATIONS_SHEET,
+    VERSION_COLUMNS,
+    VERSIONS_SHEET,
+    load_template,
+)
 
 TEMPLATE = load_template()
 RECORD_SHEET, STAT_SHEET, GIS_SHEET, MULTI_SHEET, OTHER_SHEET = (lay.sheet for lay in TEMPLATE.dataset_layouts)
@@ -103,10 +109,12 @@ def write_book(
     header_row: int | None = None,
     columns: Mapping[str, list[str]] | None = None,
     organizations: Iterable[Mapping[str, Any]] | None = None,
+    versions: Iterable[tuple[str, str | None, str, int]] | None = None,
 ) -> Path:
     """Every template sheet (minus ``missing``), header on row 4 (or ``header_row``), rows from row 6.
 
-    ``columns`` replaces a sheet's header (e.g. a 2.1 sheet without data_classification).
+    ``columns`` replaces a sheet's header (e.g. a 2.1 sheet without data_classification); ``versions``
+    (dataset, resource, id, version) makes the book look like an edited export.
     """
     rows = rows or {}
     header_row = header_row or TEMPLATE.header_row
@@ -133,5 +141,9 @@ def write_book(
         for offset, org in enumerate(organizations):
             for index, key in enumerate(ORGANIZATION_COLUMNS, start=1):
                 sheet.cell(TEMPLATE.first_data_row + offset, index, org.get(key))
+    if versions is not None:
+        sheet = book.create_sheet(VERSIONS_SHEET)
+        for line in (VERSION_COLUMNS, *versions):
+            sheet.append(list(line))
     book.save(path)
     return path

@@ -5,6 +5,12 @@ Every row goes through the same actions as any other change (``dataset_create`` 
 what the registry holds is left alone: no new version, no audit entry, so re-importing a file changes
 nothing. Every problem is collected with its sheet, row and column; if there is any, the whole import
 is rolled back. A dry run does all of it inside a savepoint and rolls that back.
+
+A workbook exported from Banchi carries the id and version of every dataset and resource (a hidden
+sheet). A row that would change a record is refused as stale, named by its sheet and row, when the
+record's version is not the exported one (someone changed it since: importing would revert that) or
+when the workbook carries none for it. ``force`` overwrites anyway, and each such change says so in
+its audit entry.
 """
 
 from __future__ import annotations
@@ -22,16 +28,24 @@ from catalog.actions.datasets import dataset_create, dataset_update, flat_metada
 from catalog.actions.resources import COLUMN_KEYS as RESOURCE_COLUMN_KEYS
 from catalog.actions.resources import resource_create, resource_update
 from catalog.context import Context
-from catalog.errors import ValidationFailed
+from catalog.errors import ValidationFailed, kind_label
 from catalog.models import Dataset, Organization, Resource, ResourceKind
 from schemas.excel_messages import excel_problem, located
-from schemas.excel_template import ExcelTemplate, SheetLayout, SheetRow, WorkbookContent, load_template
+from schemas.excel_template import (
+    ExcelTemplate,
+    ExportedVersion,
+    SheetLayout,
+    SheetRow,
+    WorkbookContent,
+    load_template,
+)
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.metadata import is_empty, validate_dataset_metadata, validate_resource_metadata
 from schemas.template_values import CellReader
 
 CHUNK = 500  # names per IN (...) query
 UPLOAD_URL_STAND_IN = "https://upload.invalid/"  # an upload meets the required url as resource_create has it
+IMPORT_REASON = "catalog import"
 
 
 class ImportReport(BaseModel):
@@ -43,6 +57,7 @@ class ImportReport(BaseModel):
     resources_updated: int = 0
     resources_unchanged: int = 0
     organizations_created: list[str] = []
+    overwritten: list[str] = []  # with force: rows written over changes made since the export ("sheet row N")
     problems: list[Problem] = []
 
 
@@ -56,13 +71,15 @@ class ImportFailed(ValidationFailed):
 
 def catalog_import(
     ctx: Context, content: WorkbookContent, *, organization: str | None = None,
-    create_organizations: bool = False, dry_run: bool = False,
+    create_organizations: bool = False, dry_run: bool = False, force: bool = False,
 ) -> ImportReport:
-    """Upsert the workbook's datasets and resources; ``organization`` receives every dataset if given."""
+    """Upsert the workbook's datasets and resources; ``organization`` receives every dataset if given.
+
+    ``force`` writes rows over records changed since the workbook was exported (audited as such)."""
     template = load_template(content.template)
     savepoint = ctx.session.begin_nested() if dry_run else None
     try:
-        report = _Import(ctx, template, create_organizations).run(content, organization)
+        report = _Import(ctx, template, create_organizations, content.versions, force).run(content, organization)
     finally:
         if savepoint is not None:
             savepoint.rollback()
@@ -85,8 +102,10 @@ class _Row:
 
 
 class _Import:
-    def __init__(self, ctx: Context, template: ExcelTemplate, create_organizations: bool):
+    def __init__(self, ctx: Context, template: ExcelTemplate, create_organizations: bool,
+                 versions: Mapping[tuple[str, str], ExportedVersion] | None, force: bool):
         self.ctx, self.template = ctx, template
+        self.versions, self.force = versions, force
         self.profile = template.metadata_profile
         self.reader = CellReader(template)
         self.report = ImportReport()
@@ -174,8 +193,8 @@ class _Import:
                 dataset = self.ctx.session.get(Dataset, created["id"])
             elif self._unchanged(dataset, row.values):
                 self.report.datasets_unchanged.append(dataset.name)
-            else:
-                dataset_update(self.ctx, dataset.name, row.values, reason="catalog import")
+            elif (reason := self._overwrite_reason(row, dataset, (dataset.name, ""))) is not None:
+                dataset_update(self.ctx, dataset.name, row.values, reason=reason)
                 self.report.datasets_updated.append(dataset.name)
         except ProblemsError as exc:
             for found in exc.problems:
@@ -201,6 +220,26 @@ class _Import:
         except ProblemsError:
             return False  # the update itself reports the problems
         return after == {key: value for key, value in current.items() if not is_empty(value)}
+
+    def _overwrite_reason(self, row: _Row, record: Dataset | Resource, key: tuple[str, str]) -> str | None:
+        """The audit reason for changing ``record`` from this row, or None when the row is refused as stale:
+        the workbook must carry the version the registry holds now (unless forced)."""
+        exported = None if self.versions is None else self.versions.get(key)
+        if exported is not None and (exported.id, exported.version) == (record.id, record.version):
+            return IMPORT_REASON
+        th, en = kind_label("dataset" if isinstance(record, Dataset) else "resource")
+        sheet, number = row.row.sheet, row.row.row
+        if exported is None or exported.id != record.id:  # not exported, or a record made since under that name
+            found = excel_problem("unversioned_row", sheet=sheet, row=number, value=key[1] or key[0], kind=th,
+                                  kind_en=en)
+        else:
+            found = excel_problem("stale_row", sheet=sheet, row=number, value=key[1] or key[0], kind=th, kind_en=en,
+                                  expected=exported.version, current=record.version)
+        if not self.force:
+            self.add(found)
+            return None
+        self.report.overwritten.append(f"{sheet} row {number}")
+        return f"{IMPORT_REASON} --force ({sheet} row {number}): {found.en}"
 
     def _existing_datasets(self, names: list[str]) -> dict[str, Dataset]:
         found: dict[str, Dataset] = {}
@@ -258,8 +297,8 @@ class _Import:
                 changes = self._resource_changes(dataset, current, row.values)
                 if changes is None:
                     self.report.resources_unchanged += 1
-                else:
-                    resource_update(self.ctx, current.id, changes)
+                elif (reason := self._overwrite_reason(row, current, (dataset.name, current.name))) is not None:
+                    resource_update(self.ctx, current.id, changes, reason=reason)
                     self.report.resources_updated += 1
         except ProblemsError as exc:
             for found in exc.problems:

@@ -59,7 +59,8 @@ def resource_create(
 
 
 def resource_update(
-    ctx: Context, resource_id: str, changes: Mapping[str, Any], expected_version: int | None = None
+    ctx: Context, resource_id: str, changes: Mapping[str, Any], expected_version: int | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
     dataset = ctx.session.get(Dataset, resource.dataset_id)
@@ -77,7 +78,7 @@ def resource_update(
     resource.updated_at = ctx.now()
     ctx.session.add(resource)
     ctx.session.flush()
-    record_change(ctx, "resource_update", "resource", resource.id, before, snapshot(resource))
+    record_change(ctx, "resource_update", "resource", resource.id, before, snapshot(resource), reason)
     return resource_dict(ctx, dataset, resource)
 
 

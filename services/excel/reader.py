@@ -22,7 +22,10 @@ from schemas.excel_messages import excel_problem
 from schemas.excel_template import (
     ORGANIZATION_COLUMNS,
     ORGANIZATIONS_SHEET,
+    VERSION_COLUMNS,
+    VERSIONS_SHEET,
     ExcelTemplate,
+    ExportedVersion,
     SheetLayout,
     SheetRow,
     WorkbookContent,
@@ -63,9 +66,32 @@ def read_catalog_workbook(path: Path, template: ExcelTemplate | None = None) -> 
         if ORGANIZATIONS_SHEET in book.sheetnames:
             columns = [_Column(key, frozenset({key}), key != "name", key) for key in ORGANIZATION_COLUMNS]
             content.organizations = _rows(book[ORGANIZATIONS_SHEET], columns, template, content.problems)
+        if VERSIONS_SHEET in book.sheetnames:
+            content.versions = _versions(book[VERSIONS_SHEET], content.problems)
     finally:
         book.close()
     return content
+
+
+def _versions(sheet: Worksheet, problems: list[Problem]) -> dict[tuple[str, str], ExportedVersion]:
+    """The hidden sheet an export writes: (dataset, resource) → id and version as exported."""
+    versions: dict[tuple[str, str], ExportedVersion] = {}
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, ())][:len(VERSION_COLUMNS)]
+    if header != list(VERSION_COLUMNS):
+        problems.append(excel_problem("header_not_found", sheet=sheet.title, row=1, expected=1,
+                                      columns=list(VERSION_COLUMNS)))
+        return versions
+    for number, values in enumerate(rows, start=2):
+        dataset, resource, record_id, version = (tuple(values) + (None,) * 4)[:4]
+        if dataset is None and record_id is None:
+            continue
+        if not isinstance(version, int) or isinstance(version, bool) or not dataset or not record_id:
+            problems.append(excel_problem("bad_version_row", sheet=sheet.title, row=number, column="D",
+                                          value=version))
+            continue
+        versions[(str(dataset), str(resource or ""))] = ExportedVersion(str(record_id), version)
+    return versions
 
 
 def _layout_rows(book: Any, layout: SheetLayout, template: ExcelTemplate, expected: list[str],

@@ -24,6 +24,8 @@ from schemas.buddhist_era import iso_be
 from schemas.excel_template import (
     ORGANIZATION_COLUMNS,
     ORGANIZATIONS_SHEET,
+    VERSION_COLUMNS,
+    VERSIONS_SHEET,
     ColumnKind,
     ExcelTemplate,
     SheetLayout,
@@ -61,6 +63,7 @@ def write_template(path: Path, snapshot: CatalogSnapshot, template: ExcelTemplat
                 for r in by_type(layout) for resource in r["resources"]]
         book.template_sheet(layout, rows, today)
     book.organizations_sheet(snapshot)
+    book.versions_sheet(snapshot)
     book.save(path)
 
 
@@ -131,6 +134,16 @@ class _Book:
             for index, key in enumerate(ORGANIZATION_COLUMNS, start=1):
                 _styled(sheet.cell(template.first_data_row + offset, index, values.get(key)), FONT)
         sheet.freeze_panes = f"A{template.first_data_row}"
+
+    def versions_sheet(self, snapshot: CatalogSnapshot) -> None:
+        """Hidden: each dataset's and resource's id and version, so an import can tell what changed since."""
+        sheet = self.book.create_sheet(VERSIONS_SHEET)
+        sheet.sheet_state = "hidden"
+        sheet.append(list(VERSION_COLUMNS))
+        for dataset in snapshot.datasets:
+            sheet.append([dataset["name"], None, dataset["id"], dataset["version"]])
+            for resource in dataset["resources"]:
+                sheet.append([dataset["name"], resource["name"], resource["id"], resource["version"]])
 
     def save(self, path: Path) -> None:
         if self._lists is not None:  # created on first use; kept last, behind the sheets people fill

@@ -15,6 +15,7 @@ from catalog.actions.catalog_import import ImportFailed, ImportReport, catalog_i
 from catalog.actions.catalog_orgs import generated_name
 from catalog.actions.datasets import dataset_show
 from catalog.actions.organizations import organization_list
+from catalog.actions.resources import resource_update
 from catalog.context import Actor
 from catalog.errors import PermissionDenied
 from catalog.models import AuditEntry, Dataset, Organization
@@ -78,6 +79,14 @@ def _stable(value: Any) -> Any:
     if isinstance(value, list):
         return [_stable(v) for v in value]
     return value
+
+
+def registry_versions(open_ctx: OpenContext) -> list[tuple[str, str | None, str, int]]:
+    """What an export's hidden sheet would say now: (dataset, resource, id, version)."""
+    with open_ctx() as ctx:
+        datasets = catalog_snapshot(ctx).datasets
+    return [line for d in datasets for line in [(d["name"], None, d["id"], d["version"])]
+            + [(d["name"], r["name"], r["id"], r["version"]) for r in d["resources"]]]
 
 
 def sample_book(path: Path, **rows: Any) -> Path:
@@ -177,10 +186,10 @@ def test_reimporting_the_same_file_changes_nothing(open_ctx: OpenContext, hrd: s
 
 def test_an_edited_file_updates_only_the_datasets_it_names(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
     run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
-    edited = write_book(tmp_path / "edited.xlsx", {
+    edited = write_book(tmp_path / "edited.xlsx", {  # an export, edited
         RECORD_SHEET: [record_row("Trainee Registry", maintainer="ฝ่ายฝึกอบรม", created_date=None)],
         RES_RECORD: [resource_row("trainee registry", "ทะเบียน 2567", description="ปรับปรุงคำอธิบาย")],
-    })
+    }, versions=registry_versions(open_ctx))
     _, audit_before, _ = counts(open_ctx)
     report = run_import(open_ctx, edited)
     assert (report.datasets_updated, report.datasets_unchanged, report.resources_updated) == (
@@ -316,3 +325,25 @@ def _empty_registry(open_ctx: OpenContext) -> None:
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name in present:
                 ctx.session.execute(delete(table))
+
+
+def test_rows_of_records_changed_since_the_export_or_without_a_version_are_refused(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    exported = registry_versions(open_ctx)
+    with open_ctx() as ctx:  # someone edits a resource after the export
+        [resource] = dataset_show(ctx, "trainee-registry")["resources"]
+        resource_update(ctx, resource["id"], {"description": "แก้ไขโดยผู้อื่น"})
+    edited = {RECORD_SHEET: [record_row("Trainee Registry", maintainer="ฝ่ายฝึกอบรม")],
+              RES_RECORD: [resource_row("trainee registry", "ทะเบียน 2567", description="ของเดิมในไฟล์")]}
+    [stale] = failed_import(open_ctx, write_book(tmp_path / "old.xlsx", edited, versions=exported)).problems
+    assert (stale.code, stale.sheet, stale.row) == ("stale_row", RES_RECORD, 6)
+    assert "ฉบับที่ 1" in stale.th and "version 1 in the workbook, 2 in the registry" in stale.en
+    unversioned = failed_import(open_ctx, write_book(tmp_path / "plain.xlsx", edited)).problems
+    assert [(p.code, p.sheet, p.row) for p in unversioned] == [
+        ("unversioned_row", RECORD_SHEET, 6), ("unversioned_row", RES_RECORD, 6)]
+    with open_ctx() as ctx:
+        assert dataset_show(ctx, "trainee-registry")["resources"][0]["description"] == "แก้ไขโดยผู้อื่น"
+    report = run_import(open_ctx, write_book(tmp_path / "old.xlsx", edited, versions=exported), force=True)
+    assert report.overwritten == [f"{RES_RECORD} row 6"] and report.resources_updated == 1

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from catalog.actions.catalog_export import catalog_snapshot
 from catalog.actions.datasets import dataset_create
 from catalog.actions.resources import resource_create
-from schemas.excel_template import ORGANIZATIONS_SHEET
+from schemas.excel_template import ORGANIZATIONS_SHEET, VERSIONS_SHEET
 from schemas.profile import load_profile
 from services.excel.writer import DATE_FORMAT, FONT_NAME, LISTS_SHEET, write_gdc_export, write_template
 from tests.conftest import OpenContext
@@ -43,8 +43,11 @@ def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(snaps
     book = load_workbook(path)
     expected = [lay.sheet for lay in (*TEMPLATE.dataset_layouts, *TEMPLATE.resource_layouts)]
     assert book.sheetnames[: len(expected)] == expected
-    assert set(book.sheetnames[len(expected):]) == {ORGANIZATIONS_SHEET, LISTS_SHEET}
-    assert book[LISTS_SHEET].sheet_state == "hidden"
+    assert set(book.sheetnames[len(expected):]) == {ORGANIZATIONS_SHEET, VERSIONS_SHEET, LISTS_SHEET}
+    assert book[LISTS_SHEET].sheet_state == book[VERSIONS_SHEET].sheet_state == "hidden"
+    versions = {(row[0], row[1]): row[3] for row in book[VERSIONS_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert versions == {("trainees", None): 1, ("trainees", "ทะเบียน 2567"): 1, **{
+        (d["name"], None): 1 for d in snapshot.datasets if d["name"] != "trainees"}}
     for layout in TEMPLATE.dataset_layouts:
         sheet = book[layout.sheet]
         assert sheet.freeze_panes == "A6"

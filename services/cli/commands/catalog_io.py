@@ -39,6 +39,9 @@ def import_catalog(
     create_organizations: Annotated[bool, typer.Option(
         "--create-organizations", help="create organizations the registry does not have yet")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check everything, write nothing")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="write rows over datasets and resources changed since the workbook was exported "
+                        "(each such change is marked in the audit log)")] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Import datasets and resources from the GD Catalog Excel template; all or nothing. / นำเข้าบัญชีข้อมูล"""
@@ -49,7 +52,7 @@ def import_catalog(
         fail(exc.problems, as_json=as_json)
     with action_context(as_json=as_json) as ctx:
         report = catalog_import(ctx, content, organization=organization,
-                                create_organizations=create_organizations, dry_run=dry_run)
+                                create_organizations=create_organizations, dry_run=dry_run, force=force)
     if as_json:
         print_json({"success": True, **report.model_dump(mode="json")})
     else:
@@ -111,6 +114,9 @@ def _print_report(report: ImportReport) -> None:
         ("ปรับปรุง / updated", len(report.datasets_updated), report.resources_updated),
         ("ไม่เปลี่ยนแปลง / unchanged", len(report.datasets_unchanged), report.resources_unchanged),
     ])
+    if report.overwritten:
+        console.print("[bold]เขียนทับการแก้ไขหลังการส่งออก (--force) / written over changes made since the export:[/] "
+                      f"{', '.join(report.overwritten)}", highlight=False)
     if report.organizations_created:
         console.print("หน่วยงานที่สร้างใหม่ / organizations created: "
                       f"{', '.join(report.organizations_created)}", highlight=False)
