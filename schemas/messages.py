@@ -74,8 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class Problem(BaseModel):
-    """One finding about bad input: where it is, a stable code, and what to do, in Thai and English."""
+class ProblemFields(BaseModel):
+    """What a problem says: where it is, a stable code, and what to do, in Thai and English."""
 
     field: str | None = None
     code: str
@@ -85,6 +85,10 @@ class Problem(BaseModel):
     row: int | None = None
     sheet: str | None = None
     column: str | None = None
+
+
+class Problem(ProblemFields):
+    """One finding about bad input: where it is, a stable code, and what to do, in Thai and English."""
 
     def message(self, lang: str = "th") -> str:
         return self.en if lang == "en" else self.th

@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas.messages import Problem
+from schemas.messages import ProblemFields
 
 
-class ProblemDetail(Problem):
+class ProblemDetail(ProblemFields):
     """A problem as the API sends it: with ``message`` in the language the client asked for."""
 
     message: str

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 from catalog.actions.datasets import dataset_create
 from catalog.actions.dictionaries import dictionary_version_create
@@ -80,8 +80,8 @@ class Harvester:
                 item.status, item.problems = "failed", exc.problems
         return item
 
-    def _download(self, harvested: HarvestedDataset, stack: ExitStack, max_bytes: int) -> dict[int, IO[bytes]]:
-        files: dict[int, IO[bytes]] = {}
+    def _download(self, harvested: HarvestedDataset, stack: ExitStack, max_bytes: int) -> dict[int, BinaryIO]:
+        files: dict[int, BinaryIO] = {}
         for index, resource in enumerate(harvested.resources):
             if resource.upload_url is None:
                 continue
@@ -95,7 +95,7 @@ class Harvester:
             files[index] = handle
         return files
 
-    def _store(self, ctx: Context, harvested: HarvestedDataset, files: dict[int, IO[bytes]], notes: list[str]) -> None:
+    def _store(self, ctx: Context, harvested: HarvestedDataset, files: dict[int, BinaryIO], notes: list[str]) -> None:
         org = harvested.organization
         try:
             get_organization(ctx, org["name"])

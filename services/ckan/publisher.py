@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from catalog.actions.publishing import (
     ClaimedJob,
@@ -60,7 +60,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 class JobOutcome:
     dataset: str
     operation: str
-    status: str  # done | pending | failed
+    status: Literal["done", "pending", "failed"]
     package_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     retry_at: dt.datetime | None = None
@@ -212,11 +212,11 @@ class Publisher:
             for change in changes.fields:
                 patch[change.key] = extras_with_id(package, change.new) if change.key == "extras" else change.new
             self.client.call("package_patch", patch)
-        for change in changes.resources:
-            if change.op == "delete":
-                self.client.call("resource_delete", {"id": change.portal_id})
+        for resource_change in changes.resources:
+            if resource_change.op == "delete":
+                self.client.call("resource_delete", {"id": resource_change.portal_id})
             else:
-                self._write_resource(package["id"], change, uploads)
+                self._write_resource(package["id"], resource_change, uploads)
         if changes.reorder:
             current = self.client.call("package_show", {"id": package["id"]})
             ours = {r.get(BANCHI_ID): r["id"] for r in current["resources"]}

@@ -36,7 +36,9 @@ def build_datapackage(
 ) -> dict[str, Any]:
     """``datapackage.json`` for a dataset dict; ``schemas`` maps resource id → its dictionary as Table Schema."""
     schemas = schemas or {}
-    resources, sources, used = [], [], set()
+    resources: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    used: set[str] = set()
     for resource in dataset.get("resources", []):
         if resource.get("kind") != "file":
             sources.append({"title": resource["name"], "path": resource["url"]})

@@ -250,8 +250,9 @@ def _temporal(graph: Graph, node: URIRef, dataset: Mapping[str, Any]) -> None:
 
 
 def _spatial(graph: Graph, node: URIRef, dataset: Mapping[str, Any]) -> None:
-    bounds = [dataset.get(f"{side}_bound_longitude") for side in ("west", "east", "north", "south")]
-    if not all(bounds):
+    keys = [f"{side}_bound_longitude" for side in ("west", "east", "north", "south")]
+    bounds = [dataset[key] for key in keys if dataset.get(key)]
+    if len(bounds) < len(keys):
         return
     west, east, north, south = (float(b) for b in bounds)
     wkt = f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))"

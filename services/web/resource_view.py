@@ -23,7 +23,8 @@ class ResourceState:
     def current(self) -> VersionPublic | None:
         """The version files are checked against: the latest approved, else the latest draft."""
         approved = [v for v in self.versions if v.status == "approved"]
-        return (approved or self.versions or [None])[-1]
+        listed = approved or self.versions
+        return listed[-1] if listed else None
 
     @property
     def approved(self) -> VersionPublic | None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from catalog.actions.access import dataset_page, dataset_read, readable_dataset, readable_resource, resource_read
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
@@ -26,7 +26,7 @@ from services.api.files import stored_download
 
 router = APIRouter(tags=["datasets"])
 
-EXAMPLE = {
+EXAMPLE: dict[str, JsonValue] = {
     "name": "city-development-indicators", "title": "ข้อมูลตัวชี้วัดการพัฒนาเมือง", "owner_org": "bma-hrd",
     "data_type": "ข้อมูลสถิติ", "data_category": "ข้อมูลสาธารณะ", "license_id": "Open Data Common",
 }

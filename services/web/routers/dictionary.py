@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/dataset/{name}/dictionary", response_class=HTMLResponse)
-def dataset_dictionaries(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
+def dataset_dictionaries(request: Request, ctx: MemberCtx, name: str) -> Response:
     shown = dataset_read(ctx, name)
     files = [r for r in shown.get("resources", []) if r.get("kind") == "file"]
     if len(files) == 1:

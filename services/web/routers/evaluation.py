@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 def _cards(ctx: Context, year: int) -> list[tuple[Organization, Scorecard | None, list[Problem]]]:
     agencies = ctx.session.exec(select(Organization).where(Organization.kind == OrganizationKind.agency)
                                 .order_by(col(Organization.name))).all()
-    cards = []
+    cards: list[tuple[Organization, Scorecard | None, list[Problem]]] = []
     for org in agencies:
         if not allowed(ctx, "indicator_report_read", org.id, fiscal_year=year):
             continue
