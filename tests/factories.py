@@ -19,7 +19,9 @@ def make_org(ctx: Context, name: str = "bma-hrd", **extra: Any) -> str:
     return name
 
 
-def dataset_input(name: str = "city-indicators", owner_org: str = "bma-hrd", **changes: Any) -> dict[str, Any]:
+def dataset_input(
+    name: str | None = "city-indicators", owner_org: str | None = "bma-hrd", **changes: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": name,
         "title": f"ข้อมูลตัวชี้วัดเมือง {name}",

@@ -72,6 +72,7 @@ def test_password_is_kept_as_argon2_hash_and_never_audited(open_ctx: OpenContext
     with open_ctx() as ctx:
         stored = ctx.session.exec(select(Account)).one()
         entries = audit_log(ctx, entity_type="account")
+    assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
     assert {e.action for e in entries} == {"account_create", "account_role_grant"}
     assert all("password_hash" not in (e.after or {}) for e in entries)

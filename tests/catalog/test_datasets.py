@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from catalog.actions.datasets import dataset_create, dataset_list, dataset_set_state, dataset_show, dataset_update
@@ -21,7 +23,7 @@ def org(open_ctx: OpenContext) -> str:
         return make_org(ctx)
 
 
-def create(open_ctx: OpenContext, **changes: object) -> dict:
+def create(open_ctx: OpenContext, **changes: Any) -> dict:
     with open_ctx() as ctx:
         return dataset_create(ctx, dataset_input(**changes))
 
@@ -129,6 +131,7 @@ def test_audit_log_keeps_who_when_what_before_after(open_ctx: OpenContext, org: 
         update, creation = audit_log(ctx, entity_type="dataset")
     assert creation.action == "dataset_create" and creation.before is None and creation.actor == "system"
     assert update.action == "dataset_update" and update.reason == "แก้ชื่อตามมติคณะทำงาน"
+    assert update.before is not None and update.after is not None
     assert update.before["title"] == "ข้อมูลตัวชี้วัดเมือง city-indicators"
     assert update.after["title"] == "ตัวชี้วัดเมือง ฉบับปรับปรุง"
     assert changed_fields(update.before, update.after) == ["title", "updated_at", "version"]

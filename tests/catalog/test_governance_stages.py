@@ -53,8 +53,8 @@ def test_stage_1_waits_for_the_working_group_to_meet(open_ctx: OpenContext) -> N
     assert _stage_rows(open_ctx) == (1, 1)
     with open_ctx() as ctx:
         [entry] = [e for e in audit_log(ctx, entity_type="dataset") if e.action == "stage_advance"]
-    assert entry.reason == STEP["reason"] and entry.before == {"stage": 0} and entry.after["stage"] == 1
-    assert entry.after["signed_off_by"] == CHAIR and entry.actor == "system"
+    assert entry.reason == STEP["reason"] and entry.before == {"stage": 0} and entry.after is not None
+    assert entry.after["stage"] == 1 and entry.after["signed_off_by"] == CHAIR and entry.actor == "system"
 
 
 def test_sign_off_needs_a_working_group_member(open_ctx: OpenContext) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import delete, func, select, text
+from sqlmodel import col
 
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.lookup import get_dataset, get_organization
@@ -94,8 +95,8 @@ def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
         dataset_create(ctx, dataset_input("temp", title="ข้อมูลชั่วคราว", data_classification="เปิดเผย"))
     with open_ctx() as ctx:
-        dataset = ctx.session.scalars(select(Dataset).where(Dataset.name == "temp")).one()
-        ctx.session.execute(delete(Resource).where(Resource.dataset_id == dataset.id))
+        dataset = ctx.session.scalars(select(Dataset).where(col(Dataset.name) == "temp")).one()
+        ctx.session.execute(delete(Resource).where(col(Resource.dataset_id) == dataset.id))
         ctx.session.delete(dataset)
         ctx.session.flush()
         # a tombstone is left for other processes' facet tables to learn of the deletion
@@ -145,7 +146,9 @@ def test_stage_is_a_facet_and_follows_stage_changes(open_ctx: OpenContext, org: 
     assert facet(open_ctx, "stage") == {"0": 1, "3": 1}
     assert found(open_ctx, filters={"stage": ["3"]}) == ["second"]
     with open_ctx() as ctx:
-        ctx.session.get(stage_model, get_dataset(ctx, "second").id).stage = 4
+        row = ctx.session.get(stage_model, get_dataset(ctx, "second").id)
+        assert row is not None
+        row.stage = 4
     assert found(open_ctx, filters={"stage": ["3", "4"]}) == ["second"]
     assert facet(open_ctx, "stage") == {"0": 1, "4": 1}
 

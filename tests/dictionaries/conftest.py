@@ -13,9 +13,10 @@ Key = tuple[int | None, str | None, str]
 def frictionless_report(path: Path, schema: dict[str, Any], **options: Any) -> tuple[set[Key], int]:
     """(rowNumber, fieldName, type) of every frictionless error with no error limit, and their count."""
     import frictionless
+    from frictionless.formats import ExcelControl
 
     if options.get("sheet"):
-        options["control"] = frictionless.formats.ExcelControl(sheet=options["sheet"])
+        options["control"] = ExcelControl(sheet=options["sheet"])
     options.pop("sheet", None)
     resource = frictionless.Resource(
         path.name, basepath=str(path.parent), schema=frictionless.Schema.from_descriptor(schema), **options

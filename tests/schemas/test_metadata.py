@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from schemas.messages import ProblemsError
+from schemas.messages import Problem, ProblemsError
 from schemas.metadata import is_openly_publishable, metadata_model, missing_mandatory, validate_dataset_metadata
 from schemas.profile import Profile, load_profile
 from tests.factories import GEO, OTHER, RECORD, dataset_input
@@ -17,7 +17,7 @@ def profile() -> Profile:
     return load_profile()
 
 
-def problems_of(profile: Profile, data: dict[str, Any]) -> dict[str, Any]:
+def problems_of(profile: Profile, data: dict[str, Any]) -> dict[str | None, Problem]:
     with pytest.raises(ProblemsError) as caught:
         validate_dataset_metadata(data, profile)
     by_field = {p.field: p for p in caught.value.problems}

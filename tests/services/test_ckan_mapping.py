@@ -150,6 +150,7 @@ def test_harvest_takes_gd_catalog_fields_as_they_are() -> None:
     assert (data["owner_org"], data["tag_string"], data["objective"]) == ("bma-prd", ["ประชากร"], ["พันธกิจหน่วยงาน"])
     assert "first_year_of_data" not in data and any("first_year_of_data" in n for n in harvested.notes)
     [resource] = harvested.resources
+    assert resource.upload_url is not None
     assert resource.upload_url.endswith("/pop.csv") and resource.filename == "pop.csv" and not resource.private
     assert resource.data == {"name": "ไฟล์", "format": "CSV", "resource_data_collect": "บุคคล"}
 

@@ -46,8 +46,9 @@ def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(snaps
     assert set(book.sheetnames[len(expected):]) == {ORGANIZATIONS_SHEET, VERSIONS_SHEET, LISTS_SHEET}
     assert book[LISTS_SHEET].sheet_state == book[VERSIONS_SHEET].sheet_state == "hidden"
     versions = {(row[0], row[1]): row[3] for row in book[VERSIONS_SHEET].iter_rows(min_row=2, values_only=True)}
-    assert versions == {("trainees", None): 1, ("trainees", "ทะเบียน 2567"): 1, **{
-        (d["name"], None): 1 for d in snapshot.datasets if d["name"] != "trainees"}}
+    expected_versions: dict[tuple[str, str | None], int] = {("trainees", None): 1, ("trainees", "ทะเบียน 2567"): 1}
+    expected_versions |= {(d["name"], None): 1 for d in snapshot.datasets if d["name"] != "trainees"}
+    assert versions == expected_versions
     for layout in TEMPLATE.dataset_layouts:
         sheet = book[layout.sheet]
         assert sheet.freeze_panes == "A6"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.dictionaries.datagen import SCHEMA, write_csv
 SMALL = {"fields": [{"name": "id", "type": "integer"}, {"name": "ชื่อ", "type": "string"}]}
 
 
-def refused(path: Path, schema: object = SMALL, **options: object) -> str:
+def refused(path: Path, schema: Any = SMALL, **options: Any) -> str:  # bad input on purpose: anything goes
     with pytest.raises(ProblemsError) as caught:
         validate(path, schema, **options)
     problem = caught.value.problems[0]

@@ -29,6 +29,7 @@ def test_admin_edits_with_if_match_and_a_stale_edit_gets_412(
     assert client.patch(URL, json={"title": "x"}, headers=admin).status_code == 428
     with open_ctx() as ctx:
         entry = ctx.session.exec(select(AuditEntry).where(AuditEntry.action == "organization_update")).one()
+    assert entry.before is not None and entry.after is not None
     assert entry.actor == "admin@bangkok.go.th" and entry.before["version"] == 1 and entry.after["version"] == 2
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from catalog.models import AuditEntry, Dataset
 from tests.conftest import OpenContext
@@ -85,7 +85,7 @@ def test_create_then_update_with_if_match_and_a_stale_write_gets_412(
     assert client.get("/api/datasets/api-stats", headers=steward).json()["notes"] == "แก้ครั้งแรก"
 
     with open_ctx() as ctx:
-        actors = {e.actor for e in ctx.session.exec(select(AuditEntry).where(AuditEntry.action.like("dataset_%")))}
+        actors = {e.actor for e in ctx.session.exec(select(AuditEntry).where(col(AuditEntry.action).like("dataset_%")))}
     assert "steward@bangkok.go.th" in actors
 
 

@@ -70,6 +70,7 @@ class TroubleProxy:
         self._forward(request, body)
 
     def _forward(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
+        assert self.target.hostname is not None
         connection = http.client.HTTPConnection(self.target.hostname, self.target.port, timeout=120)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         connection.request(request.command, request.path, body=body or None, headers=headers)
