@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
-from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
@@ -19,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.profile import FieldSpec, InputKind, Profile
+from schemas.urls import http_url
 
 TAG_PATTERN = re.compile(r"^[ก-๙\w \-.]+$")  # thai_gdc widens CKAN's tag rule to Thai letters and marks
 SLUG_PATTERN = re.compile(r"^[a-z0-9_-]{2,70}$")  # CKAN's name rule with thai_gdc's 70-character limit
@@ -50,11 +50,7 @@ def _as_email(value: Any) -> str:
 
 
 def _as_url(value: Any) -> str:
-    text = _as_text(value)
-    parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise _error("invalid_url", text)
-    return text
+    return http_url(_as_text(value))
 
 
 def _as_date(value: Any) -> str:
@@ -146,6 +142,7 @@ def _choices(allowed: list[str]) -> Callable[[Any], list[str]]:
 _COERCE: dict[InputKind, Callable[[Any], Any]] = {
     InputKind.email: _as_email,
     InputKind.url: _as_url,
+    InputKind.url_or_upload: _as_url,  # an upload's own address is Banchi's, set on output
     InputKind.date: _as_date,
     InputKind.year: _as_year,
     InputKind.integer: _as_integer,

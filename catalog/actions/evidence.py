@@ -11,7 +11,7 @@ import datetime as dt
 import mimetypes
 from typing import Any, BinaryIO
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from catalog import permissions
@@ -28,6 +28,7 @@ from catalog.storage import store_upload
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import Problem
+from schemas.urls import HttpUrlText
 
 EVIDENCE_LABELS = {
     "organization": ("หน่วยงาน", "Organization"),
@@ -57,7 +58,7 @@ class EvidenceAdd(BaseModel):
     evidence_date: dt.date
     description: str = Field(min_length=1)
     added_by: str | None = None
-    url: HttpUrl | None = None
+    url: HttpUrlText | None = None
 
 
 class EvidencePublic(BaseModel):
@@ -88,7 +89,7 @@ class MeetingAdd(BaseModel):
     meeting_date: dt.date
     title: str = Field(min_length=1, max_length=300)
     added_by: str | None = None
-    minutes_url: HttpUrl | None = None
+    minutes_url: HttpUrlText | None = None
 
 
 class MeetingPublic(BaseModel):

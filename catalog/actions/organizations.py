@@ -17,6 +17,7 @@ from catalog.models import Organization, OrganizationKind
 from catalog.models.organization import ALLOWED_PARENT_KIND
 from catalog.versioning import claim_next_version
 from schemas.messages import problem
+from schemas.urls import HttpUrlText
 
 ORG_LABELS = {
     "name": ("ชื่อย่อ (URL)", "Name (URL)"),
@@ -40,7 +41,7 @@ class OrganizationCreate(BaseModel):
     parent: str | None = None
     description: str | None = None
     email: EmailStr | None = None
-    url: str | None = None
+    url: HttpUrlText | None = None
 
 
 class OrganizationUpdate(BaseModel):
@@ -53,7 +54,7 @@ class OrganizationUpdate(BaseModel):
     title_en: str | None = Field(None, max_length=300)
     description: str | None = None
     email: EmailStr | None = None
-    url: str | None = Field(None, max_length=2000)
+    url: HttpUrlText | None = None
 
     @field_validator("title_en", "description", "email", "url", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.actions.accounts import LoginFailed, TooManyAttempts
 from catalog.errors import Conflict, NotFound, PermissionDenied
-from schemas.messages import Problem, ProblemsError
+from schemas.messages import Problem, ProblemsError, problem
 
 log = logging.getLogger("banchi.api")
 
@@ -159,6 +159,8 @@ def request_validation_problems(exc: RequestValidationError) -> list[Problem]:
             problems.append(http_problem("unknown_field", field))
         elif kind == "missing":
             problems.append(http_problem("required", field))
+        elif kind == "invalid_url":
+            problems.append(problem("invalid_url", field, **(error.get("ctx") or {})))
         else:
             value = error.get("input")
             problems.append(http_problem("invalid_value", field, detail=error.get("msg", ""),

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from catalog.reporting import IndicatorReport
 from schemas.buddhist_era import format_be_date
 from schemas.fiscal_year import thai_date
+from schemas.urls import safe_href
 from services.reports.chart import progress_chart
 from services.reports.fonts import font_face_css
 
@@ -20,6 +21,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("services.reports", "templates"), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["be_date"] = _be_date
+    env.filters["href"] = safe_href
     env.filters["number"] = lambda value, digits=2: "-" if value is None else f"{value:,.{digits}f}"
     return env
 

@@ -17,12 +17,14 @@ from catalog.context import ANONYMOUS, Actor
 from catalog.settings import get_settings
 from schemas.buddhist_era import format_be_date
 from schemas.profile import Profile, load_profile
+from schemas.urls import safe_href
 from services.web.i18n import LANG_COOKIE, language, requested_language, translate
 from services.web.security import CSRF_FIELD, csrf_token, finish_cookies
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
+_env.filters["href"] = safe_href  # every link to an address people entered goes through it
 templates = Jinja2Templates(env=_env)
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
