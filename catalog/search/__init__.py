@@ -8,6 +8,7 @@ index): a caller sees public datasets, and non-public ones only of the organizat
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -23,18 +24,33 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
 from catalog.search.backends import backend_for
-from catalog.search.documents import FACET_KEYS
+from catalog.search.documents import FACET_KEYS, INDEX_KEYS
 from catalog.search.facets import facet_table
 from catalog.search.index import rebuild
-from catalog.search.messages import LABELS, out_of_range, unknown_facet
-from catalog.search.model import MAX_ROWS, SearchQuery, SearchResult, Sort
-from catalog.search.query import run
+from catalog.search.messages import LABELS, bad_expression, out_of_range, unknown_facet
+from catalog.search.model import (
+    MAX_ROWS,
+    AllOf,
+    AnyOf,
+    Everything,
+    Expr,
+    Not,
+    Range,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    Value,
+    Words,
+)
+from catalog.search.query import MAX_TERMS, Fields, run
 from catalog.search.tokenize import query_terms
 from schemas.messages import Problem
 
-MAX_TERMS = 32  # words of a query beyond these are ignored (each costs lookups)
-
-__all__ = ["FACET_KEYS", "SearchQuery", "SearchResult", "Sort", "parse_query", "rebuild_index", "search_datasets"]
+__all__ = ["FACET_KEYS", "INDEX_KEYS", "AllOf", "AnyOf", "Everything", "Expr", "Not", "Range", "SearchQuery",
+           "SearchResult", "Sort", "Value", "Words", "parse_query", "rebuild_index", "search_datasets",
+           "searchable_fields"]
+# metadata keys not searched through the extras: answered by the index's own fields
+INDEXED_ELSEWHERE = frozenset({"title", "name", "notes", "owner_org"})
 
 
 def parse_query(data: Mapping[str, Any]) -> SearchQuery:
@@ -44,12 +60,18 @@ def parse_query(data: Mapping[str, Any]) -> SearchQuery:
     return query
 
 
+def searchable_fields(ctx: Context) -> Fields:
+    """The fields ``SearchQuery.where`` may name: the index's, and the metadata profile's other keys."""
+    return Fields(extras=frozenset(spec.key for spec in ctx.profile.dataset_fields) - INDEXED_ELSEWHERE)
+
+
 def search_datasets(ctx: Context, query: SearchQuery) -> SearchResult:
-    _check(query)
+    fields = searchable_fields(ctx)
+    _check(query, fields)
     session = ctx.session
     session.flush()  # what this transaction changed is indexed before it is searched
     found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query,
-                query_terms(query.q)[:MAX_TERMS])
+                query_terms(query.q)[:MAX_TERMS], fields)
     return SearchResult(count=found.count, results=_dataset_dicts(ctx, found.dataset_ids, query.private_org_ids),
                         facets=found.facets)
 
@@ -60,16 +82,46 @@ def rebuild_index(ctx: Context) -> int:
     return rebuild(ctx)
 
 
-def _check(query: SearchQuery) -> None:
+def _check(query: SearchQuery, fields: Fields | None = None) -> None:
     problems: list[Problem] = []
-    for field, keys in (("filters", query.filters), ("facet_fields", query.facet_fields)):
-        problems += [unknown_facet(field, key, FACET_KEYS) for key in keys if key not in FACET_KEYS]
+    problems += [unknown_facet("filters", key, FACET_KEYS) for key in query.filters if key not in FACET_KEYS]
+    countable = INDEX_KEYS if fields is None else (*INDEX_KEYS, "groups", *sorted(fields.extras))
+    problems += [unknown_facet("facet_fields", key, FACET_KEYS) for key in query.facet_fields
+                 if key not in countable]
+    if query.where is not None:
+        problems += _expression_problems(query.where, fields or Fields())
     if not 0 <= query.rows <= MAX_ROWS:
         problems.append(out_of_range("rows", query.rows, 0, MAX_ROWS))
     if query.start < 0:
         problems.append(out_of_range("start", query.start, 0, None))
     if problems:
         raise ValidationFailed(problems)
+
+
+DATE_FIELDS = ("metadata_modified", "metadata_created")
+
+
+def _expression_problems(expr: Any, fields: Fields) -> list[Problem]:
+    """What in a ``where`` expression the index cannot answer, each named."""
+    if isinstance(expr, Everything):
+        return []
+    if isinstance(expr, Not):
+        return _expression_problems(expr.item, fields)
+    if isinstance(expr, AllOf | AnyOf):
+        return [p for item in expr.items for p in _expression_problems(item, fields)]
+    if isinstance(expr, Words):
+        return [] if fields.kind(expr.field) == "text" else [bad_expression(expr.field, "not_text")]
+    if isinstance(expr, Value | Range):
+        kind = fields.kind(expr.field)
+        if kind is None or kind == "text":
+            return [bad_expression(expr.field, "unknown_field")]
+        if isinstance(expr, Range) and expr.field in DATE_FIELDS and not all(
+                bound is None or isinstance(bound, dt.datetime) for bound in (expr.low, expr.high)):
+            return [bad_expression(expr.field, "date_range")]
+        if isinstance(expr, Value) and expr.field == "metadata_modified" and expr.value != "*":
+            return [bad_expression(expr.field, "date_range")]
+        return []
+    return [bad_expression(repr(expr)[:100], "unknown_field")]
 
 
 def _dataset_dicts(ctx: Context, ids: list[str], private_org_ids: frozenset[str] | str) -> list[dict[str, Any]]:

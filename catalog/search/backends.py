@@ -37,9 +37,10 @@ class Backend(Protocol):
 
     def clear(self, connection: Connection) -> None: ...
 
-    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
-        """The documents holding every term; with ``weights`` (field → weight), each one's score: for
-        every term, the weights of the fields holding it."""
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None,
+             fields: Sequence[str] | None = None) -> Hits:
+        """The documents holding every term (in one of ``fields``, when given); with ``weights`` (field →
+        weight), each one's score: for every term, the weights of the fields holding it."""
 
 
 def fetch(session: Session, sql: str, parameters: Sequence[str]) -> Sequence[tuple[Any, ...]]:
@@ -74,8 +75,11 @@ class SQLiteBackend:
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_fts"))
 
-    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None,
+             fields: Sequence[str] | None = None) -> Hits:
         every = " AND ".join(self._phrase(term) for term in terms)
+        if fields:
+            every = f"{{{' '.join(fields)}}} : ({every})"
         rids = np.array([row[0] for row in fetch(session, self.SQL, [every])], np.int64)
         if weights is None or not rids.size:
             return Hits(rids, None)
@@ -122,14 +126,16 @@ class PostgresBackend:
     def clear(self, connection: Connection) -> None:
         """The words go with the search_doc rows."""
 
-    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None) -> Hits:
+    def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None,
+             fields: Sequence[str] | None = None) -> Hits:
         """One statement: the matching rids with their scores, read from the lexemes' weights."""
+        within = "".join(self.WEIGHTS[name] for name in fields or ())
         cases = [(self._lexeme(term, self.WEIGHTS[name]), weight)
                  for term in terms for name, weight in (weights or {}).items()]
         score = " + ".join(f"CASE WHEN tsv @@ CAST(%s AS tsquery) THEN {int(weight)} ELSE 0 END"
                            for _, weight in cases) or "0"
         rows = fetch(session, f"SELECT rid, {score} FROM search_doc WHERE tsv @@ CAST(%s AS tsquery)",
-                     [*(query for query, _ in cases), " & ".join(self._lexeme(term) for term in terms)])
+                     [*(query for query, _ in cases), " & ".join(self._lexeme(term, within) for term in terms)])
         table = np.array(rows, np.int64).reshape(len(rows), 2)
         return Hits(table[:, 0], table[:, 1] if weights is not None else None)
 

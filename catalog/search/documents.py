@@ -20,6 +20,8 @@ from catalog.search.tokenize import document_tokens
 # facet key → where its values come from (see facet_values)
 FACET_KEYS = ("organization", "data_type", "data_category", "data_classification", "tags", "res_format",
               "update_frequency_unit", "stage")
+# every key the facet table holds: the facets, and the exact-match fields of the CKAN-compatible search
+INDEX_KEYS = (*FACET_KEYS, "name", "license_id", "metadata_created")
 _TONE = re.compile("[\u0e47-\u0e4c]")
 _LEAD_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
 
@@ -45,6 +47,11 @@ def thai_sort_key(title: str) -> str:
     (the rule of pythainlp.util.collate, whose key function is private)."""
     text = title.casefold().strip()
     return (_LEAD_VOWEL.sub(r"\2\1", _TONE.sub("", text)) + "".join(_TONE.findall(text)))[:500]
+
+
+def timestamp_key(moment: dt.datetime) -> str:
+    """A UTC time as fixed-width text, so that text order is time order (``2026-12-04T16:38:53.402706Z``)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def build_docs(ctx: Context, datasets: Sequence[Dataset]) -> list[IndexDoc]:
@@ -77,10 +84,12 @@ def _doc(ctx: Context, dataset: Dataset, org: Organization, resources: list[Reso
         "body": _tokens([extras.get("notes")]),
     }
     formats = dict.fromkeys(r.format.strip() for r in resources if r.format and r.format.strip())
-    values = [("organization", org.name), ("data_type", dataset.data_type), ("stage", str(stage))]
+    values = [("organization", org.name), ("data_type", dataset.data_type), ("stage", str(stage)),
+              ("name", dataset.name), ("metadata_created", timestamp_key(dataset.created_at))]
     values += [(key, str(value)) for key, value in (
         ("data_category", dataset.data_category), ("data_classification", dataset.data_classification),
-        ("update_frequency_unit", extras.get("update_frequency_unit"))) if value]
+        ("update_frequency_unit", extras.get("update_frequency_unit")), ("license_id", extras.get("license_id")))
+        if value]
     values += [("tags", tag) for tag in dict.fromkeys(tags)] + [("res_format", f) for f in formats]
     return IndexDoc(dataset_id=dataset.id, org_id=dataset.owner_org_id, public=is_public(ctx, dataset),
                     active=dataset.state == "active", title_sort=thai_sort_key(dataset.title),

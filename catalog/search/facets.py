@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from catalog.search.documents import FACET_KEYS
+from catalog.search.documents import INDEX_KEYS
 from catalog.search.index import WRITTEN
 from catalog.search.schema import search_doc, search_state, search_value
 
@@ -56,6 +56,8 @@ class FacetTable:
     title_rank: np.ndarray  # position in code-point order of title_sort
     orders: dict[str, np.ndarray]  # sort → every rid in that order (title_asc, modified_desc, modified_asc)
     facets: dict[str, Facet]
+    # derived arrays computed on first use (rid lookups, rank of ids); the same rows, the same values
+    cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def empty(cls, epoch: str | None) -> FacetTable:
@@ -63,7 +65,7 @@ class FacetTable:
         none = np.zeros(0, np.int64)
         return cls(epoch, -1, np.zeros(0, object), nothing, nothing, nothing, np.zeros(0, object),
                    np.zeros(0, object), np.zeros(0), none, dict.fromkeys(SORTS, none),
-                   {key: Facet() for key in FACET_KEYS})
+                   {key: Facet() for key in INDEX_KEYS})
 
     def patched(self, gen: int, rows: Sequence[Any], values: Iterable[tuple[int, str, str]]) -> FacetTable:
         """A new table with ``rows`` of search_doc (and their ``values``) replacing what it had of them."""
@@ -71,7 +73,7 @@ class FacetTable:
             return replace(self, gen=gen)
         rids = np.array([row.rid for row in rows], np.int64)
         size = max(len(self.exists), int(rids.max()) + 1)
-        grown = {name: _grown(getattr(self, name), size) for name in
+        grown: dict[str, Any] = {name: _grown(getattr(self, name), size) for name in
                  ("dataset_id", "exists", "public", "active", "org_id", "title", "modified")}
         for row in rows:
             grown["dataset_id"][row.rid], grown["org_id"][row.rid] = row.dataset_id, row.org_id
@@ -85,12 +87,36 @@ class FacetTable:
         modified = grown["modified"]
         orders = {"title_asc": by_title, "modified_desc": np.lexsort((rank, -modified)),
                   "modified_asc": np.lexsort((rank, modified))}
-        by_key: dict[str, list[tuple[int, str]]] = {key: [] for key in FACET_KEYS}
+        by_key: dict[str, list[tuple[int, str]]] = {key: [] for key in INDEX_KEYS}
         for rid, key, value in values:
             if key in by_key:
                 by_key[key].append((rid, value))
-        facets = {key: _patched_facet(self.facets[key], rids, by_key[key]) for key in FACET_KEYS}
+        facets = {key: _patched_facet(self.facets[key], rids, by_key[key]) for key in INDEX_KEYS}
         return FacetTable(self.epoch, gen, title_rank=rank, orders=orders, facets=facets, **grown)
+
+
+def text_rank(table: FacetTable, key: str) -> np.ndarray:
+    """Each rid's position in code-point order of an exact-value key (``id`` or an index key; "" when none)."""
+    cached = table.cache.get(f"rank:{key}")
+    if cached is None:
+        if key == "id":
+            cached = np.empty(len(table.exists), np.int64)
+            cached[np.argsort(table.dataset_id, kind="stable")] = np.arange(len(table.exists))
+        else:
+            facet = table.facets[key]
+            cached = np.full(len(table.exists), -1, np.int64)
+            cached[facet.docs] = facet.value_rank[facet.codes] if len(facet.codes) else 0
+        table.cache[f"rank:{key}"] = cached
+    return cached
+
+
+def rid_of(table: FacetTable) -> dict[str, int]:
+    """Dataset id → rid, of the datasets that exist."""
+    cached = table.cache.get("rid_of")
+    if cached is None:
+        cached = {str(table.dataset_id[rid]): int(rid) for rid in np.flatnonzero(table.exists)}
+        table.cache["rid_of"] = cached
+    return cached
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:

@@ -14,6 +14,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows": ("จำนวนรายการต่อหน้า", "Rows"),
     "start": ("ลำดับเริ่มต้น", "Start"),
     "private_org_ids": ("หน่วยงานที่เห็นข้อมูลไม่เปิดเผย", "Organizations whose non-public datasets may be seen"),
+    "where": ("เงื่อนไขการค้นหา", "Search condition"),
     "include_withdrawn": ("รวมชุดข้อมูลที่ถอนแล้ว", "Include withdrawn datasets"),
 }
 
@@ -30,3 +31,18 @@ def out_of_range(field: str, value: Any, low: int, high: int | None) -> Problem:
     return Problem(field=field, code="out_of_range", value=value,
                    th=f"{LABELS[field][0]}: ค่า “{value}” ต้อง{span_th}",
                    en=f"{LABELS[field][1]}: “{value}” must be {span_en}")
+
+
+EXPRESSION_PROBLEMS: dict[str, tuple[str, str]] = {
+    "unknown_field": ("ค้นหาตามฟิลด์ “{field}” ไม่ได้", "“{field}” is not a field that can be searched"),
+    "not_text": ("ฟิลด์ “{field}” ไม่ใช่ข้อความที่ค้นหาด้วยคำได้", "“{field}” is not a text field to search words in"),
+    "date_range": ("ฟิลด์ “{field}” ต้องค้นหาเป็นช่วงวันที่ เช่น [2024-01-01T00:00:00Z TO NOW]",
+                   "“{field}” takes a date range such as [2024-01-01T00:00:00Z TO NOW]"),
+}
+
+
+def bad_expression(field: str, code: str) -> Problem:
+    th, en = EXPRESSION_PROBLEMS[code]
+    return Problem(field="where", code=f"search_{code}", value=field,
+                   th=f"{LABELS['where'][0]}: {th.format(field=field)}",
+                   en=f"{LABELS['where'][1]}: {en.format(field=field)}")

@@ -136,9 +136,9 @@ def ckan_error_response(request: Request, exc: ProblemsError, status: int, heade
     lang = preferred_language(request)
     if status == 422:
         status = 409  # CKAN answers validation errors with 409
-    error: dict[str, Any] = {"__type": CKAN_ERROR_TYPES.get(status, "Error"),
+    error: dict[str, Any] = {"__type": getattr(exc, "ckan_type", None) or CKAN_ERROR_TYPES.get(status, "Error"),
                              "message": "; ".join(p.message(lang) for p in exc.problems)}
-    if status == 409:
+    if error["__type"] == "Validation Error":
         for p in exc.problems:
             error.setdefault(p.field or "__junk", []).append(p.message(lang))
     action = request.url.path.rsplit("/", 1)[-1]

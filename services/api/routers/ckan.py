@@ -30,7 +30,7 @@ from catalog.permissions import readable_org_ids
 from catalog.search import SearchQuery, search_datasets
 from schemas.messages import Problem
 from schemas.metadata import is_openly_publishable
-from services.api.ckan_query import flag, integer, search_parameters
+from services.api.ckan_query import DEFAULT_SORT, SearchQueryError, flag, integer, search_parameters
 from services.api.deps import Ctx
 from services.api.errors import HTTPProblem, http_problem
 
@@ -113,22 +113,27 @@ def package_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    values = search_parameters(params)
+    values, facet_options = search_parameters(params)
     include_private = flag(params.get("include_private")) and ctx.actor.authenticated
     private = readable_org_ids(ctx.actor) if include_private else frozenset()
-    found = search_datasets(ctx, SearchQuery(**values, private_org_ids=private))
+    try:
+        found = search_datasets(ctx, SearchQuery(**values, private_org_ids=private))
+    except ValidationFailed as exc:  # a field the query names that the index cannot answer
+        raise SearchQueryError(exc.problems) from None
     titles = _org_titles(ctx) if "organization" in found.facets else {}
-    limit = integer(params, "facet.limit", 50, -1, 10_000, [])
-    facets = {key: dict(list(counts.items())[:limit] if limit >= 0 else counts.items())
-              for key, counts in found.facets.items()}
+    facets = {}
+    for key, counts in found.facets.items():
+        kept = [(value, n) for value, n in counts.items() if n >= facet_options.mincount]
+        facets[key] = dict(kept[:facet_options.limit] if facet_options.limit >= 0 else kept)
     return {
-        "count": found.count, "sort": params.get("sort") or "score desc",
+        "count": found.count, "sort": params.get("sort") or DEFAULT_SORT,
         "results": [ckan_package(ctx, d) for d in found.results],
         "facets": facets,
         "search_facets": {
-            key: {"title": key, "items": [{"name": value, "display_name": titles.get(value, value) if
-                                            key == "organization" else value, "count": n}
-                                           for value, n in counts.items()]}
+            key: {"title": key, "items": sorted(
+                ({"name": value, "display_name": (titles.get(value) or value) if key == "organization" else value,
+                  "count": n} for value, n in counts.items()),
+                key=lambda item: item["display_name"], reverse=True)}  # as CKAN orders them
             for key, counts in facets.items()
         },
     }
@@ -138,15 +143,20 @@ def organization_list(ctx: Context, params: dict[str, Any]) -> list[Any]:
     problems: list[Problem] = []
     limit = integer(params, "limit", 1000, 1, 1000, problems)
     offset = integer(params, "offset", 0, 0, 10_000_000, problems)
+    names = _names(params, "organizations", problems)
+    sort = params.get("sort") or "name asc"
+    words = sort.strip().split() if isinstance(sort, str) else []
+    if not 1 <= len(words) <= 2 or words[0] not in ("name", "title") or words[-1] not in (words[0], "asc", "desc"):
+        problems.append(Problem(field="sort", code="invalid_value", value=str(sort)[:100],
+                                th="sort: เรียงได้ตาม name หรือ title และ asc หรือ desc",
+                                en="sort: use name or title, then asc or desc"))
     if problems:
         raise ValidationFailed(problems)
     query = select(Organization)
-    wanted = params.get("organizations")
-    if wanted:
-        names = wanted if isinstance(wanted, list) else [n.strip() for n in str(wanted).split(",")]
+    if names:
         query = query.where(col(Organization.name).in_(names))
-    descending = str(params.get("sort") or "").strip().endswith("desc")
-    order = col(Organization.name).desc() if descending else col(Organization.name)
+    column = col(Organization.title) if words[0] == "title" else col(Organization.name)
+    order = column.desc() if words[-1] == "desc" else column
     orgs = ctx.session.exec(query.order_by(order).limit(limit).offset(offset)).all()
     if not flag(params.get("all_fields")):
         return [org.name for org in orgs]
@@ -228,6 +238,20 @@ def ckan_organization(org: Organization, package_count: int) -> dict[str, Any]:
 
 def _org_titles(ctx: Context) -> dict[str, str]:
     return {name: title for name, title in ctx.session.exec(select(Organization.name, Organization.title)).all()}
+
+
+def _names(params: dict[str, Any], name: str, problems: list[Problem]) -> list[str]:
+    """A list of names: a JSON list of strings, or one comma-separated string."""
+    wanted = params.get(name)
+    if wanted in (None, "", []):
+        return []
+    if isinstance(wanted, str):
+        return [part.strip() for part in wanted.split(",") if part.strip()]
+    if isinstance(wanted, list) and all(isinstance(item, str) for item in wanted):
+        return wanted
+    problems.append(Problem(field=name, code="invalid_value", value=str(wanted)[:100],
+                            th=f"{name}: ต้องเป็นรายการชื่อ (ข้อความ)", en=f"{name}: must be a list of names (text)"))
+    return []
 
 
 def _required(params: dict[str, Any], name: str) -> str:
