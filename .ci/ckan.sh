@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# ckanext-harvest too: tests/services/ckan/test_harvested_by_ckan.py runs its CKAN harvester against Banchi
+export CKAN_CI_HARVEST=1
 trap 'bash ../shared/ckan/ckan-ci.sh down' EXIT
 started=$(date +%s)
 # two steps, so a failed `up` stops the run (a failure inside eval "$(...)" would be ignored)

@@ -17,6 +17,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "dictionary_version": ("พจนานุกรมข้อมูลฉบับ", "dictionary version"),
     "validation_run": ("ผลการตรวจสอบข้อมูล", "validation run"),
     "token": ("โทเค็น", "token"),
+    "group": ("กลุ่ม", "group"),
+    "action": ("คำสั่ง", "action"),
 }
 
 

@@ -73,3 +73,14 @@ def test_a_private_resource_of_a_public_dataset_is_not_shown(client: TestClient,
     assert hidden["id"] not in {r["id"] for r in shown["resources"]}
     found = action(client, "package_search", fq=f"name:{PUBLIC_A}").json()["result"]["results"][0]
     assert hidden["id"] not in {r["id"] for r in found["resources"]}
+
+
+def test_other_ckan_actions_do_not_list_a_non_public_dataset_of_a(client: TestClient, token_for: TokenFor) -> None:
+    admin_b = token_for("admin@other.example", role="admin", org=ORG_B)
+    recent = action(client, "current_package_list_with_resources", admin_b).json()["result"]
+    assert NON_PUBLIC_A not in {d["name"] for d in recent}
+    assert action(client, "package_autocomplete", admin_b, q=NON_PUBLIC_A).json()["result"] == []
+    members = action(client, "member_list", admin_b, id=ORG_A).json()["result"]
+    assert len(members) == 10  # the public datasets; no accounts
+    assert action(client, "member_list", admin_b, id=ORG_A, object_type="user").json()["result"] == []
+    assert action(client, "tag_autocomplete", admin_b, q="ข้อมูลส่วนบุคคล").json()["result"] == []
