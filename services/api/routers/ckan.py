@@ -183,11 +183,7 @@ def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 def package_autocomplete(ctx: Context, params: dict[str, Any]) -> list[dict[str, str]]:
     """Return public datasets whose name or title contains ``q`` (``limit``, default 10)."""
-    problems: list[Problem] = []
-    limit = integer(params, "limit", 10, 1, 1000, problems)
-    query = _text(params, "q", problems)
-    if problems:
-        raise ValidationFailed(problems)
+    limit, query = _completion(params, 10)
     if not query:
         return []
     pattern = f"%{query.lower()}%"
@@ -282,11 +278,7 @@ def organization_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 def organization_autocomplete(ctx: Context, params: dict[str, Any]) -> list[dict[str, str]]:
     """Return organizations whose name or title contains ``q`` (``limit``, default 20)."""
-    problems: list[Problem] = []
-    limit = integer(params, "limit", 20, 1, 1000, problems)
-    query = _text(params, "q", problems)
-    if problems:
-        raise ValidationFailed(problems)
+    limit, query = _completion(params, 20)
     if not query:
         return []
     pattern = f"%{query.lower()}%"
@@ -352,11 +344,7 @@ ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
 
 
 def _facet_matches(ctx: Context, params: dict[str, Any], key: str, default_limit: int) -> list[str]:
-    problems: list[Problem] = []
-    limit = integer(params, "limit", default_limit, 1, 1000, problems)
-    query = _text(params, "q", problems)
-    if problems:
-        raise ValidationFailed(problems)
+    limit, query = _completion(params, default_limit)
     counts = search_datasets(ctx, SearchQuery(facet_fields=[key], rows=0)).facets.get(key, {})
     return [value for value in counts if query.casefold() in value.casefold()][:limit] if query else []
 
@@ -376,6 +364,16 @@ def _organization_of(ctx: Context, dataset: Dataset) -> Organization:
 
 def _org_titles(ctx: Context) -> dict[str, str]:
     return {name: title for name, title in ctx.session.exec(select(Organization.name, Organization.title)).all()}
+
+
+def _completion(params: dict[str, Any], default_limit: int) -> tuple[int, str]:
+    """``limit`` and ``q`` of an autocomplete action."""
+    problems: list[Problem] = []
+    limit = integer(params, "limit", default_limit, 1, 1000, problems)
+    query = _text(params, "q", problems)
+    if problems:
+        raise ValidationFailed(problems)
+    return limit, query
 
 
 def _text(params: dict[str, Any], name: str, problems: list[Problem]) -> str:

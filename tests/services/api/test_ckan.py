@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import ckanapi
 import httpx
 import pytest
-import uvicorn
 
 from catalog.settings import Settings
-from services.api.app import create_app
+from tests.live_server import live_server
 from tests.services.api.conftest import TokenFor
 
 NON_PUBLIC = {"trainee-registry", "lecturer-registry", "training-budget", "scholarship-committee-minutes"}
@@ -21,21 +17,8 @@ NON_PUBLIC = {"trainee-registry", "lecturer-registry", "training-budget", "schol
 
 @pytest.fixture
 def server(demo: Settings) -> Iterator[str]:
-    """Banchi served by uvicorn on a free 127.0.0.1 port, in a background thread."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with live_server() as url:
+        yield url
 
 
 def test_status_and_package_list(server: str) -> None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,14 +18,13 @@ from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from ckanapi import NotFound, RemoteCKAN
 
 from catalog.actions.datasets import dataset_update
 from catalog.settings import Settings, get_settings
 from schemas.profile import load_profile
-from services.api.app import create_app
 from tests.conftest import OpenContext
+from tests.live_server import live_server
 from tests.services.ckan.conftest import CKAN_API_TOKEN, CKAN_URL
 
 pytestmark = pytest.mark.ckan
@@ -52,23 +49,13 @@ def harvest_cli() -> list[str]:
 @pytest.fixture
 def banchi_url(banchi_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Banchi with the demo catalog, served on a free port of 127.0.0.1, its download links pointing there."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    monkeypatch.setenv("BANCHI_SITE_URL", url)
-    get_settings.cache_clear()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+
+    def site_url(url: str) -> None:
+        monkeypatch.setenv("BANCHI_SITE_URL", url)
+        get_settings.cache_clear()
+
+    with live_server(before_start=site_url) as url:
+        yield url
 
 
 @pytest.fixture
