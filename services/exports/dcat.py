@@ -12,11 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from schemas.buddhist_era import from_be_year
+from schemas.licenses import license_info
 from schemas.profile import Profile
 
 BANCHI = Namespace("https://w3id.org/banchi/gdc#")
@@ -62,9 +64,10 @@ def new_graph() -> Graph:
 
 def catalog_graph(
     site_url: str, datasets: Iterable[Mapping[str, Any]], profiles: Mapping[str, Profile], *,
-    total: int, page: int, page_size: int,
+    total: int, page: int, page_size: int, fmt: str = "ttl", modified_since: str | None = None,
 ) -> Graph:
-    """The catalog with one page of its datasets; hydra paging as ckanext-dcat gives it."""
+    """The catalog with one page of its datasets; hydra paging as ckanext-dcat gives it (the page links
+    keep the format and ``modified_since`` of the request)."""
     site = site_url.rstrip("/")
     graph = new_graph()
     catalog = URIRef(f"{site}/")
@@ -82,16 +85,21 @@ def catalog_graph(
         node = add_dataset(graph, site, dataset, profiles[dataset.get("profile", "")])
         graph.add((catalog, DCAT.dataset, node))
     last = max(1, -(-total // page_size))
-    paging = URIRef(f"{site}/catalog.ttl?page={page}")
+    since = f"&modified_since={quote(modified_since)}" if modified_since else ""
+
+    def page_url(number: int) -> str:
+        return f"{site}/catalog.{fmt}?page={number}{since}"
+
+    paging = URIRef(page_url(page))
     graph.add((paging, RDF.type, HYDRA.PagedCollection))
     graph.add((paging, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
     graph.add((paging, HYDRA.itemsPerPage, Literal(page_size, datatype=XSD.integer)))
-    graph.add((paging, HYDRA.firstPage, Literal(f"{site}/catalog.ttl?page=1")))
-    graph.add((paging, HYDRA.lastPage, Literal(f"{site}/catalog.ttl?page={last}")))
+    graph.add((paging, HYDRA.firstPage, Literal(page_url(1))))
+    graph.add((paging, HYDRA.lastPage, Literal(page_url(last))))
     if page < last:
-        graph.add((paging, HYDRA.nextPage, Literal(f"{site}/catalog.ttl?page={page + 1}")))
+        graph.add((paging, HYDRA.nextPage, Literal(page_url(page + 1))))
     if page > 1:
-        graph.add((paging, HYDRA.previousPage, Literal(f"{site}/catalog.ttl?page={page - 1}")))
+        graph.add((paging, HYDRA.previousPage, Literal(page_url(page - 1))))
     return graph
 
 
@@ -129,7 +137,8 @@ def add_dataset(graph: Graph, site: str, dataset: Mapping[str, Any], profile: Pr
         if language in LANGUAGES:
             add((node, DCTERMS.language,
                  _typed(graph, URIRef(f"{EU}language/{LANGUAGES[language]}"), DCTERMS.LinguisticSystem)))
-    _date(graph, node, DCTERMS.issued, dataset.get("created_date") or dataset.get("metadata_created"))
+    # the data's own release (or creation) date; Banchi's registration time is not when it was issued
+    _date(graph, node, DCTERMS.issued, dataset.get("data_release_date") or dataset.get("created_date"))
     _date(graph, node, DCTERMS.modified, dataset.get("last_updated_date") or dataset.get("metadata_modified"))
     _temporal(graph, node, dataset)
     _spatial(graph, node, dataset)
@@ -265,7 +274,8 @@ def _spatial(graph: Graph, node: URIRef, dataset: Mapping[str, Any]) -> None:
 def _license(graph: Graph, license_id: Any, other: Any) -> Any:
     if not license_id:
         return None
-    node = BNode()
+    known = license_info(license_id)
+    node = URIRef(known.url) if known.url else BNode()  # a URI where the licence has one
     graph.add((node, RDF.type, DCTERMS.LicenseDocument))
     graph.add((node, RDFS.label, Literal(other if other and license_id == "อื่นๆ" else license_id)))
     graph.add((node, BANCHI.license_id, Literal(license_id)))

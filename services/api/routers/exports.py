@@ -5,16 +5,21 @@ Each answers only what the caller may read; the rest is not found, as everywhere
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from catalog.actions.access import dataset_page, dataset_read
+from catalog.actions.access import dataset_read
 from catalog.actions.dictionaries import resource_table_schemas
 from catalog.context import Context
+from catalog.errors import ValidationFailed
+from catalog.permissions import readable_org_ids
+from catalog.search import Range, SearchQuery, search_datasets
 from catalog.storage import object_key
+from schemas.messages import Problem
 from services.api.common import READ_ERRORS
 from services.api.deps import Ctx
 from services.exports.datapackage import build_datapackage, stored_files, write_zip
@@ -28,15 +33,36 @@ CATALOG_PAGE_SIZE = 100
 
 
 @router.get("/catalog.{fmt}", responses=READ_ERRORS)
-def dcat_catalog(ctx: Ctx, fmt: RdfFormat, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    """The catalog in DCAT-AP 3, 100 datasets a page (hydra paging, as ckanext-dcat)."""
-    total, datasets = dataset_page(ctx, limit=CATALOG_PAGE_SIZE, offset=(page - 1) * CATALOG_PAGE_SIZE,
-                                   with_resources=True)
-    profiles = {d["profile"]: ctx.profile_for(d["profile"]) for d in datasets}
-    graph = catalog_graph(ctx.settings.site_url, datasets, profiles, total=total, page=page,
-                          page_size=CATALOG_PAGE_SIZE)
+def dcat_catalog(
+    ctx: Ctx, fmt: RdfFormat, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    modified_since: Annotated[str | None, Query(
+        description="only datasets modified at or after this ISO 8601 time (as ckanext-dcat takes it)")] = None,
+) -> Response:
+    """The public catalog in DCAT-AP 3, 100 datasets a page by name (hydra paging, as ckanext-dcat).
+    A dataset withdrawn or no longer public leaves the catalog, so a DCAT harvester deletes its copy."""
+    since = _since(modified_since)
+    where = Range("metadata_modified", since, None) if since else None
+    found = search_datasets(ctx, SearchQuery(where=where, order=[("name", False)], rows=CATALOG_PAGE_SIZE,
+                                             start=(page - 1) * CATALOG_PAGE_SIZE,
+                                             private_org_ids=readable_org_ids(ctx.actor)))
+    profiles = {d["profile"]: ctx.profile_for(d["profile"]) for d in found.results}
+    graph = catalog_graph(ctx.settings.site_url, found.results, profiles, total=found.count, page=page,
+                          page_size=CATALOG_PAGE_SIZE, fmt=fmt, modified_since=modified_since if since else None)
     data, media_type = serialize(graph, fmt)
     return Response(data, media_type=media_type)
+
+
+def _since(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except ValueError:
+        raise ValidationFailed([Problem(
+            field="modified_since", code="invalid_value", value=value[:100],
+            th=f"modified_since: “{value[:100]}” ไม่ใช่วันเวลา ISO 8601 (เช่น 2026-01-31T00:00:00Z)",
+            en=f"modified_since: “{value[:100]}” is not an ISO 8601 time (e.g. 2026-01-31T00:00:00Z)")]) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @router.get("/dataset/{name}.{fmt}", responses=READ_ERRORS)

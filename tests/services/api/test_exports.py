@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -12,11 +14,15 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from services.exports.dcat import BANCHI
+from catalog.actions.datasets import dataset_set_state, dataset_update
+from catalog.models import DatasetState
+from services.exports.dcat import BANCHI, HYDRA
 from services.exports.schemaorg import script_tag
+from tests.conftest import OpenContext
 from tests.services.api.conftest import TokenFor
 
 SHAPES = Path(__file__).resolve().parents[4] / "shared" / "reference" / "dcat-ap-3.0.0" / "dcat-ap-SHACL.ttl"
+CC_BY = "e-learning-media"
 NON_PUBLIC = {"trainee-registry", "lecturer-registry", "training-budget", "scholarship-committee-minutes"}
 
 
@@ -119,3 +125,37 @@ def test_data_package_carries_each_resources_dictionary(client: TestClient, tmp_
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
     assert report.tasks[0].stats["rows"] == 5
+
+
+def test_catalog_pages_follow_modified_since_and_withdrawals(client: TestClient, open_ctx: OpenContext) -> None:
+    first = parsed(client.get("/catalog.jsonld").text, "json-ld")
+    assert len(set(first.subjects(RDF.type, DCAT.Dataset))) == 10
+    paging = next(first.subjects(RDF.type, HYDRA.PagedCollection))
+    assert str(paging).endswith("/catalog.jsonld?page=1") and int(first.value(paging, HYDRA.totalItems)) == 10
+    assert client.get("/catalog.ttl", params={"modified_since": "yesterday"}).status_code == 422
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    time.sleep(1.1)
+    with open_ctx() as ctx:
+        dataset_update(ctx, "city-development-indicators", {"notes": "แก้ไข"})
+    since = parsed(client.get("/catalog.ttl", params={"modified_since": later.isoformat()}).text)
+    titles = {str(t) for d in since.subjects(RDF.type, DCAT.Dataset) for t in since.objects(d, DCTERMS.identifier)}
+    assert len(titles) == 1
+    link = str(since.value(next(since.subjects(RDF.type, HYDRA.PagedCollection)), HYDRA.firstPage))
+    assert "modified_since=" in link
+    with open_ctx() as ctx:  # withdrawn: it leaves the catalog, so a DCAT harvester deletes its copy
+        dataset_set_state(ctx, "city-development-indicators", DatasetState.withdrawn)
+    after = parsed(client.get("/catalog.ttl").text)
+    assert len(set(after.subjects(RDF.type, DCAT.Dataset))) == 9
+
+
+def test_licence_uri_and_issued_is_the_data_release(client: TestClient, open_ctx: OpenContext) -> None:
+    from catalog.actions.resources import resource_create
+
+    with open_ctx() as ctx:  # a distribution of a dataset under Creative Commons Attribution
+        resource_create(ctx, CC_BY, {"name": "ลิงก์", "url": "https://example.go.th/a.csv", "format": "CSV"})
+    graph = parsed(client.get("/catalog.ttl").text)
+    licences = {str(node) for node in graph.objects(None, DCTERMS.license)}
+    assert any(uri.startswith("https://creativecommons.org/licenses/") for uri in licences)
+    for dataset in graph.subjects(RDF.type, DCAT.Dataset):  # never Banchi's registration time (today)
+        value = graph.value(dataset, DCTERMS.issued)
+        assert value is None or not str(value).startswith(dt.date.today().isoformat())
