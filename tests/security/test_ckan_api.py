@@ -16,6 +16,7 @@ PUBLIC_A = "city-development-indicators"
 
 
 def action(client: TestClient, name: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
+    """POST a CKAN action with a JSON body, as ckanapi does."""
     return client.post(f"/api/3/action/{name}", json=params, headers=headers or {})
 
 

@@ -131,7 +131,7 @@ def test_catalog_pages_follow_modified_since_and_withdrawals(client: TestClient,
     first = parsed(client.get("/catalog.jsonld").text, "json-ld")
     assert len(set(first.subjects(RDF.type, DCAT.Dataset))) == 10
     paging = next(first.subjects(RDF.type, HYDRA.PagedCollection))
-    assert str(paging).endswith("/catalog.jsonld?page=1") and int(first.value(paging, HYDRA.totalItems)) == 10
+    assert str(paging).endswith("/catalog.jsonld?page=1") and str(first.value(paging, HYDRA.totalItems)) == "10"
     assert client.get("/catalog.ttl", params={"modified_since": "yesterday"}).status_code == 422
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
     time.sleep(1.1)
