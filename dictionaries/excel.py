@@ -18,7 +18,6 @@ from dictionaries.messages import problem
 from dictionaries.model import (
     CLASSIFICATIONS,
     FIELD_TYPES,
-    NAME_RULE,
     STRING_FORMATS,
     CodeItem,
     Constraints,
@@ -26,6 +25,7 @@ from dictionaries.model import (
     Dictionary,
     check_schema,
 )
+from dictionaries.names import IDENTIFIER_RULE
 from schemas.messages import Problem, ProblemsError
 
 SHEET = "พจนานุกรมข้อมูล"
@@ -46,7 +46,8 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "ชื่อฟิลด์ (อังกฤษ)", "Field name", width=22),
+    Column("name", "ชื่อฟิลด์ (ตามหัวตาราง)", "Field name", width=22),
+    Column("identifier", "ชื่อระบบ (อังกฤษ)", "Identifier (ASCII)", width=20),
     Column("title", "ชื่อภาษาไทย", "Thai title", width=26),
     Column("titleEn", "ชื่อภาษาอังกฤษ", "English title", width=24),
     Column("type", "ชนิดข้อมูล", "Type", "choice", FIELD_TYPES, 14),
@@ -188,8 +189,9 @@ def _field_from_row(values: dict[str, Any], where: dict[str, Any]) -> tuple[Dict
     name = values.get("name")
     if not name:
         problems.append(problem("xlsx_required", label="ชื่อฟิลด์ / Field name", **where, column=COLUMNS[0].en))
-    elif not NAME_RULE.match(name):
-        problems.append(problem("bad_field_name", field=name, value=name, **where, column=COLUMNS[0].en))
+    identifier = values.get("identifier")
+    if identifier and not IDENTIFIER_RULE.match(identifier):
+        problems.append(problem("bad_identifier", field=name, value=identifier, **where, column=COLUMNS[1].en))
     codes = None
     if values.get("codeList"):
         codes, issue = _code_list(values["codeList"], {**where, "column": "codeList"})
@@ -200,7 +202,8 @@ def _field_from_row(values: dict[str, Any], where: dict[str, Any]) -> tuple[Dict
     constraints = {k: values[k] for k in constraint_keys if values.get(k) is not None and values[k] is not False}
     try:
         field = DictField(
-            name=name, type=values.get("type") or "string", format=values.get("format") or "default",
+            name=name, identifier=values.get("identifier"), type=values.get("type") or "string",
+            format=values.get("format") or "default",
             title=values.get("title"), titleEn=values.get("titleEn"), description=values.get("description"),
             descriptionEn=values.get("descriptionEn"), unit=values.get("unit"), example=values.get("example"),
             personalData=bool(values.get("personalData")), classification=values.get("classification"),
@@ -230,7 +233,7 @@ def import_xlsx(path: str | Path) -> Dictionary:
     problems: list[Problem] = []
     for column in COLUMNS:
         names = (f"{column.th} / {column.en}", column.th, column.en)
-        index = next((i for i, h in enumerate(header) if h in names), None)
+        index = next((i for i, h in enumerate(header) if h in names or h.rpartition(" / ")[2] == column.en), None)
         if index is None and column.key in ("name", "type"):
             problems.append(problem("xlsx_missing_column", sheet=sheet.title, value=f"{column.th} / {column.en}"))
         elif index is not None:

@@ -1,6 +1,7 @@
 """Infer a draft dictionary from a sample file: CSV (encoding and delimiter detected) or XLSX.
 
-The Thai header is kept as each field's title and an English name is proposed. Types are guessed
+Each header is kept as the field's name (and title), as the file has it, and an ASCII identifier is
+proposed for systems that need one. Types are guessed
 with the same readers the validator uses, so a file validates against the draft inferred from it.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from dictionaries.encoding import detect_encoding, read_head, sample_lines, sniff_dialect
 from dictionaries.messages import problem
 from dictionaries.model import Constraints, DictField, Dictionary
-from dictionaries.names import propose_names
+from dictionaries.names import label_key, propose_identifiers
 from dictionaries.validate.cells import value_reader
 from dictionaries.validate.rows import header_row
 from dictionaries.validate.xlsxsource import open_sheet, sheet_rows
@@ -100,22 +101,23 @@ def infer(path: str | Path, *, sheet: str | None = None) -> Inferred:
         raise ProblemsError([problem("empty_file")])
     start = header_row([len(r) for r in rows[:100]]) - 1
     headers = ["" if c is None else str(c).strip() for c in rows[start]]
+    _check_headers(headers)
     data = rows[start + 1 :]
-    names = propose_names(headers)
+    identifiers = propose_identifiers(headers)
     fields = []
-    for index, (header, name) in enumerate(zip(headers, names, strict=True)):
+    for index, (header, identifier) in enumerate(zip(headers, identifiers, strict=True)):
         values = [row[index] if index < len(row) else None for row in data]
         kind, fmt = _guess_type(values, {""})
-        if kind == "integer" and name.endswith("year") and all(len(str(v)) == 4 for v in values if v):
+        if kind == "integer" and identifier.endswith("year") and all(len(str(v)) == 4 for v in values if v):
             kind = "year"
         present = [v for v in values if v not in (None, "")]
         required = bool(data) and len(present) == len(values)
         fields.append(
             DictField(
-                name=name, type=kind, format=fmt, title=header or None,
+                name=header, identifier=identifier, type=kind, format=fmt, title=header,
                 constraints=Constraints(required=required or None),
                 example=_example(kind, present),
-                personalData=name in PERSONAL,
+                personalData=identifier in PERSONAL,
             )
         )
     dictionary = Dictionary(fields=fields)
@@ -126,6 +128,21 @@ def infer(path: str | Path, *, sheet: str | None = None) -> Inferred:
             first.constraints.unique = True
             dictionary.primary_key = [first.name]
     return Inferred(dictionary, len(data), encoding, delimiter, sheet_name)
+
+
+def _check_headers(headers: list[str]) -> None:
+    """Every column needs a header of its own: the header becomes the field's name."""
+    problems = [problem("blank_label", number=n) for n, h in enumerate(headers, start=1) if not label_key(h)]
+    columns: dict[str, list[int]] = {}
+    for number, header in enumerate(headers, start=1):
+        if label_key(header):
+            columns.setdefault(label_key(header), []).append(number)
+    for numbers in columns.values():
+        if len(numbers) > 1:
+            value = headers[numbers[0] - 1]
+            problems.append(problem("duplicate_label", value=value, columns=", ".join(map(str, numbers))))
+    if problems:
+        raise ProblemsError(problems)
 
 
 def _example(kind: str, present: list[Any]) -> str | None:

@@ -26,6 +26,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "แถวที่ประมาณ {row} มีค่าในช่องยาวเกิน {limit} MB",
         "A cell near row {row} is larger than {limit} MB",
     ),
+    "blank_label": (
+        "หัวตารางคอลัมน์ที่ {number} ว่าง ตั้งชื่อหัวตารางก่อนสร้างพจนานุกรมข้อมูล",
+        "The header of column {number} is blank; name it before building a dictionary",
+    ),
+    "duplicate_label": (
+        "หัวตาราง “{value}” ซ้ำกันที่คอลัมน์ {columns} ตั้งชื่อให้ไม่ซ้ำก่อนสร้างพจนานุกรมข้อมูล",
+        "Header “{value}” appears in columns {columns}; make the headers unique before building a dictionary",
+    ),
     "bad_csv": ("อ่านไฟล์ CSV ไม่ได้: {detail}", "Cannot read the CSV file: {detail}"),
     "bad_xlsx": ("เปิดไฟล์ XLSX ไม่ได้: {detail}", "Cannot open the XLSX file: {detail}"),
     "xlsx_too_large": (
@@ -58,14 +66,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "primaryKey อ้างถึงฟิลด์ “{value}” ที่ไม่มีใน schema",
         "primaryKey names field “{value}” which is not in the schema",
     ),
-    "bad_field_name": (
-        "ชื่อฟิลด์ “{value}” ต้องเป็นภาษาอังกฤษ ขึ้นต้นด้วยตัวอักษร ใช้ได้เฉพาะ a-z 0-9 และ _ ไม่มีช่องว่าง",
-        "Field name “{value}” must be English: start with a letter, then only a-z, 0-9 and _, no spaces",
+    "colliding_field": (
+        "ชื่อฟิลด์ “{value}” กับ “{other}” เป็นชื่อเดียวกันเมื่อไม่นับช่องว่างและรูปแบบการพิมพ์สระ (เช่น ำ กับ ํา)",
+        "Field names “{value}” and “{other}” are the same once spaces and Unicode forms (such as ำ and ํา) "
+        "are normalized",
+    ),
+    "blank_field_name": ("มีฟิลด์ที่ชื่อว่างเปล่า", "A field name is blank"),
+    "bad_identifier": (
+        "ฟิลด์ “{field}”: ชื่อระบบ (identifier) “{value}” ต้องขึ้นต้นด้วยตัวอักษรอังกฤษ ใช้ได้เฉพาะ A-Z a-z 0-9 และ _",
+        "Field “{field}”: identifier “{value}” must start with a letter, then only A-Z, a-z, 0-9 and _",
+    ),
+    "duplicate_identifier": (
+        "ฟิลด์ “{field}”: ชื่อระบบ (identifier) “{value}” ซ้ำกับของฟิลด์ “{other}” (ไม่นับตัวพิมพ์เล็กใหญ่)",
+        "Field “{field}”: identifier “{value}” is also the identifier of field “{other}” (ignoring case)",
     ),
     "bad_pattern": ("ฟิลด์ {field}: รูปแบบ (pattern) “{value}” ไม่ถูกต้อง", "Field {field}: pattern “{value}” is not valid"),
     "unsupported_fields_match": (
-        "ยังไม่รองรับ fieldsMatch “{value}” (รองรับเฉพาะ exact)",
-        "fieldsMatch “{value}” is not supported yet (only exact)",
+        "fieldsMatch “{value}” ไม่ถูกต้อง (ใช้ได้: {allowed})",
+        "fieldsMatch “{value}” is not valid (allowed: {allowed})",
     ),
     # versions
     "version_immutable": (
@@ -113,6 +131,8 @@ ERROR_TH: dict[str, str] = {
     "duplicate-label": "หัวตาราง “{label}” ที่ตำแหน่ง {fieldNumber} ซ้ำกับคอลัมน์ก่อนหน้า",
     "incorrect-label": "หัวตาราง “{label}” ที่ตำแหน่ง {fieldNumber} ไม่ตรงกับชื่อฟิลด์ “{fieldName}”",
     "blank-header": "หัวตารางว่างทั้งแถว",
+    "unmatched-header": "หัวตารางไม่มีคอลัมน์ใดตรงกับฟิลด์ในพจนานุกรมข้อมูลเลย",
+    "error": "จับคู่หัวตารางกับฟิลด์ตามชื่อไม่ได้ เพราะหัวตาราง {label} ซ้ำกัน จึงไม่ได้ตรวจข้อมูลรายแถว",
     "encoding-error": "ถอดรหัสอักขระไม่ได้ ({note}) ตรวจได้ถึงก่อนตำแหน่งนี้เท่านั้น",
     "source-error": "อ่านข้อมูลไม่ได้: {note}",
 }

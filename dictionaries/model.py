@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dictionaries.messages import problem
+from dictionaries.names import IDENTIFIER_RULE, label_key
 from schemas.messages import Problem, ProblemsError
 
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "time", "datetime", "year", "yearmonth", "any")
@@ -29,8 +30,7 @@ TYPE_CONSTRAINTS: dict[str, tuple[str, ...]] = {
 STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
 # Data classification levels of the Thai Government Data Catalog (GDC 2.2), as in schemas/profiles.
 CLASSIFICATIONS = ("เปิดเผย", "ชั้นเผยแพร่ภายในองค์กร", "ลับ", "ลับมาก", "ลับที่สุด")
-# data.go.th: English names, no spaces.
-NAME_RULE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
 
 
 class Constraints(BaseModel):
@@ -65,7 +65,8 @@ class DictField(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="the column header as the file has it, any script")
+    identifier: str | None = Field(None, description="ASCII name for SQL, DataStore and JSON keys")
     type: str = "string"
     format: str = "default"
     title: str | None = None
@@ -180,10 +181,19 @@ def check_schema(dictionary: Dictionary) -> list[Problem]:
 
     problems: list[Problem] = []
     seen: set[str] = set()
+    keys: dict[str, str] = {}
+    identifiers: dict[str, str] = {}
     for field in dictionary.fields:
+        key = label_key(field.name)
         if field.name in seen:
             problems.append(problem("duplicate_field", field=field.name, value=field.name))
+        elif key in keys:
+            problems.append(problem("colliding_field", field=field.name, value=field.name, other=keys[key]))
+        elif not key:
+            problems.append(problem("blank_field_name", field=field.name))
         seen.add(field.name)
+        keys.setdefault(key, field.name)
+        problems += _identifier_problems(field, identifiers)
         if field.type not in FIELD_TYPES:
             problems.append(
                 problem("unknown_type", field=field.name, value=field.type, allowed=", ".join(FIELD_TYPES))
@@ -206,13 +216,22 @@ def check_schema(dictionary: Dictionary) -> list[Problem]:
     for name in dictionary.primary_key:
         if name not in seen:
             problems.append(problem("bad_primary_key", field="primaryKey", value=name))
-    if dictionary.fields_match not in (None, "exact"):
-        problems.append(problem("unsupported_fields_match", field="fieldsMatch", value=dictionary.fields_match))
+    if dictionary.fields_match not in (None, *FIELDS_MATCH):
+        problems.append(
+            problem("unsupported_fields_match", field="fieldsMatch", value=dictionary.fields_match,
+                    allowed=", ".join(FIELDS_MATCH))
+        )
     return problems
 
 
-def check_names(dictionary: Dictionary) -> list[Problem]:
-    """data.go.th naming: English, no spaces (the Thai header belongs in ``title``)."""
-    return [
-        problem("bad_field_name", field=f.name, value=f.name) for f in dictionary.fields if not NAME_RULE.match(f.name)
-    ]
+def _identifier_problems(field: DictField, taken: dict[str, str]) -> list[Problem]:
+    """An identifier is ASCII (a letter, then letters, digits, ``_``) and unique ignoring case."""
+    if field.identifier is None:
+        return []
+    if not IDENTIFIER_RULE.match(field.identifier):
+        return [problem("bad_identifier", field=field.name, value=field.identifier)]
+    folded = field.identifier.lower()
+    if folded in taken:
+        return [problem("duplicate_identifier", field=field.name, value=field.identifier, other=taken[folded])]
+    taken[folded] = field.name
+    return []

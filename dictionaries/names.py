@@ -1,13 +1,34 @@
-"""Propose English field names (data.go.th: English, no spaces) for Thai column headers.
+"""Field names as files have them, and ASCII identifiers for the systems that need one.
 
-Common words of government data are translated from a glossary, longest match first; an English
-header is just put in snake_case. What is left unknown becomes ``column_N`` for a person to rename:
-a wrong guess is worse than an honest placeholder.
+A field's ``name`` is its column header, in any script (Table Schema allows any string). Headers are
+compared through :func:`label_key`: Unicode NFC, Thai ``ํ`` + ``า`` written as ``ำ``, no zero-width
+characters, and whitespace trimmed and collapsed, so typing habits never make a header differ.
+
+An optional ``identifier`` per field (SQL, DataStore, JSON keys) is proposed by
+:func:`propose_identifiers`: common words of government data are translated from a glossary, longest
+match first; other Thai is romanized (Royal Thai General System, PyThaiNLP); what is left becomes
+``column_N``. An English header is just put in snake_case.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+IDENTIFIER_RULE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE = re.compile(r"\s+")
+# ``ํ`` (nikhahit) + ``า`` typed apart, with or without a tone mark between or before them
+_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def label_key(text: str) -> str:
+    """The form headers and field names are compared in."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _AM.sub(lambda m: f"{m.group(1)}{m.group(2)}\u0e33", text)
+    return _SPACE.sub(" ", text).strip()
+
 
 GLOSSARY: dict[str, str] = {
     "ลำดับที่": "no", "ลำดับ": "no", "รหัสไปรษณีย์": "postcode", "รหัส": "code", "เลขประจำตัวประชาชน": "citizen_id",
@@ -40,7 +61,7 @@ def snake(text: str) -> str:
 def translate(header: str) -> str | None:
     """English words for a Thai header, or ``None`` when some Thai in it is not in the glossary."""
     words: list[str] = []
-    rest = header.strip()
+    rest = label_key(header)
     while rest:
         if not _THAI.match(rest[0]):
             match = re.match(r"[^\u0e00-\u0e7f]+", rest)
@@ -57,13 +78,30 @@ def translate(header: str) -> str | None:
     return name or None
 
 
-def propose_names(headers: list[str]) -> list[str]:
-    """One valid, unique English name per header."""
+def romanize(header: str) -> str | None:
+    """The header's Thai words in the Royal Thai General System, joined by ``_``."""
+    from pythainlp.tokenize import word_tokenize  # loaded only when a Thai header needs it
+    from pythainlp.transliterate import romanize as royin
+
+    words = []
+    for word in word_tokenize(label_key(header), engine="newmm", keep_whitespace=False):
+        words.append(snake(royin(word, engine="royin")) if _THAI.search(word) else snake(word))
+    name = "_".join(w for w in words if w)
+    return name if name and IDENTIFIER_RULE.match(name) else None
+
+
+def propose_identifiers(headers: list[str]) -> list[str]:
+    """One valid identifier per header, unique ignoring case (SQL folds case)."""
     names: list[str] = []
+    taken: set[str] = set()
     for number, header in enumerate(headers, start=1):
-        name = (translate(header) if _THAI.search(header) else snake(header)) or f"column_{number}"
+        if _THAI.search(header):
+            name = translate(header) or romanize(header) or f"column_{number}"
+        else:
+            name = snake(header) or f"column_{number}"
         base, suffix = name, 2
-        while name in names:
+        while name.lower() in taken:
             name, suffix = f"{base}_{suffix}", suffix + 1
         names.append(name)
+        taken.add(name.lower())
     return names

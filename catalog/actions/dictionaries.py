@@ -24,7 +24,7 @@ from catalog.errors import NotFound, PermissionDenied, ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
 from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
 from dictionaries.messages import problem
-from dictionaries.model import Dictionary, check_names, parse_schema
+from dictionaries.model import Dictionary, parse_schema
 from dictionaries.validate import Report, validate
 from dictionaries.versions import VersionStatus
 from schemas.messages import ProblemsError
@@ -76,9 +76,6 @@ def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, sche
         dictionary = schema if isinstance(schema, Dictionary) else parse_schema(schema)
     except ProblemsError as exc:
         raise ValidationFailed(exc.problems) from exc
-    names = check_names(dictionary)
-    if names:
-        raise ValidationFailed(names)
     holder = ctx.session.exec(select(DataDictionary).where(DataDictionary.resource_id == resource.id)).first()
     if holder is None:
         holder = DataDictionary(resource_id=resource.id, created_at=ctx.now())

@@ -150,6 +150,9 @@ def _csv_pass(
 ) -> tuple[_Run, dict[str, Any]]:
     lay = layout(dictionary, source.labels, match_titles)
     run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
+    if lay.fatal:
+        size, digest = _file_digest(source.path)
+        return run, {"bytes": size, "sha256": digest}
     total = limit if limit is not None else source.size
     on_read = (lambda done: progress(min(done, total), total)) if progress else None
     reader = csvsource.HashingReader(source.path, _prefix_end(source.path, limit), on_read)
@@ -307,6 +310,8 @@ def _validate_xlsx(
         labels = ["" if cell is None else str(cell).strip() for cell in sample[header - 1]]
         lay = layout(dictionary, labels, match_titles)
         run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
+        if lay.fatal:
+            sample, rows = [], iter(())
         total = max(worksheet.max_row or 1, 1)
 
         def numbered() -> Iterator[tuple[int, list[Any]]]:

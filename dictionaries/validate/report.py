@@ -34,6 +34,8 @@ ERROR_EN: dict[str, tuple[str, str]] = {
     "incorrect-label": ("Incorrect Label", 'Label "{label}" in field {fieldName} at position "{fieldNumber}" '
                         "does not match the field name in the schema"),
     "blank-header": ("Blank Header", "Header is completely blank"),
+    "unmatched-header": ("Unmatched Header", "None of the fields defined in the schema is present in the header"),
+    "error": ("Error", "{note}"),
     "encoding-error": ("Encoding Error", "The data source could not be successfully decoded: {note}"),
     "source-error": ("Source Error", "The data source has not supported or has inconsistent contents: {note}"),
 }

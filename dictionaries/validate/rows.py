@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dictionaries.model import DictField, Dictionary
+from dictionaries.names import label_key
 from dictionaries.validate.cells import CellReader
 from dictionaries.validate.findings import Finding
 
@@ -16,10 +17,13 @@ def _cell_text(value: Any) -> str:
 
 @dataclass
 class Layout:
-    """How the data's columns pair with the schema, decided by the header (``fieldsMatch: exact``).
+    """How the data's columns pair with the schema, decided by the header and ``fieldsMatch``.
 
-    ``fields`` are the expected fields in data order: schema fields by position, then an ``any``
-    field for each extra label; schema fields beyond the labels are dropped (frictionless does the same).
+    ``fields`` are the expected fields in data order: under ``exact`` the schema fields by position,
+    under the other modes the field each label names; an ``any`` field for each label no field
+    pairs with; schema fields no label pairs with are dropped (frictionless does the same).
+    ``fatal`` is set when the header cannot be paired at all (duplicate labels matched by name):
+    frictionless then reports that one error and checks no row.
     """
 
     labels: list[str]
@@ -27,6 +31,7 @@ class Layout:
     readers: list[CellReader]
     schema_field: list[bool]
     header_findings: list[Finding] = field(default_factory=list)
+    fatal: bool = False
 
 
 SAMPLE_ROWS = 100
@@ -45,36 +50,70 @@ def header_row(widths: list[int]) -> int:
     return 1
 
 
+class _Matcher:
+    """Pairs labels with fields through :func:`label_key`; with ``titles`` a field's title (the
+    Thai header) names it too, after the names."""
+
+    def __init__(self, fields: list[DictField], titles: bool):
+        self.titles = titles
+        self.by_key: dict[str, DictField] = {}
+        for spec in fields:
+            self.by_key.setdefault(label_key(spec.name), spec)
+        if titles:
+            for spec in fields:
+                if spec.title:
+                    self.by_key.setdefault(label_key(spec.title), spec)
+
+    def find(self, label: str) -> DictField | None:
+        return self.by_key.get(label_key(label))
+
+    def matches(self, label: str, spec: DictField) -> bool:
+        key = label_key(label)
+        return key == label_key(spec.name) or bool(self.titles and spec.title and key == label_key(spec.title))
+
+
+def _deduplicate(names: list[str]) -> list[str]:
+    result: list[str] = []
+    used: set[str] = set()
+    for name in names:
+        new, suffix = name, 2
+        while new in used:
+            new, suffix = f"{name}{suffix}", suffix + 1
+        result.append(new)
+        used.add(new)
+    return result
+
+
 def layout(dictionary: Dictionary, labels: list[str] | None, match_titles: bool = False) -> Layout:
     schema_fields = dictionary.fields
     missing = dictionary.missing_values
     if not labels:
         readers = [CellReader(f, missing) for f in schema_fields]
         return Layout([], list(schema_fields), readers, [True] * len(schema_fields))
-    fields: list[DictField] = []
-    used: set[str] = set()
-    for position, label in enumerate(labels):
-        if position < len(schema_fields):
-            fields.append(schema_fields[position])
-            used.add(schema_fields[position].name)
-            continue
-        name, suffix = label, 2
-        while name in used:
-            name, suffix = f"{label}{suffix}", suffix + 1
-        used.add(name)
-        fields.append(DictField(name=name, type="any"))
-    result = Layout(
-        labels,
-        fields,
-        [CellReader(f, missing) for f in fields],
-        [i < len(schema_fields) for i in range(len(labels))],
-    )
-    result.header_findings = header_findings(labels, schema_fields, match_titles)
+    mode = dictionary.fields_match or "exact"
+    matcher = _Matcher(schema_fields, match_titles)
+    if mode == "exact":
+        matched = [schema_fields[i] if i < len(schema_fields) else None for i in range(len(labels))]
+    else:
+        matched = [matcher.find(label) for label in labels]
+        keys = [label_key(label) for label in labels]
+        if len(set(keys)) != len(keys):
+            note = f'matching fields by name ("fieldsMatch": "{mode}") requires unique labels in the header'
+            twice = sorted({label for label, key in zip(labels, keys, strict=True) if keys.count(key) > 1})
+            error = Finding("error", note=note, label=", ".join(twice))
+            return Layout(labels, [], [], [], [error], fatal=True)
+    names = _deduplicate([spec.name if spec else label for spec, label in zip(matched, labels, strict=True)])
+    fields = [spec or DictField(name=name, type="any") for spec, name in zip(matched, names, strict=True)]
+    result = Layout(labels, fields, [CellReader(f, missing) for f in fields], [spec is not None for spec in matched])
+    if mode == "exact":
+        result.header_findings = _exact_findings(labels, schema_fields, matcher)
+    else:
+        result.header_findings = _named_findings(labels, matched, dictionary, mode)
     return result
 
 
-def header_findings(labels: list[str], fields: list[DictField], match_titles: bool = False) -> list[Finding]:
-    """Label errors as frictionless reports them; ``match_titles`` also accepts a field's Thai title."""
+def _exact_findings(labels: list[str], fields: list[DictField], matcher: _Matcher) -> list[Finding]:
+    """Label errors as frictionless reports them when labels pair with fields by position."""
     found: list[Finding] = []
     for number, label in enumerate(labels, start=1):
         if number > len(fields):
@@ -85,13 +124,34 @@ def header_findings(labels: list[str], fields: list[DictField], match_titles: bo
         if not label:
             found.append(Finding("blank-label", field_name=spec.name, field_number=number, label=""))
             continue
-        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        key = label_key(label)
+        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if label_key(seen) == key]
         if earlier:
             note = f'at position "{", ".join(earlier)}"'
             found.append(Finding("duplicate-label", field_name=spec.name, field_number=number, label=label, note=note))
             continue
-        if label != spec.name and not (match_titles and label == spec.title):
+        if not matcher.matches(label, spec):
             found.append(Finding("incorrect-label", field_name=spec.name, field_number=number, label=label))
+    return found
+
+
+def _named_findings(
+    labels: list[str], matched: list[DictField | None], dictionary: Dictionary, mode: str
+) -> list[Finding]:
+    """Label errors when labels pair with fields by name: what each mode does not tolerate."""
+    found: list[Finding] = []
+    if mode not in ("subset", "partial"):
+        for number, (label, spec) in enumerate(zip(labels, matched, strict=True), start=1):
+            if spec is None:
+                found.append(Finding("extra-label", field_name="", field_number=number, label=label))
+    if mode == "partial" and dictionary.fields and not any(matched):
+        found.append(Finding("unmatched-header"))
+    paired = {id(spec) for spec in matched if spec is not None}
+    unpaired = [spec for spec in dictionary.fields if id(spec) not in paired]
+    if mode in ("superset", "partial"):
+        unpaired = [s for s in unpaired if s.required or s.name in dictionary.primary_key]
+    for offset, spec in enumerate(unpaired):
+        found.append(Finding("missing-label", field_name=spec.name, field_number=len(labels) + offset + 1, label=""))
     return found
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-TEXT_PROPERTIES = ("title", "titleEn", "unit", "description")
+TEXT_PROPERTIES = ("identifier", "title", "titleEn", "unit", "description")
 BOUNDS = ("minimum", "maximum")
 
 

@@ -79,7 +79,7 @@ def test_a_member_approves_for_themselves_only(open_ctx: OpenContext, resource: 
 
 
 def test_bad_schemas_are_refused_whole(open_ctx: OpenContext, resource: str):
-    for schema, code in (({"fields": [{"name": "ชื่อ"}]}, "bad_field_name"),
+    for schema, code in (({"fields": [{"name": "ชื่อ", "identifier": "ชื่อ"}]}, "bad_identifier"),
                          ({"fields": [{"name": "a", "type": "money"}]}, "unknown_type")):
         with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
             dictionary_version_create(ctx, "city-indicators", resource, schema)

@@ -30,6 +30,7 @@ SCHEMA: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 HEADER = [f["name"] for f in SCHEMA["fields"]]
+THAI_HEADER = [f["title"] for f in SCHEMA["fields"]]
 
 
 def valid_row(rnd: random.Random, number: int) -> list[str]:
@@ -131,12 +132,15 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, count: int, invalid_rate: float = 0.05, *, sheet: str = "ข้อมูล", seed: int = 7) -> Path:
+def write_xlsx(
+    path: Path, count: int, invalid_rate: float = 0.05, *, sheet: str = "ข้อมูล", seed: int = 7,
+    header: list[str] | None = None,
+) -> Path:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
-    worksheet.append(HEADER)
+    worksheet.append(header if header is not None else HEADER)
     for row in rows(count, invalid_rate, seed):
         worksheet.append([] if row is None else [_typed(i, v) for i, v in enumerate(row)])
     book.save(path)

@@ -44,7 +44,7 @@ def test_row_level_errors(tmp_path: Path, dictionary):
     column = {c.key: i + 1 for i, c in enumerate(COLUMNS)}
     sheet.cell(row=3, column=column["type"], value="money")
     sheet.cell(row=4, column=column["required"], value="บางที")
-    sheet.cell(row=5, column=column["name"], value="ชื่อ ไทย")
+    sheet.cell(row=5, column=column["identifier"], value="ชื่อ ไทย")
     sheet.cell(row=6, column=column["maxLength"], value="สิบ")
     sheet.cell(row=7, column=column["codeList"], value="1=ก; ไม่มีเครื่องหมาย")
     sheet.cell(row=8, column=column["name"]).value = None
@@ -53,7 +53,7 @@ def test_row_level_errors(tmp_path: Path, dictionary):
         import_xlsx(path)
     found = {(p.row, p.code) for p in caught.value.problems}
     assert found == {
-        (3, "xlsx_bad_choice"), (4, "xlsx_bad_choice"), (5, "bad_field_name"), (6, "xlsx_bad_number"),
+        (3, "xlsx_bad_choice"), (4, "xlsx_bad_choice"), (5, "bad_identifier"), (6, "xlsx_bad_number"),
         (7, "xlsx_bad_value"), (8, "xlsx_required"),
     }
     assert all(p.sheet == SHEET and p.th and p.en for p in caught.value.problems)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dictionaries.model import Dictionary, check_names, parse_schema
+from dictionaries.model import Dictionary, parse_schema
 from dictionaries.quality import figures
 from schemas.messages import ProblemsError
 from tests.dictionaries.datagen import SCHEMA
@@ -38,11 +38,38 @@ def test_frictionless_reads_the_exported_schema():
     assert frictionless.Schema.from_descriptor(out).get_field("citizen_id").title == "เลขประจำตัวประชาชน"
 
 
-def test_field_names_follow_data_go_th():
-    dictionary = parse_schema({"fields": [{"name": "ชื่อ"}, {"name": "first name"}, {"name": "first_name"}]})
-    problems = check_names(dictionary)
-    assert [p.value for p in problems] == ["ชื่อ", "first name"]
-    assert "ภาษาอังกฤษ" in problems[0].th and "English" in problems[0].en
+def test_field_names_are_headers_in_any_script_and_identifiers_are_ascii():
+    dictionary = parse_schema({"fields": [{"name": "ชื่อ", "identifier": "name"}, {"name": "first name"}]})
+    assert dictionary.field_names == ["ชื่อ", "first name"]
+    with pytest.raises(ProblemsError) as caught:
+        parse_schema({"fields": [{"name": "ชื่อ", "identifier": "ชื่อ"}, {"name": "ก", "identifier": "a b"},
+                                 {"name": "ข", "identifier": "Name"}, {"name": "ค", "identifier": "NAME"}]})
+    assert [(p.code, p.value) for p in caught.value.problems] == [
+        ("bad_identifier", "ชื่อ"), ("bad_identifier", "a b"), ("duplicate_identifier", "NAME"),
+    ]
+    assert "ชื่อระบบ" in caught.value.problems[0].th and "identifier" in caught.value.problems[0].en
+
+
+def test_names_that_collide_once_normalized_are_refused():
+    decomposed = "น\u0e49\u0e4d\u0e32ประปา"  # น้ำ typed as nikhahit + sara aa
+    with pytest.raises(ProblemsError) as caught:
+        parse_schema({"fields": [{"name": "น้ำประปา"}, {"name": decomposed}, {"name": "ก  ข"}, {"name": " ก ข"}]})
+    assert [(p.code, p.value) for p in caught.value.problems] == [
+        ("colliding_field", decomposed), ("colliding_field", " ก ข"),
+    ]
+    assert all("ำ" in p.th and "normalized" in p.en for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("mode", ["exact", "equal", "subset", "superset", "partial"])
+def test_every_fields_match_mode_is_accepted(mode: str):
+    assert parse_schema({"fields": [{"name": "a"}], "fieldsMatch": mode}).fields_match == mode
+
+
+def test_unknown_fields_match_is_refused():
+    with pytest.raises(ProblemsError) as caught:
+        parse_schema({"fields": [{"name": "a"}], "fieldsMatch": "loose"})
+    assert caught.value.problems[0].code == "unsupported_fields_match"
+    assert "superset" in caught.value.problems[0].en
 
 
 def test_every_problem_is_reported_at_once():

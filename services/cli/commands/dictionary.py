@@ -45,11 +45,12 @@ def _save_schema(dictionary: Dictionary, output: Path) -> None:
 
 def _show_fields(title: str, dictionary: Dictionary) -> None:
     rows = [
-        (f.name, f.title or "", f.type if f.format == "default" else f"{f.type}/{f.format}",
+        (f.name, f.identifier or "", f.title or "", f.type if f.format == "default" else f"{f.type}/{f.format}",
          "✓" if f.required else "", "✓" if f.personal_data else "")
         for f in dictionary.fields
     ]
-    print_table(title, ["name", "ชื่อ/title", "type", "ต้องมี/required", "PDPA"], rows)
+    columns = ["ชื่อฟิลด์/name", "ชื่อระบบ/identifier", "ชื่อ/title", "type", "ต้องมี/required", "PDPA"]
+    print_table(title, columns, rows)
 
 
 def _load(path: Path) -> Dictionary:
