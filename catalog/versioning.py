@@ -33,5 +33,5 @@ def claim_next_version(ctx: Context, record: SQLModel, kind: str, key: str, expe
     if result.rowcount != 1:
         ctx.session.refresh(record)
         raise Conflict(kind, key, seen, record.version)  # type: ignore[attr-defined]
-    record.version = seen + 1  # type: ignore[attr-defined]
+    record.version = seen + 1
     return seen + 1

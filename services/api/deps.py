@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Header, Query, Request, Response, params
 from pydantic import BaseModel
 
 from catalog.actions.accounts import actor_for_token
@@ -107,7 +107,7 @@ def expected_version(
 IfMatch = Annotated[int | None, Depends(expected_version)]
 
 
-def require_media_type(*allowed: str):  # type: ignore[no-untyped-def]
+def require_media_type(*allowed: str) -> params.Depends:
     """A dependency refusing (415) a body of any other content type than ``allowed``."""
 
     def check(request: Request) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -28,6 +29,7 @@ from catalog.actions.datasets import dataset_create
 from catalog.actions.people import person_create
 from catalog.actions.working_groups import working_group_create, working_group_member_add
 from catalog.audit import audit_log
+from catalog.context import Actor
 from catalog.errors import Conflict, PermissionDenied, ValidationFailed
 from catalog.models import AuditEntry, Organization
 from catalog.models.accounts import Account, ApiToken
@@ -57,7 +59,7 @@ def orgs(open_ctx: OpenContext) -> None:
         make_org(ctx, "bma-spe", parent="bma")
 
 
-def login_actor(open_ctx: OpenContext, email: str, **kwargs: object):  # type: ignore[no-untyped-def]
+def login_actor(open_ctx: OpenContext, email: str, **kwargs: Any) -> Actor:
     with open_ctx(**kwargs) as ctx:
         outcome = password_login(ctx, email, PASSWORD)
     return outcome.raise_for_failure()

@@ -153,7 +153,7 @@ def http_error(status: int) -> Exception:
     from ckanapi import CKANAPIError
 
     error = CKANAPIError(f"['http://portal.test', {status}, '<html>error</html>']")
-    error.status = status  # type: ignore[attr-defined]
+    error.status = status
     return error
 
 

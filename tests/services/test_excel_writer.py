@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from catalog.actions.catalog_export import catalog_snapshot
+from catalog.actions.catalog_export import CatalogSnapshot, catalog_snapshot
 from catalog.actions.datasets import dataset_create
 from catalog.actions.resources import resource_create
 from schemas.excel_template import ORGANIZATIONS_SHEET, VERSIONS_SHEET
@@ -22,7 +22,7 @@ PROFILE = load_profile()
 
 
 @pytest.fixture
-def snapshot(open_ctx: OpenContext):  # type: ignore[no-untyped-def]
+def snapshot(open_ctx: OpenContext) -> CatalogSnapshot:
     with open_ctx() as ctx:
         make_org(ctx, "bma", title="กรุงเทพมหานคร", kind="administration")
         make_org(ctx, "bma-hrd", title="สถาบันพัฒนาข้าราชการกรุงเทพมหานคร", parent="bma")
@@ -37,7 +37,9 @@ def snapshot(open_ctx: OpenContext):  # type: ignore[no-untyped-def]
         return catalog_snapshot(ctx)
 
 
-def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(snapshot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(
+    snapshot: CatalogSnapshot, tmp_path: Path
+) -> None:
     path = tmp_path / "catalog.xlsx"
     write_template(path, snapshot, today=dt.date(2025, 1, 2))
     book = load_workbook(path)
@@ -59,14 +61,14 @@ def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(snaps
     assert "2568" in book[TEMPLATE.dataset_layouts[0].sheet]["A2"].value  # exported on 2 Jan 2568
 
 
-def _exported(snapshot, tmp_path: Path) -> tuple:  # type: ignore[no-untyped-def]
+def _exported(snapshot: CatalogSnapshot, tmp_path: Path) -> tuple:
     path = tmp_path / "catalog.xlsx"
     write_template(path, snapshot)
     book = load_workbook(path)
     return book, book["Temp2_Meta_Record"], [c.value for c in book["Temp2_Meta_Record"][4]]
 
 
-def test_template_export_writes_values_dates_and_thai_font(snapshot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_template_export_writes_values_dates_and_thai_font(snapshot: CatalogSnapshot, tmp_path: Path) -> None:
     book, record, keys = _exported(snapshot, tmp_path)
     row = {key: record.cell(6, index).value for index, key in enumerate(keys, start=1) if key}
     assert row["name"] == "trainees" and row["owner_org"] == "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร"
@@ -88,7 +90,9 @@ def test_template_export_writes_values_dates_and_thai_font(snapshot, tmp_path: P
     ]
 
 
-def test_vocabulary_columns_have_drop_down_lists_that_allow_other_text(snapshot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_vocabulary_columns_have_drop_down_lists_that_allow_other_text(
+    snapshot: CatalogSnapshot, tmp_path: Path
+) -> None:
     book, record, keys = _exported(snapshot, tmp_path)
     lists = book[LISTS_SHEET]
     by_column = {}
@@ -108,7 +112,7 @@ def test_vocabulary_columns_have_drop_down_lists_that_allow_other_text(snapshot,
     assert [c.value for c in lists[yes_no] if c.value is not None][1:] == ["ไม่ใช่", "ใช่"]
 
 
-def test_gdc_export_layout_has_a_sheet_per_thai_type(snapshot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gdc_export_layout_has_a_sheet_per_thai_type(snapshot: CatalogSnapshot, tmp_path: Path) -> None:
     path = tmp_path / "dataset.xlsx"
     write_gdc_export(path, snapshot)
     book = load_workbook(path)

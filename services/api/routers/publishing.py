@@ -229,7 +229,7 @@ def _report(report: RunReport, *, dry_run: bool, queued: bool = False) -> Publis
 
 
 def _planned(item: PlanItem) -> PlannedDataset:
-    return PlannedDataset(dataset=item.name, title=item.title, action=item.action, job_id=item.job_id,  # type: ignore[arg-type]
+    return PlannedDataset(dataset=item.name, title=item.title, action=item.action, job_id=item.job_id,
                           package_id=item.package_id, refusals=item.refusals, excluded=item.excluded, error=item.error)
 
 

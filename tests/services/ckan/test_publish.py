@@ -173,7 +173,8 @@ def test_portal_down_mid_run_then_back(open_ctx: OpenContext, names: PortalNames
         # the package is made, then the upload meets a 503: the job waits, knowing the package it made
         proxy.rule = lambda method, path: 503 if path.endswith("/resource_create") else None
         report = publisher.run()
-        assert [o.status for o in report.outcomes] == ["pending"] and "HTTP 503" in report.stopped.en  # type: ignore
+        assert [o.status for o in report.outcomes] == ["pending"] and report.stopped is not None
+        assert "HTTP 503" in report.stopped.en
         with open_ctx() as ctx:
             job = ctx.session.exec(select(PublishJob)).one()
         assert job.state == JobState.pending and job.package_id == show(ckan, first)["id"]

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from catalog.actions.datasets import dataset_list
 from schemas.profile import load_profile
 from tests.conftest import OpenContext
+from tests.services.web.conftest import SignIn
 
 PROFILE = load_profile()
 
@@ -108,7 +109,7 @@ def test_non_public_dataset_is_not_found_for_the_public(site: TestClient) -> Non
     assert site.get("/no/such/page").status_code == 404
 
 
-def test_non_public_dataset_is_shown_to_members(site: TestClient, sign_in) -> None:  # type: ignore[no-untyped-def]
+def test_non_public_dataset_is_shown_to_members(site: TestClient, sign_in: SignIn) -> None:
     sign_in("steward.hrd@bangkok.go.th")
     page = site.get("/dataset/training-budget")
     assert page.status_code == 200 and "ไม่เปิดเผยต่อสาธารณะ" in page.text
