@@ -7,7 +7,12 @@ from typing import Any, overload
 from sqlmodel import SQLModel, col, select
 
 from catalog.context import Context
-from catalog.models import AuditEntry
+from catalog.models import AuditEntry, Dataset, DatasetState
+from schemas.metadata import is_openly_publishable
+
+# a dataset's changes as CKAN's activity stream names them
+ACTIVITY_TYPES = {"dataset_create": "new package", "dataset_update": "changed package",
+                  "dataset_withdraw": "deleted package", "dataset_restore": "changed package"}
 
 
 @overload
@@ -49,3 +54,27 @@ def audit_log(
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
     before, after = before or {}, after or {}
     return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+def public_dataset_activity(ctx: Context, dataset: Dataset, *, limit: int, offset: int) -> list[AuditEntry]:
+    """The changes of a dataset that the public may know of, newest first: those after which it was public
+    (a change made while it was not public, and the entries of its resources, are left out). The entries'
+    snapshots are not for the public: callers show only what the dataset shows now."""
+    profile = ctx.profile_for(dataset.profile)
+    entries = ctx.session.exec(select(AuditEntry).where(
+        AuditEntry.entity_type == "dataset", AuditEntry.entity_id == dataset.id,
+        col(AuditEntry.action).in_(list(ACTIVITY_TYPES))).order_by(col(AuditEntry.id).desc())).all()
+
+    def public_after(entry: AuditEntry) -> bool:
+        after = entry.after or {}
+        return (entry.action == "dataset_withdraw" and _was_public(entry.before, profile)) or (
+            after.get("state") == DatasetState.active and _was_public(after, profile))
+
+    return [entry for entry in entries if public_after(entry)][offset:offset + limit]
+
+
+def _was_public(record: dict[str, Any] | None, profile: Any) -> bool:
+    record = record or {}
+    return record.get("state") == DatasetState.active and is_openly_publishable(
+        {"data_category": record.get("data_category"), "data_classification": record.get("data_classification")},
+        profile)

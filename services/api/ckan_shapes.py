@@ -88,8 +88,7 @@ def ckan_resource(ctx: Context, dataset: Dataset, resource: Resource, fields: di
     fields = {key: value for key, value in fields.items() if key != BANCHI_ID}
     hosted = resource.kind == ResourceKind.file
     return {
-        "cache_last_updated": None, "cache_url": None, "created": ckan_time(resource.created_at),
-        "datastore_active": False, **fields,
+        "cache_last_updated": None, "cache_url": None, "created": ckan_time(resource.created_at), **fields,
         "format": resource.format or "", "hash": resource.sha256 if hosted and resource.sha256 else "",
         "id": resource.id, "last_modified": ckan_time(resource.last_updated),
         "metadata_modified": ckan_time(resource.updated_at), "mimetype": resource.mimetype,
@@ -101,11 +100,13 @@ def ckan_resource(ctx: Context, dataset: Dataset, resource: Resource, fields: di
 
 
 def ckan_organization(org: Organization, package_count: int | None = None) -> dict[str, Any]:
+    """As a package holds it; with ``package_count``, as organization_list/show give it."""
     shape: dict[str, Any] = {
         "approval_status": "approved", "created": ckan_time(org.created_at), "description": org.description or "",
-        "display_name": org.title, "id": org.id, "image_display_url": "", "image_url": "",
-        "is_organization": True, "name": org.name, "state": "active", "title": org.title, "type": "organization",
+        "id": org.id, "image_url": "", "is_organization": True, "name": org.name, "state": "active",
+        "title": org.title, "type": "organization",
     }
     if package_count is not None:
-        shape.update({"package_count": package_count, "num_followers": 0, "title_en": org.title_en})
+        shape.update({"display_name": org.title, "image_display_url": "", "package_count": package_count,
+                      "num_followers": 0, "title_en": org.title_en})
     return shape

@@ -85,3 +85,4 @@ def test_other_ckan_actions_do_not_list_a_non_public_dataset_of_a(client: TestCl
     assert len(members) == 10  # the public datasets; no accounts
     assert action(client, "member_list", admin_b, id=ORG_A, object_type="user").json()["result"] == []
     assert action(client, "tag_autocomplete", admin_b, q="ข้อมูลส่วนบุคคล").json()["result"] == []
+    assert action(client, "package_activity_list", admin_b, id=NON_PUBLIC_A).status_code == 404

@@ -25,7 +25,9 @@ from catalog.actions.access import (
     readable_dataset_names,
     readable_resource,
 )
+from catalog.actions.datasets import is_public
 from catalog.actions.lookup import get_organization
+from catalog.audit import ACTIVITY_TYPES, public_dataset_activity
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization
@@ -35,7 +37,14 @@ from catalog.search import SearchQuery, search_datasets
 from schemas.licenses import LICENSES
 from schemas.messages import Problem
 from services.api.ckan_query import DEFAULT_SORT, SearchQueryError, flag, integer, search_parameters
-from services.api.ckan_shapes import ckan_organization, ckan_package, ckan_packages, ckan_resource, ckan_tag
+from services.api.ckan_shapes import (
+    ckan_organization,
+    ckan_package,
+    ckan_packages,
+    ckan_resource,
+    ckan_tag,
+    ckan_time,
+)
 from services.api.deps import Ctx
 from services.api.errors import HTTPProblem, http_problem
 
@@ -322,6 +331,24 @@ def resource_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return ckan_resource(ctx, dataset, resource)
 
 
+def package_activity_list(ctx: Context, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return a public dataset's changes, newest first (``id``, ``limit`` default 31, ``offset``): when it was
+    created, changed or withdrawn while public; who made them and what was there before are not shown."""
+    problems: list[Problem] = []
+    limit = integer(params, "limit", 31, 1, 100, problems)
+    offset = integer(params, "offset", 0, 0, None, problems)
+    key = _required(params, "id")
+    if problems:
+        raise ValidationFailed(problems)
+    dataset = readable_dataset(ctx, key)
+    if not is_public(ctx, dataset):  # its history is the public's only while the dataset is public
+        raise NotFound("dataset", key)
+    package = {"id": dataset.id, "name": dataset.name, "title": dataset.title, "type": "dataset"}
+    return [{"id": str(entry.id), "timestamp": ckan_time(entry.at), "user_id": None, "object_id": dataset.id,
+             "activity_type": ACTIVITY_TYPES[entry.action], "data": {"package": package}}
+            for entry in public_dataset_activity(ctx, dataset, limit=limit, offset=offset)]
+
+
 def help_show(ctx: Context, params: dict[str, Any]) -> str:
     """Return the help text of an action (``name``)."""
     name = _required(params, "name")
@@ -336,7 +363,7 @@ ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
         status_show, site_read, package_list, package_show, package_search, current_package_list_with_resources,
         package_autocomplete, format_autocomplete, tag_autocomplete, tag_list, license_list, organization_list,
         organization_show, organization_autocomplete, member_list, group_list, group_show, resource_show,
-        help_show)
+        package_activity_list, help_show)
 }
 
 

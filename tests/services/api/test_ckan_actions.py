@@ -46,7 +46,8 @@ def test_package_shape_is_ckan_2_11_with_scheming(client: TestClient, open_ctx: 
     assert CKAN_TIME.match(package["metadata_created"]) and CKAN_TIME.match(package["metadata_modified"])
     assert package["update_frequency_interval"] == "1"  # as CKAN stores it: text
     assert package["owner_org"] == package["organization"]["id"]
-    assert {"created", "image_display_url"} <= set(package["organization"])
+    assert "created" in package["organization"]
+    assert {"created", "image_display_url", "package_count"} <= set(call(client, "organization_show", id="bma-hrd"))
     assert package["isopen"] is True and package["license_id"] == "Open Data Common"
     names = [tag["name"] for tag in package["tags"]]
     assert names == sorted(names) and package["num_tags"] == len(names)
@@ -106,3 +107,24 @@ def test_lists_and_autocompletes(client: TestClient) -> None:
     assert call(client, "member_list", id="bma-hrd", object_type="user") == []
     tags = call(client, "tag_list", all_fields=True)
     assert tags and set(tags[0]) == {"id", "name", "display_name", "state", "vocabulary_id"}
+
+
+def test_package_activity_list_shows_public_changes_only(client: TestClient, open_ctx: OpenContext) -> None:
+    from catalog.actions.datasets import dataset_update
+
+    name = "city-development-indicators"
+    before = call(client, "package_activity_list", id=name)
+    assert before and before[-1]["activity_type"] == "new package"
+    with open_ctx() as ctx:
+        dataset_update(ctx, name, {"notes": "แก้ไขต่อสาธารณะ"})
+        dataset_update(ctx, name, {"data_category": "ข้อมูลความลับทางราชการ", "data_classification": "ลับ"})
+        dataset_update(ctx, name, {"notes": "แก้ไขระหว่างไม่เปิดเผย"})
+    assert client.get("/api/3/action/package_activity_list", params={"id": name}).status_code == 404
+    with open_ctx() as ctx:
+        dataset_update(ctx, name, {"data_category": "ข้อมูลสาธารณะ", "data_classification": "เปิดเผย"})
+    after = call(client, "package_activity_list", id=name)
+    assert len(after) == len(before) + 2  # the edit while public and the return to public; not the rest
+    assert [a["activity_type"] for a in after[:2]] == ["changed package", "changed package"]
+    assert all(a["user_id"] is None and set(a["data"]["package"]) == {"id", "name", "title", "type"} for a in after)
+    assert CKAN_TIME.match(after[0]["timestamp"])
+    assert client.get("/api/3/action/package_activity_list", params={"id": "trainee-registry"}).status_code == 404
