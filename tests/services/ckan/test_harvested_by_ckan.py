@@ -9,11 +9,14 @@ uvicorn on 127.0.0.1, which the CKAN process (a local process on the same machin
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,3 +137,37 @@ def test_ckan_harvester_takes_every_public_dataset_then_only_edits(
     print("incremental harvest:", second["stats"])
     assert second["stats"]["updated"] == 1 and second["stats"]["added"] == 0 and second["stats"]["errored"] == 0
     assert ckan.action.package_show(id=EDITED)["notes"].startswith("แก้ไขหลังการเก็บเกี่ยวครั้งแรก")
+
+
+def test_ckanapi_dump_then_load_keeps_banchi_files_downloadable(
+    ckan: RemoteCKAN, banchi_url: str, demo: Settings, tmp_path: Path,
+) -> None:
+    """``ckanapi dump`` from Banchi, ``ckanapi load`` into CKAN: every resource link still downloads."""
+    tools = Path(sys.executable).parent  # ckanapi starts its workers as "ckanapi" from the PATH
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+    tool = str(tools / "ckanapi")
+    dump = tmp_path / "datasets.jsonl"
+    dumped = subprocess.run([tool, "dump", "datasets", "--all", "-r", banchi_url, "-O", str(dump), "-q"],
+                            capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    packages = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(packages) == 10
+    org = packages[0]["organization"]
+    ckan.action.organization_create(id=org["id"], name=f"{org['name']}-copy-{uuid.uuid4().hex[:6]}",
+                                    title=org["title"])
+    try:
+        loaded = subprocess.run([tool, "load", "datasets", "-I", str(dump), "-r", CKAN_URL, "-a", CKAN_API_TOKEN,
+                                 "-q"], capture_output=True, text=True, timeout=600, check=False, env=env)
+        assert loaded.returncode == 0, loaded.stderr[-2000:]
+        for package in packages:
+            copy = ckan.action.package_show(id=package["name"])
+            assert [r["url"] for r in copy["resources"]] == [r["url"] for r in package["resources"]]
+            for resource in copy["resources"]:
+                if resource["url"].startswith(banchi_url):
+                    assert requests.get(resource["url"], timeout=30).status_code == 200, resource["url"]
+    finally:
+        for package in packages:
+            with contextlib.suppress(NotFound):
+                ckan.action.dataset_purge(id=package["id"])
+        with contextlib.suppress(NotFound):
+            ckan.action.organization_purge(id=org["id"])
