@@ -37,9 +37,10 @@ class Facet:
     codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     values: tuple[str, ...] = ()
     value_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # code → code-point order
+    codes_by_value: dict[str, int] = field(default_factory=dict, compare=False)  # value → code (read-only)
 
     def code_of(self) -> dict[str, int]:
-        return {value: n for n, value in enumerate(self.values)}
+        return self.codes_by_value
 
 
 @dataclass(frozen=True)
@@ -127,17 +128,16 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
 
 def _patched_facet(facet: Facet, rids: np.ndarray, pairs: list[tuple[int, str]]) -> Facet:
     keep = ~np.isin(facet.docs, rids)
-    codes = facet.code_of()
-    values = list(facet.values)
-    for _, value in pairs:
-        if value not in codes:
-            codes[value] = len(values)
-            values.append(value)
+    codes, values, rank = facet.codes_by_value, facet.values, facet.value_rank
+    new_values = list(dict.fromkeys(value for _, value in pairs if value not in codes))
+    if new_values:  # only new values cost a new dictionary and a new order (names, times: often unique)
+        codes = {**codes, **{value: len(values) + n for n, value in enumerate(new_values)}}
+        values = (*values, *new_values)
+        rank = np.empty(len(values), np.int64)
+        rank[np.argsort(np.array(values, object), kind="stable")] = np.arange(len(values))
     docs = np.concatenate([facet.docs[keep], np.array([rid for rid, _ in pairs], np.int64)])
     new_codes = np.concatenate([facet.codes[keep], np.array([codes[v] for _, v in pairs], np.int64)])
-    rank = np.empty(len(values), np.int64)
-    rank[np.argsort(np.array(values, object), kind="stable")] = np.arange(len(values))
-    return Facet(docs, new_codes, tuple(values), rank)
+    return Facet(docs, new_codes, values, rank, codes)
 
 
 def facet_table(session: Session) -> FacetTable:
