@@ -24,7 +24,13 @@ from catalog.models import Dataset, Organization, Resource, ResourceKind
 from catalog.publish_rules import publication_content
 from schemas.licenses import license_info
 from schemas.metadata import is_openly_publishable
-from services.ckan.mapping import BANCHI_ID, package_fields, resource_fields
+from services.ckan.mapping import (
+    BANCHI_ID,
+    DICTIONARY_SUFFIX,
+    dictionary_resource,
+    package_fields,
+    resource_fields,
+)
 
 TAG_NAMESPACE = uuid.UUID("5f0c2a52-3c57-4d8e-9b7a-6a4c1b0e2f11")  # tag ids: uuid5 of the tag's name
 
@@ -57,8 +63,12 @@ def ckan_package(ctx: Context, dataset: Dataset, org: Organization) -> dict[str,
     tags = sorted((ckan_tag(tag["name"]) for tag in fields.pop("tags", [])), key=lambda tag: tag["name"])
     licence = license_info(fields.get("license_id"))
     stored = {r.id: r for r in ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id)).all()}
-    resources = [ckan_resource(ctx, dataset, stored[item["id"]], resource_fields(item, profile), position)
-                 for position, item in enumerate(content.payload["resources"])]
+    resources: list[dict[str, Any]] = []
+    for item in content.payload["resources"]:
+        resource = stored[item["id"]]
+        resources.append(ckan_resource(ctx, dataset, resource, resource_fields(item, profile), len(resources)))
+        if item.get("schema"):  # as the publisher adds it: the dictionary as a spreadsheet after its resource
+            resources.append(dictionary_shape(ctx, dataset, resource, item, len(resources)))
     return {
         "author": None, "author_email": None, "creator_user_id": None,
         "id": dataset.id, "isopen": licence.open, "license_id": fields.get("license_id") or "",
@@ -96,6 +106,24 @@ def ckan_resource(ctx: Context, dataset: Dataset, resource: Resource, fields: di
         "position": resource.position if position is None else position, "resource_type": None,
         "size": resource.size, "state": "active",
         "url": download_url(ctx, dataset, resource) if hosted else (resource.url or ""), "url_type": None,
+    }
+
+
+def dictionary_url(ctx: Context, dataset: Dataset, resource: Resource) -> str:
+    return f"{ctx.settings.site_url.rstrip('/')}/dataset/{dataset.name}/resource/{resource.id}/dictionary.xlsx"
+
+
+def dictionary_shape(ctx: Context, dataset: Dataset, resource: Resource, item: dict[str, Any],
+                     position: int) -> dict[str, Any]:
+    """The data dictionary of a resource as the resource the publisher adds after it (an XLSX download)."""
+    fields = {key: value for key, value in dictionary_resource(item).items() if key != BANCHI_ID}
+    return {
+        "cache_last_updated": None, "cache_url": None, "created": ckan_time(resource.created_at), **fields,
+        "id": str(uuid.uuid5(TAG_NAMESPACE, resource.id + DICTIONARY_SUFFIX)), "last_modified": None,
+        "metadata_modified": ckan_time(resource.updated_at),
+        "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "mimetype_inner": None,
+        "package_id": dataset.id, "position": position, "resource_type": None, "size": None, "state": "active",
+        "url": dictionary_url(ctx, dataset, resource), "url_type": None,
     }
 
 

@@ -86,3 +86,17 @@ def test_other_ckan_actions_do_not_list_a_non_public_dataset_of_a(client: TestCl
     assert action(client, "member_list", admin_b, id=ORG_A, object_type="user").json()["result"] == []
     assert action(client, "tag_autocomplete", admin_b, q="ข้อมูลส่วนบุคคล").json()["result"] == []
     assert action(client, "package_activity_list", admin_b, id=NON_PUBLIC_A).status_code == 404
+
+
+def test_the_dictionary_of_a_non_public_dataset_is_not_served(client: TestClient, open_ctx: OpenContext) -> None:
+    from sqlmodel import select
+
+    from catalog.actions.lookup import get_dataset
+    from catalog.models import Resource
+
+    with open_ctx() as ctx:
+        dataset = get_dataset(ctx, NON_PUBLIC_A)
+        resources = ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id)).all()
+        ids = [r.id for r in resources]
+    for resource_id in ids:
+        assert client.get(f"/dataset/{NON_PUBLIC_A}/resource/{resource_id}/dictionary.xlsx").status_code == 404

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from catalog.actions.access import dataset_read
+from catalog.actions.access import dataset_read, readable_resource
 from catalog.actions.dictionaries import resource_table_schemas
 from catalog.context import Context
-from catalog.errors import ValidationFailed
+from catalog.errors import NotFound, ValidationFailed
 from catalog.permissions import readable_org_ids
+from catalog.publish_rules import resource_dictionary, resource_refusal
 from catalog.search import Range, SearchQuery, search_datasets
 from catalog.storage import object_key
+from dictionaries.excel import export_xlsx
+from dictionaries.model import Dictionary
 from schemas.messages import Problem
 from services.api.common import READ_ERRORS
 from services.api.deps import Ctx
@@ -72,6 +77,21 @@ def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
     data, media_type = serialize(dataset_graph(ctx.settings.site_url, dataset, ctx.profile_for(dataset["profile"])),
                                  fmt)
     return Response(data, media_type=media_type)
+
+
+@router.get("/dataset/{name}/resource/{resource_id}/dictionary.xlsx", tags=["downloads"], responses=READ_ERRORS)
+def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
+    """A resource's data dictionary as a spreadsheet: the one published with it to portals (and listed by
+    the CKAN-compatible API after the resource). Not found when the resource is not published openly."""
+    _, resource = readable_resource(ctx, resource_id, name)
+    schema, personal = resource_dictionary(ctx, resource)
+    if schema is None or resource_refusal(resource, personal) is not None:
+        raise NotFound("resource", resource_id)
+    with tempfile.TemporaryDirectory(prefix="banchi-dictionary-") as folder:
+        path = export_xlsx(Dictionary.from_table_schema(schema), Path(folder) / "dictionary.xlsx")
+        data = path.read_bytes()
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="data-dictionary-{resource.id[:8]}.xlsx"'})
 
 
 @router.get("/api/datasets/{name}/schema.org", responses=READ_ERRORS)

@@ -128,3 +128,18 @@ def test_package_activity_list_shows_public_changes_only(client: TestClient, ope
     assert all(a["user_id"] is None and set(a["data"]["package"]) == {"id", "name", "title", "type"} for a in after)
     assert CKAN_TIME.match(after[0]["timestamp"])
     assert client.get("/api/3/action/package_activity_list", params={"id": "trainee-registry"}).status_code == 404
+
+
+def test_a_resource_dictionary_is_listed_and_downloadable_as_published(client: TestClient) -> None:
+    package = call(client, "package_show", id="annual-training-statistics")
+    described = [r for r in package["resources"] if r.get("schema")]
+    assert described
+    position = package["resources"].index(described[0])
+    dictionary = package["resources"][position + 1]  # right after its resource, as the publisher adds it
+    assert dictionary["format"] == "XLSX" and dictionary["name"].startswith("พจนานุกรมข้อมูล")
+    assert dictionary["hash"].startswith("schema-sha256:") and package["num_resources"] == len(package["resources"])
+    path = dictionary["url"].split("://", 1)[1].split("/", 1)[1]
+    download = client.get(f"/{path}")
+    assert download.status_code == 200 and download.content[:2] == b"PK"  # an XLSX (zip) file
+    other = client.get(f"/dataset/annual-training-statistics/resource/{described[0]['id']}x/dictionary.xlsx")
+    assert other.status_code == 404

@@ -23,7 +23,8 @@ import pytest
 import requests
 from ckanapi import NotFound, RemoteCKAN
 
-from catalog.actions.datasets import dataset_update
+from catalog.actions.datasets import dataset_set_state, dataset_update
+from catalog.models import DatasetState
 from catalog.settings import Settings, get_settings
 from schemas.profile import load_profile
 from tests.conftest import OpenContext
@@ -137,6 +138,14 @@ def test_ckan_harvester_takes_every_public_dataset_then_only_edits(
     print("incremental harvest:", second["stats"])
     assert second["stats"]["updated"] == 1 and second["stats"]["added"] == 0 and second["stats"]["errored"] == 0
     assert ckan.action.package_show(id=EDITED)["notes"].startswith("แก้ไขหลังการเก็บเกี่ยวครั้งแรก")
+
+    with open_ctx() as ctx:  # withdrawn in Banchi: ckanext-harvest's CKAN harvester never deletes
+        dataset_set_state(ctx, EDITED, DatasetState.withdrawn)
+    third = run_job(ckan, harvest_cli, source)
+    print("after a withdrawal:", third["stats"])
+    assert third["stats"]["deleted"] == 0
+    lingering = ckan.action.package_show(id=EDITED)  # what a harvesting portal then shows: the last copy
+    assert lingering["state"] == "active" and lingering["notes"].startswith("แก้ไขหลังการเก็บเกี่ยวครั้งแรก")
 
 
 def test_ckanapi_dump_then_load_keeps_banchi_files_downloadable(
