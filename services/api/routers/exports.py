@@ -79,7 +79,11 @@ def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
     return Response(data, media_type=media_type)
 
 
-@router.get("/dataset/{name}/resource/{resource_id}/dictionary.xlsx", tags=["downloads"], responses=READ_ERRORS)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/dataset/{name}/resource/{resource_id}/dictionary.xlsx", tags=["downloads"], response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "The data dictionary workbook"}, **READ_ERRORS})
 def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
     """A resource's data dictionary as a spreadsheet: the one published with it to portals (and listed by
     the CKAN-compatible API after the resource). Not found when the resource is not published openly."""
@@ -90,7 +94,7 @@ def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
     with tempfile.TemporaryDirectory(prefix="banchi-dictionary-") as folder:
         path = export_xlsx(Dictionary.from_table_schema(schema), Path(folder) / "dictionary.xlsx")
         data = path.read_bytes()
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="data-dictionary-{resource.id[:8]}.xlsx"'})
 
 
