@@ -19,6 +19,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "token": ("โทเค็น", "token"),
     "group": ("กลุ่ม", "group"),
     "action": ("คำสั่ง", "action"),
+    "portal": ("พอร์ทัล", "portal"),
 }
 
 

@@ -39,6 +39,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # what was published where, and the outbox of publish jobs: the organization's admins and stewards
     "publication_list": frozenset({"admin", "steward"}),
     "publish_job_list": frozenset({"admin", "steward"}),
+    # the registry of CKAN portals: sysadmins register and remove them; whoever publishes sees the list
+    "portal_create": frozenset(),
+    "portal_delete": frozenset(),
+    "portal_list": frozenset({"admin", "steward"}),
     # a dictionary version is approved by a member of the owner's data governance working group
     "dictionary_version_approve": frozenset({"wg_member"}),
 }

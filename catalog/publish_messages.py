@@ -34,6 +34,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Cannot read the stored file of “{value}”: {detail}"),
     "bad_portal_url": ("URL ของพอร์ทัล “{value}” ต้องขึ้นต้นด้วย http:// หรือ https://",
                        "The portal URL “{value}” must start with http:// or https://"),
+    # the registry of portals
+    "portal_name_taken": ("มีพอร์ทัลชื่อ “{value}” ลงทะเบียนไว้แล้ว", "A portal named “{value}” is already registered"),
+    "portal_url_taken": ("พอร์ทัล {value} ลงทะเบียนไว้แล้วในชื่อ “{other}”",
+                         "The portal {value} is already registered as “{other}”"),
+    "portal_or_url": ("ระบุพอร์ทัลที่ลงทะเบียนไว้ (--portal) หรือที่อยู่ของพอร์ทัล (--ckan-url) อย่างใดอย่างหนึ่ง",
+                      "Name a registered portal (--portal) or give the portal's address (--ckan-url), one of them"),
+    "secret_unreadable": (
+        "ถอดรหัส API token ที่เก็บไว้ไม่ได้ (กุญแจเข้ารหัสของระบบเปลี่ยนไป) กรุณาลงทะเบียนพอร์ทัลใหม่",
+        "The stored API token cannot be decrypted (the server's secret key changed): register the portal again",
+    ),
     # harvesting
     "harvest_download_failed": ("ดาวน์โหลดไฟล์ “{value}” จากพอร์ทัลไม่ได้: {detail}",
                                 "Cannot download “{value}” from the portal: {detail}"),

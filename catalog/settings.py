@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.profile import DEFAULT_PROFILE
@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     profile: str = Field(DEFAULT_PROFILE, description="metadata profile new datasets use")
     max_upload_bytes: int = Field(512 * 1024 * 1024, description="largest accepted upload")
     site_url: str = Field("http://127.0.0.1:8000", description="public base URL of this Banchi")
+    secret_key: SecretStr | None = Field(None, description="Fernet key for secrets at rest (portals' API keys); "
+                                                           "default: data_dir/secret.key, made on first use")
 
     @property
     def effective_database_url(self) -> str:

@@ -60,10 +60,10 @@ class ClaimedJob:
     files: dict[str, Path]  # resource id → stored bytes to upload
 
 
-def normalize_portal_url(url: str) -> str:
+def normalize_portal_url(url: str, field: str = "ckan_url") -> str:
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationFailed([publish_problem("bad_portal_url", "ckan_url", value=url)])
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed([publish_problem("bad_portal_url", field, value=url)])
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
 
 

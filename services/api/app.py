@@ -16,7 +16,7 @@ from services.api.limits import BodyLimitMiddleware
 
 # each module's ``router`` is included in this order
 ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "evidence", "indicator",
-           "dictionaries", "publishing", "ckan", "exports")
+           "dictionaries", "publishing", "portals", "ckan", "exports")
 
 
 def create_app() -> FastAPI:

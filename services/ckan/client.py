@@ -1,11 +1,14 @@
 """A CKAN Action API client (ckanapi's RemoteCKAN) that sorts failures into "try again later" and
 "the portal refused this", names refused fields with the profile's labels, and counts write calls.
+
+Every call goes through ``services.outbound``: loopback and private addresses are refused unless the
+portal was registered allowing them (``allow_private_network``), on redirects too.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from ckanapi import CKANAPIError, NotAuthorized, NotFound, RemoteCKAN, ValidationError
@@ -13,6 +16,10 @@ from ckanapi import CKANAPIError, NotAuthorized, NotFound, RemoteCKAN, Validatio
 from catalog.publish_messages import publish_problem
 from schemas.messages import Problem
 from schemas.profile import Profile
+from services.outbound import CheckedSession, OutboundRefused
+
+if TYPE_CHECKING:
+    from catalog.actions.portals import PortalConnection
 
 READ_SUFFIXES = ("_show", "_list", "_search")
 USER_AGENT = "banchi/0.1 (+https://github.com/banchi; CKAN publisher and harvester)"
@@ -53,13 +60,21 @@ class _RemoteCKAN(RemoteCKAN):
 
 class PortalClient:
     def __init__(self, url: str, api_key: str | None = None, *, profile: Profile | None = None,
-                 timeout: float = 60.0, connect_timeout: float = 5.0):
+                 timeout: float = 60.0, connect_timeout: float = 5.0, allow_private_network: bool = False):
         self.url = url.rstrip("/")
         self.api_key = api_key
         self.profile = profile
         self.timeout = (connect_timeout, timeout)
         self.calls: Counter[str] = Counter()
-        self._ckan = _RemoteCKAN(self.url, apikey=api_key, user_agent=USER_AGENT)
+        self.session = CheckedSession(allow_private_network)
+        self._ckan = _RemoteCKAN(self.url, apikey=api_key, user_agent=USER_AGENT, session=self.session)
+
+    @classmethod
+    def connect(cls, connection: PortalConnection, *, profile: Profile | None = None,
+                timeout: float = 60.0) -> PortalClient:
+        """The client of a registered portal, with its stored key and its network permission."""
+        return cls(connection.url, connection.api_key, profile=profile, timeout=timeout,
+                   allow_private_network=connection.allow_private_network)
 
     @property
     def write_calls(self) -> int:
@@ -72,6 +87,8 @@ class PortalClient:
         try:
             return self._ckan.call_action(action, data or {}, files=files,
                                           requests_kwargs={"timeout": self.timeout})
+        except OutboundRefused as exc:
+            raise PortalUnavailable(exc.problem) from None
         except requests.RequestException as exc:
             raise PortalUnavailable(self._unavailable(type(exc).__name__ + ": " + str(exc)[:300])) from None
         except ValidationError as exc:
@@ -93,7 +110,7 @@ class PortalClient:
         if self.api_key and url.startswith(self.url + "/"):
             headers["Authorization"] = self.api_key
         try:
-            with requests.get(url, headers=headers, stream=True, timeout=self.timeout) as answer:
+            with self.session.get(url, headers=headers, stream=True, timeout=self.timeout) as answer:
                 answer.raise_for_status()
                 size = 0
                 for chunk in answer.iter_content(1024 * 1024):
@@ -102,6 +119,8 @@ class PortalClient:
                         raise ValueError(f"larger than {max_bytes:,} bytes")
                     out.write(chunk)
                 return size
+        except OutboundRefused as exc:
+            raise PortalUnavailable(exc.problem) from None
         except requests.RequestException as exc:
             raise PortalUnavailable(self._unavailable(str(exc)[:300])) from None
 

@@ -2,8 +2,8 @@
 ``catalog.actions.publishing``): what each portal holds, the publish jobs, a plan, and a run.
 
 Publications and jobs are read, planned and published by the organization's admins and stewards
-(``dataset_publish``; 404 for anyone else). The portal's API key is used for the
-request only and never stored.
+(``dataset_publish``; 404 for anyone else). Plans and runs name a portal a sysadmin registered
+(``/api/portals``), whose stored key they use: a request never gives an address or a key.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from catalog.actions.access import readable_dataset
 from catalog.actions.lookup import get_organization
+from catalog.actions.portals import PortalConnection, portal_connection
 from catalog.actions.publishing import (
     PlanItem,
     normalize_portal_url,
@@ -76,21 +77,18 @@ class PublishJobPublic(BaseModel):
 
 class PublishRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"ckan_url": "https://data.bangkok.go.th", "dataset": "city-development-indicators"}]})
+        {"portal": "data-bangkok", "dataset": "city-development-indicators"}]})
 
-    ckan_url: str = Field(max_length=500, description="the CKAN portal")
+    portal: str = Field(max_length=100, description="a registered portal (GET /api/portals)")
     dataset: str | None = Field(None, max_length=200, description="only this dataset of the organization")
     force: bool = Field(False, description="compare even unchanged datasets, and retry refused ones")
 
 
 class PlanRequest(PublishRequest):
-    api_key: str | None = Field(None, max_length=500, description="with ``preview``: a portal token, if needed")
     preview: bool = Field(False, description="also read the portal and show, field by field, what would change")
 
 
 class RunRequest(PublishRequest):
-    api_key: str | None = Field(None, max_length=500, description="with ``run``: the token of a portal user "
-                                                                  "allowed to publish")
     run: bool = Field(False, description="publish now; otherwise the jobs are queued for the next run")
     retry_now: bool = Field(False, description="with ``run``: retry pending jobs without waiting")
 
@@ -188,13 +186,15 @@ def dataset_jobs(ctx: Ctx, name: str, portal_url: PortalQuery = None,
 # -- planning and publishing ---------------------------------------------------------------------------------
 
 
-def portal_client(url: str, api_key: str | None, profile: Profile) -> PortalClient:
-    """The portal's client (a seam for tests)."""
-    return PortalClient(url, api_key, profile=profile, timeout=PORTAL_TIMEOUT)
+def portal_client(connection: PortalConnection, profile: Profile) -> PortalClient:
+    """The registered portal's client, under the outbound rules (a seam for tests)."""
+    return PortalClient.connect(connection, profile=profile, timeout=PORTAL_TIMEOUT)
 
 
-def _scope(actor: Actor, name: str, body: PublishRequest) -> tuple[Organization, str | None, str, Profile]:
-    """The organization, the dataset (one of the organization's the caller may read), the portal, the profile."""
+def _scope(actor: Actor, name: str, body: PublishRequest
+           ) -> tuple[Organization, str | None, PortalConnection, Profile]:
+    """The organization, the dataset (one of the organization's the caller may read), the registered portal
+    (for someone who may publish the organization's datasets), the profile."""
     with open_context(actor, engine=get_engine(), settings=get_settings()) as ctx:
         org = get_organization(ctx, name)
         dataset = None
@@ -203,13 +203,12 @@ def _scope(actor: Actor, name: str, body: PublishRequest) -> tuple[Organization,
             if found.owner_org_id != org.id:
                 raise NotFound("dataset", body.dataset)
             dataset = found.name
-        return org, dataset, normalize_portal_url(body.ckan_url), ctx.profile
+        return org, dataset, portal_connection(ctx, body.portal, org.id), ctx.profile
 
 
-def _publisher(actor: Actor, portal: str, api_key: str | None, profile: Profile) -> Publisher:
+def _publisher(actor: Actor, portal: PortalConnection, profile: Profile) -> Publisher:
     engine, settings = get_engine(), get_settings()
-    return Publisher(lambda: open_context(actor, engine=engine, settings=settings),
-                     portal_client(portal, api_key, profile))
+    return Publisher(lambda: open_context(actor, engine=engine, settings=settings), portal_client(portal, profile))
 
 
 def _report(report: RunReport, *, dry_run: bool, queued: bool = False) -> PublishReport:
@@ -239,11 +238,12 @@ def plan(actor: Acting, name: str, body: PlanRequest) -> PublishReport:
     nothing. With ``preview`` the portal is read to show each field that would change."""
     org, dataset, portal, profile = _scope(actor, name, body)
     if body.preview:
-        publisher = _publisher(actor, portal, body.api_key, profile)
+        publisher = _publisher(actor, portal, profile)
         return _report(publisher.dry_run(organization=org.name, dataset=dataset, force=body.force), dry_run=True)
     with open_context(actor, engine=get_engine(), settings=get_settings()) as ctx:
-        items = publish_plan(ctx, portal, organization=org.name, dataset=dataset, force=body.force, record=False)
-    return _report(RunReport(portal, plan=items), dry_run=True)
+        items = publish_plan(ctx, portal.url, organization=org.name, dataset=dataset, force=body.force,
+                             record=False)
+    return _report(RunReport(portal.url, plan=items), dry_run=True)
 
 
 @router.post("/api/organizations/{name}/publish", dependencies=[JSON_ONLY],
@@ -253,10 +253,10 @@ def publish(actor: Acting, name: str, body: RunRequest, response: Response) -> P
     job is kept in the outbox, so a portal that fails half-way is finished by the next run."""
     org, dataset, portal, profile = _scope(actor, name, body)
     if body.run:
-        publisher = _publisher(actor, portal, body.api_key, profile)
+        publisher = _publisher(actor, portal, profile)
         report = publisher.run(organization=org.name, dataset=dataset, force=body.force, retry_now=body.retry_now)
         return _report(report, dry_run=False)
     with open_context(actor, engine=get_engine(), settings=get_settings()) as ctx:
-        items = publish_plan(ctx, portal, organization=org.name, dataset=dataset, force=body.force)
+        items = publish_plan(ctx, portal.url, organization=org.name, dataset=dataset, force=body.force)
     response.status_code = 202
-    return _report(RunReport(portal, plan=items), dry_run=False, queued=True)
+    return _report(RunReport(portal.url, plan=items), dry_run=False, queued=True)

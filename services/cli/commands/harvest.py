@@ -10,7 +10,7 @@ from schemas.profile import load_profile
 from services.ckan.client import PortalUnavailable
 from services.ckan.harvester import Harvester
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
-from services.cli.portal import TimeoutOption, UrlOption, portal_client, portal_steps
+from services.cli.portal import PortalOption, TimeoutOption, UrlOption, portal_client, portal_steps
 from services.cli.session import parse_assignments
 
 STATUSES = {"created": "นำเข้าแล้ว / imported", "exists": "มีอยู่แล้ว / already in Banchi",
@@ -18,7 +18,8 @@ STATUSES = {"created": "นำเข้าแล้ว / imported", "exists": "�
 
 
 def harvest(
-    ckan_url: UrlOption,
+    ckan_url: UrlOption = None,
+    portal: PortalOption = None,
     organization: Annotated[str | None, typer.Option("--org", help="only this organization of the portal")] = None,
     api_key: Annotated[str | None, typer.Option("--api-key", envvar="BANCHI_CKAN_API_KEY",
                                                 help="token to read private datasets too")] = None,
@@ -30,7 +31,7 @@ def harvest(
     """Import a portal's datasets into Banchi. / นำเข้าชุดข้อมูลจากระบบ CKAN"""
     as_json = output is OutputFormat.json
     fallback = parse_assignments(defaults or [])
-    client = portal_client(ckan_url, api_key, timeout, as_json=as_json)
+    client = portal_client(ckan_url, api_key, timeout, portal=portal, as_json=as_json)
     with portal_steps(as_json=as_json) as opener:
         try:
             items = Harvester(opener, client, load_profile()).run(organization, fallback)

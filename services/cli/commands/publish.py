@@ -13,7 +13,7 @@ from services.ckan.client import PortalUnavailable
 from services.ckan.diff import FieldChange, PackageChanges
 from services.ckan.publisher import DriftItem, Publisher, RunReport
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
-from services.cli.portal import TimeoutOption, UrlOption, portal_client, portal_steps
+from services.cli.portal import PortalOption, TimeoutOption, UrlOption, portal_client, portal_steps
 
 ACTIONS = {
     "publish": ("เผยแพร่", "publish"), "withdraw": ("ถอนออก", "withdraw"), "unchanged": ("ไม่เปลี่ยนแปลง", "unchanged"),
@@ -24,7 +24,8 @@ DRIFT_EXIT = 3
 
 
 def publish(
-    ckan_url: UrlOption,
+    ckan_url: UrlOption = None,
+    portal: PortalOption = None,
     api_key: Annotated[str | None, typer.Option("--api-key", envvar="BANCHI_CKAN_API_KEY",
                                                 help="API token of a portal user allowed to publish")] = None,
     organization: Annotated[str | None, typer.Option("--org", help="only this organization's datasets")] = None,
@@ -40,7 +41,7 @@ def publish(
 ) -> None:
     """Publish public datasets to a CKAN portal. / เผยแพร่ชุดข้อมูลสาธารณะไปยังระบบ CKAN"""
     as_json = output is OutputFormat.json
-    client = portal_client(ckan_url, api_key, timeout, as_json=as_json)
+    client = portal_client(ckan_url, api_key, timeout, portal=portal, as_json=as_json)
     with portal_steps(as_json=as_json) as opener:
         publisher = Publisher(opener, client)
         if check:

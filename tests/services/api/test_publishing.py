@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from catalog.actions.portals import PortalConnection, portal_create
 from schemas.profile import Profile
 from services.api.routers import publishing
 from services.ckan.client import PortalClient
+from tests.conftest import OpenContext
 from tests.services.api.conftest import TokenFor
 from tests.services.fake_ckan import FakeCKAN, FakeClient
 
@@ -16,12 +18,20 @@ PORTAL = "http://portal.test"
 ORG = "/api/organizations/bma-hrd"
 
 
+@pytest.fixture(autouse=True)
+def registered(open_ctx: OpenContext) -> None:
+    """The portal, as a sysadmin registered it (``banchi portal add test --url … --api-key …``)."""
+    with open_ctx() as ctx:
+        portal_create(ctx, {"name": "test", "url": PORTAL, "api_key": "secret"})
+
+
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeCKAN:
     fake = FakeCKAN()
 
-    def client_for(url: str, api_key: str | None, profile: Profile) -> PortalClient:
-        return FakeClient(fake, url=url, profile=profile)
+    def client_for(connection: PortalConnection, profile: Profile) -> PortalClient:
+        assert connection.api_key == "secret"  # the stored key, decrypted for the run
+        return FakeClient(fake, url=connection.url, profile=profile)
 
     monkeypatch.setattr(publishing, "portal_client", client_for)
     return fake
@@ -31,7 +41,7 @@ def test_plan_writes_nothing_and_names_why_a_dataset_is_refused(
     client: TestClient, token_for: TokenFor, fake: FakeCKAN,
 ) -> None:
     admin = token_for("admin@bangkok.go.th", "admin")
-    response = client.post(f"{ORG}/publish/plan", json={"ckan_url": PORTAL}, headers=admin)
+    response = client.post(f"{ORG}/publish/plan", json={"portal": "test"}, headers=admin)
     assert response.status_code == 200, response.text
     plan = {d["dataset"]: d for d in response.json()["datasets"]}
     assert plan["city-development-indicators"]["action"] == "publish"
@@ -39,7 +49,7 @@ def test_plan_writes_nothing_and_names_why_a_dataset_is_refused(
     assert refused["action"] == "refused" and refused["refusals"][0]["th"] and refused["refusals"][0]["en"]
     assert client.get(f"{ORG}/publish-jobs", headers=admin).json() == [] and fake.sent == []
 
-    preview = client.post(f"{ORG}/publish/plan", json={"ckan_url": PORTAL, "dataset": "city-development-indicators",
+    preview = client.post(f"{ORG}/publish/plan", json={"portal": "test", "dataset": "city-development-indicators",
                                                        "preview": True}, headers=admin).json()
     [item] = preview["datasets"]
     assert item["changes"]["exists"] is False and item["changes"]["fields"]
@@ -48,14 +58,14 @@ def test_plan_writes_nothing_and_names_why_a_dataset_is_refused(
 
 def test_queue_then_run_then_read_publications(client: TestClient, token_for: TokenFor, fake: FakeCKAN) -> None:
     admin = token_for("admin@bangkok.go.th", "admin")
-    body = {"ckan_url": PORTAL, "dataset": "city-development-indicators"}
+    body = {"portal": "test", "dataset": "city-development-indicators"}
     queued = client.post(f"{ORG}/publish", json=body, headers=admin)
     assert queued.status_code == 202 and queued.json()["queued"] is True
     [job] = client.get(f"{ORG}/publish-jobs", params={"state": "pending"}, headers=admin).json()
     assert job["dataset"] == "city-development-indicators" and job["id"] == queued.json()["datasets"][0]["job_id"]
     assert fake.writes() == []  # queued, not sent
 
-    ran = client.post(f"{ORG}/publish", json={**body, "run": True, "api_key": "secret"}, headers=admin)
+    ran = client.post(f"{ORG}/publish", json={**body, "run": True}, headers=admin)
     assert ran.status_code == 200, ran.text
     assert ran.json()["ok"] is True and [d["status"] for d in ran.json()["datasets"]] == ["done"]
     assert fake.by_name("city-development-indicators")["title"] == "ฐานข้อมูลประกอบตัวชี้วัดการพัฒนาเมือง"
@@ -67,7 +77,7 @@ def test_queue_then_run_then_read_publications(client: TestClient, token_for: To
 
 
 def test_who_may_plan_publish_and_read(client: TestClient, token_for: TokenFor, fake: FakeCKAN) -> None:
-    body = {"ckan_url": PORTAL}
+    body = {"portal": "test"}
     assert client.post(f"{ORG}/publish/plan", json=body).status_code == 401
     member = token_for("member@bangkok.go.th", "wg_member")
     assert client.post(f"{ORG}/publish/plan", json=body, headers=member).status_code == 403
@@ -89,11 +99,13 @@ def test_bad_input_is_named(client: TestClient, token_for: TokenFor) -> None:
     admin = token_for("admin@bangkok.go.th", "admin")
     bad_url = client.post(f"{ORG}/publish/plan", json={"ckan_url": "ftp://portal"},
                           headers={**admin, "Accept-Language": "en"})
-    assert bad_url.status_code == 422 and bad_url.json()["errors"][0]["field"] == "ckan_url"
+    assert bad_url.status_code == 422 and {e["field"] for e in bad_url.json()["errors"]} == {"ckan_url", "portal"}
     assert bad_url.json()["errors"][0]["th"] != bad_url.json()["errors"][0]["en"]
-    unknown = client.post(f"{ORG}/publish", json={"ckan_url": PORTAL, "colour": "red"}, headers=admin)
+    unregistered = client.post(f"{ORG}/publish/plan", json={"portal": "no-such"}, headers=admin)
+    assert unregistered.status_code == 404 and "no-such" in unregistered.text
+    unknown = client.post(f"{ORG}/publish", json={"portal": "test", "colour": "red"}, headers=admin)
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "colour"
     missing = client.post(f"{ORG}/publish", json={}, headers=admin)
-    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "ckan_url"
-    elsewhere = client.post(f"{ORG}/publish/plan", json={"ckan_url": PORTAL, "dataset": "no-such"}, headers=admin)
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "portal"
+    elsewhere = client.post(f"{ORG}/publish/plan", json={"portal": "test", "dataset": "no-such"}, headers=admin)
     assert elsewhere.status_code == 404

@@ -1,7 +1,9 @@
 """Fixtures for the integration tests against a real CKAN (``../shared/ckan/ckan-ci.sh up``).
 
 They read ``CKAN_URL`` and ``CKAN_API_TOKEN`` (a sysadmin token, as ``ckan-ci.sh up`` prints) and
-skip with the reason when those are not set. Every name used on the portal carries a random suffix,
+skip with the reason when those are not set. The CI CKAN is registered in each Banchi as a portal, as a
+sysadmin registers one (it runs on loopback, so allowing private networks), and clients are built from
+the registry with the stored key. Every name used on the portal carries a random suffix,
 and whatever a test created there is purged afterwards, so the tests can run again and again.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +22,10 @@ import pytest
 from ckanapi import NotFound, RemoteCKAN
 from sqlalchemy.engine import Engine
 
+from catalog.actions.portals import portal_connection, portal_create
 from catalog.context import Context, open_context
 from catalog.db import make_engine
+from catalog.errors import ValidationFailed
 from catalog.migrate import upgrade
 from catalog.settings import Settings
 from schemas.profile import load_profile
@@ -96,13 +100,27 @@ class LoggingClient(PortalClient):
         return [(a, d) for a, d in self.sent if not a.endswith(("_show", "_list", "_search"))]
 
 
-def make_client(url: str = "", **kwargs: Any) -> LoggingClient:
-    return LoggingClient(url or CKAN_URL, CKAN_API_TOKEN, profile=load_profile(), **kwargs)
+def register_portal(opener: Callable[[], AbstractContextManager[Context]], url: str = "") -> str:
+    """Register the CI CKAN (or a proxy in front of it) as a portal of that Banchi; its name."""
+    url = url or CKAN_URL
+    name = "ci" if url == CKAN_URL else "ci-" + url.rsplit(":", 1)[-1]
+    with contextlib.suppress(ValidationFailed), opener() as ctx:  # registered already
+        portal_create(ctx, {"name": name, "url": url, "api_key": CKAN_API_TOKEN, "allow_private_network": True})
+    return name
+
+
+def make_client(opener: Callable[[], AbstractContextManager[Context]], url: str = "",
+                **kwargs: Any) -> LoggingClient:
+    """The client of the registered CI CKAN, with the key the registry stored."""
+    name = register_portal(opener, url)
+    with opener() as ctx:
+        connection = portal_connection(ctx, name)
+    return LoggingClient.connect(connection, profile=load_profile(), **kwargs)  # type: ignore[return-value]
 
 
 @pytest.fixture
-def client() -> LoggingClient:
-    return make_client()
+def client(open_ctx: OpenContext) -> LoggingClient:
+    return make_client(open_ctx)
 
 
 @pytest.fixture

@@ -90,14 +90,14 @@ def test_harvest_then_publish_to_an_empty_portal_gives_the_same_packages(
     before = {name: (fields_of(show), resources_of(show))
               for name in (record["name"], stats["name"]) for show in [ckan.action.package_show(id=name)]}
 
-    items = Harvester(lambda: open_ctx(), make_client(), PROFILE).run(org)
+    items = Harvester(lambda: open_ctx(), make_client(open_ctx), PROFILE).run(org)
     assert [(i.name, i.status, i.problems) for i in items] == [(record["name"], "created", []),
                                                                (stats["name"], "created", [])]
     for name in before:  # the portal is emptied of them, organization and all
         ckan.action.dataset_purge(id=name)
     ckan.action.organization_purge(id=org)
 
-    report = Publisher(lambda: open_ctx(), make_client()).run()
+    report = Publisher(lambda: open_ctx(), make_client(open_ctx)).run()
     assert sorted(o.status for o in report.outcomes) == ["done", "done"]
     after = {name: (fields_of(show), resources_of(show))
              for name in before for show in [ckan.action.package_show(id=name)]}
@@ -119,7 +119,7 @@ def test_thai_text_is_byte_identical_after_the_round_trip(open_ctx: OpenContext,
             tag_string="ผู้สูงอายุ,สวัสดิการ"))
         resource_create(ctx, name, {"name": "รายชื่อ “ชุมชน” ๒๕๖๘", "description": TRICKY},
                         content=io.BytesIO(CSV), filename="ชุมชน.csv")
-    assert Publisher(lambda: open_ctx(), make_client()).run().ok
+    assert Publisher(lambda: open_ctx(), make_client(open_ctx)).run().ok
 
     raw = requests.post(f"{CKAN_URL}/api/3/action/package_show", json={"id": name},
                         headers={"Authorization": CKAN_API_TOKEN}, timeout=30).content
@@ -130,7 +130,7 @@ def test_thai_text_is_byte_identical_after_the_round_trip(open_ctx: OpenContext,
     assert package["resources"][0]["description"].encode() == TRICKY.encode()
     assert download(package["resources"][0]["url"]) == CSV
 
-    [item] = Harvester(other_banchi.opener(), make_client(), PROFILE).run(org)
+    [item] = Harvester(other_banchi.opener(), make_client(other_banchi.ctx), PROFILE).run(org)
     assert item.status == "created", item.problems
     with other_banchi.ctx() as ctx:
         back = dataset_show(ctx, name)
@@ -147,7 +147,7 @@ def test_harvest_reports_what_it_cannot_import_and_keeps_the_rest(open_ctx: Open
     good = ckan.action.package_create(**portal_record(names.dataset("good"), org, f"ครบ {names.suffix}"))
     no_tags = ckan.action.package_create(**portal_record(names.dataset("notags"), org, f"ไม่มีคำสำคัญ {names.suffix}",
                                                          tag_string=""))
-    harvester = Harvester(lambda: open_ctx(), make_client(), PROFILE)
+    harvester = Harvester(lambda: open_ctx(), make_client(open_ctx), PROFILE)
     items = {i.name: i for i in harvester.run(org)}
     assert items[good["name"]].status == "created"
     assert items[no_tags["name"]].status == "failed"

@@ -169,7 +169,7 @@ def test_portal_down_mid_run_then_back(open_ctx: OpenContext, names: PortalNames
                                        clock: Clock) -> None:
     first = add_dataset(open_ctx, names, stem="first")
     with TroubleProxy(ckan.address) as proxy:
-        publisher = Publisher(lambda: open_ctx(clock=clock), make_client(proxy.url, timeout=2))
+        publisher = Publisher(lambda: open_ctx(clock=clock), make_client(open_ctx, proxy.url, timeout=2))
         # the package is made, then the upload meets a 503: the job waits, knowing the package it made
         proxy.rule = lambda method, path: 503 if path.endswith("/resource_create") else None
         report = publisher.run()
@@ -325,7 +325,7 @@ def test_dictionary_goes_as_table_schema_and_spreadsheet_and_personal_files_stay
     assert [row[:2] for row in rows[1:]] == [("district", "เขต"), ("population", "จำนวนประชากร"), ("note", "หมายเหตุ")]
     assert publisher.run(force=True).write_calls == 0
 
-    [item] = Harvester(other_banchi.opener(), make_client(), load_profile()).run(names.orgs[0])
+    [item] = Harvester(other_banchi.opener(), make_client(other_banchi.ctx), load_profile()).run(names.orgs[0])
     assert item.status == "created", item.problems
     with other_banchi.ctx() as ctx:
         resources = dataset_show(ctx, name)["resources"]

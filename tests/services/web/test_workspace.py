@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from catalog.actions.datasets import dataset_create
+from catalog.actions.portals import portal_create
 from catalog.demo import DEMO_DIR
 from tests.conftest import OpenContext
 from tests.factories import dataset_input
@@ -174,16 +175,20 @@ def test_evaluator_sees_agencies_side_by_side_and_records_a_result(site: TestCli
     assert wrong.status_code == 422
 
 
-def test_publish_needs_a_steward_and_reports_an_unreachable_portal(site: TestClient, sign_in: SignIn) -> None:
+def test_publish_needs_a_steward_and_reports_an_unreachable_portal(site: TestClient, sign_in: SignIn,
+                                                                  open_ctx: OpenContext) -> None:
+    with open_ctx() as ctx:  # on loopback, registered without --allow-private-network: never connected to
+        portal_create(ctx, {"name": "local", "url": "http://127.0.0.1:9", "api_key": "x"})
     sign_in("member.hrd@bangkok.go.th", role="wg_member")
     assert site.get("/organization/bma-hrd/publish").status_code == 403
     site.post("/user/logout", data={"csrf_token": csrf_of(site.get("/").text)})
     sign_in("steward.hrd@bangkok.go.th")
     form = site.get("/organization/bma-hrd/publish")
     assert form.status_code == 200
-    answer = site.post("/organization/bma-hrd/publish", data={"csrf_token": csrf_of(form.text),
-                                                              "ckan_url": "http://127.0.0.1:9", "api_key": "x"})
-    assert answer.status_code == 200 and 'class="alert"' in answer.text  # stopped: the portal did not answer
+    assert '<option value="local"' in form.text and 'name="api_key"' not in form.text
+    answer = site.post("/organization/bma-hrd/publish", data={"csrf_token": csrf_of(form.text), "portal": "local"})
+    assert answer.status_code == 200 and 'class="alert"' in answer.text  # stopped: refused, never connected
+    assert "127.0.0.1" in answer.text and "--allow-private-network" in answer.text
 
 
 def test_workspace_lists_the_accounts_organizations_roles_and_datasets(site: TestClient, sign_in: SignIn) -> None:
