@@ -14,6 +14,9 @@ eval "$ckan_env"
 : "${CKAN_URL:?ckan-ci.sh up printed no CKAN_URL}" "${CKAN_API_TOKEN:?ckan-ci.sh up printed no CKAN_API_TOKEN}"
 echo "CKAN up at $CKAN_URL in $(( $(date +%s) - started )) s"
 
+# The tests register this CKAN in each test Banchi as a portal (allowing private networks, since it runs on
+# loopback), as a sysadmin would with `banchi portal add ci --url "$CKAN_URL" --api-key ... --allow-private-network`;
+# the server refuses loopback addresses for any portal registered without that permission.
 # BANCHI_REQUIRE_CKAN turns the tests' "CKAN not configured" skip into a failure, and pytest's
 # exit code 5 ("no tests ran") fails this script through set -e: nothing passes without running.
 tests_started=$(date +%s)

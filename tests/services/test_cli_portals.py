@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlmodel import select
 
-from catalog.settings import Settings
+from catalog.models.portal import Portal
+from tests.conftest import OpenContext
 from tests.services.test_cli import banchi, demo  # noqa: F401 (demo: the demo catalog fixture)
 
 KEY = "cli-token-kept-secret"
 
 
 @pytest.mark.usefixtures("demo")
-def test_add_list_remove_never_shows_the_key(demo: Settings) -> None:  # noqa: F811
+def test_add_list_remove_never_shows_the_key(open_ctx: OpenContext) -> None:
     code, out, err = banchi("portal", "add", "ci", "--url", "http://127.0.0.1:9/", "--api-key", KEY,
                             "--allow-private-network", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["url"] == "http://127.0.0.1:9" and KEY not in out
-    assert KEY not in (demo.data_dir / "banchi.db").read_bytes().decode("latin-1")  # encrypted at rest
+    with open_ctx() as ctx:  # encrypted at rest
+        assert KEY not in (ctx.session.exec(select(Portal.api_key_encrypted)).one() or KEY)
     code, out, _ = banchi("portal", "list", "--format", "json")
     [listed] = json.loads(out)
     assert (listed["name"], listed["has_api_key"], listed["allow_private_network"]) == ("ci", True, True)

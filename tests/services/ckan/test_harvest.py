@@ -177,3 +177,26 @@ def test_cli_publishes_checks_and_harvests(open_ctx: OpenContext, names: PortalN
     table = runner.invoke(app, ["harvest", "--ckan-url", CKAN_URL, "--org", names.orgs[0]])
     assert table.exit_code == 0, table.output
     assert name in table.stdout and "มีอยู่แล้ว / already in Banchi" in table.stdout
+
+
+def test_cli_publishes_checks_and_harvests_through_a_registered_portal(
+    open_ctx: OpenContext, names: PortalNames, banchi_env: Settings, ckan: RemoteCKAN,
+) -> None:
+    name = add_dataset(open_ctx, names)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["portal", "add", "ci-cli", "--url", CKAN_URL, "--api-key", CKAN_API_TOKEN])
+    assert refused.exit_code == 0, refused.output  # registered, but on loopback without permission:
+    dry = runner.invoke(app, ["publish", "--portal", "ci-cli", "--dry-run", "--format", "json"])
+    assert dry.exit_code == 1 and json.loads(dry.stdout)["stopped"][0]["code"] == "outbound_private"
+    assert runner.invoke(app, ["portal", "remove", "ci-cli"]).exit_code == 0
+    added = runner.invoke(app, ["portal", "add", "ci-cli", "--url", CKAN_URL, "--api-key", CKAN_API_TOKEN,
+                                "--allow-private-network"])
+    assert added.exit_code == 0, added.output
+    first = runner.invoke(app, ["publish", "--portal", "ci-cli", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["datasets"][0]["status"] == "done"
+    ckan.action.package_patch(id=name, notes="แก้บนพอร์ทัลอีกครั้ง")
+    check = runner.invoke(app, ["publish", "--portal", "ci-cli", "--check"])
+    assert check.exit_code == 3 and "แก้บนพอร์ทัลอีกครั้ง" in check.stdout
+    harvested = runner.invoke(app, ["harvest", "--portal", "ci-cli", "--org", names.orgs[0]])
+    assert harvested.exit_code == 0 and "มีอยู่แล้ว / already in Banchi" in harvested.stdout

@@ -42,19 +42,19 @@ def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_
     with open_ctx() as ctx:
         make_org(ctx, org, title=f"หน่วยงานทดสอบการเผยแพร่ {suffix}")
         dataset_create(ctx, dataset_input(name, owner_org=org, title=f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"))
-    portal = register_portal(open_ctx)
+    registered = register_portal(open_ctx)
     sign_in(f"admin-{suffix}@bangkok.go.th", role="admin", org=org)
     try:
         form = site.get(f"/organization/{org}/publish").text
-        assert f'<option value="{portal}"' in form and CKAN_API_TOKEN not in form
-        preview = site.post(f"/organization/{org}/publish", data={"csrf_token": csrf_of(form), "portal": portal})
+        assert f'<option value="{registered}"' in form and CKAN_API_TOKEN not in form
+        preview = site.post(f"/organization/{org}/publish", data={"csrf_token": csrf_of(form), "portal": registered})
         assert preview.status_code == 200
         assert f'data-dataset="{name}" data-action="publish"' in preview.text
         assert "สร้างชุดข้อมูลใหม่บนระบบ CKAN" in preview.text and 'table class="diff"' in preview.text
         with pytest.raises(NotFound):  # the dry run wrote nothing
             portal.action.package_show(id=name)
         done = site.post(f"/organization/{org}/publish", data={
-            "csrf_token": csrf_of(preview.text), "portal": portal, "confirm": "1"})
+            "csrf_token": csrf_of(preview.text), "portal": registered, "confirm": "1"})
         assert done.status_code == 200 and "ผลการเผยแพร่" in done.text
         assert portal.action.package_show(id=name)["title"] == f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"
     finally:
