@@ -37,9 +37,9 @@ from schemas.profile import Profile
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, Acting, Ctx
 from services.api.visibility import org_for
-from services.ckan.client import PortalClient
+from services.ckan.client import PortalClient, PortalUnavailable
 from services.ckan.diff import PackageChanges
-from services.ckan.publisher import Publisher, RunReport
+from services.ckan.publisher import DriftItem, Publisher, RunReport
 
 router = APIRouter(tags=["publishing"])
 
@@ -75,12 +75,15 @@ class PublishJobPublic(BaseModel):
     completed_at: dt.datetime | None
 
 
-class PublishRequest(BaseModel):
+class PortalRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"portal": "data-bangkok", "dataset": "city-development-indicators"}]})
 
     portal: str = Field(max_length=100, description="a registered portal (GET /api/portals)")
     dataset: str | None = Field(None, max_length=200, description="only this dataset of the organization")
+
+
+class PublishRequest(PortalRequest):
     force: bool = Field(False, description="compare even unchanged datasets, and retry refused ones")
 
 
@@ -106,6 +109,12 @@ class PlannedDataset(BaseModel):
     problems: list[Problem] = []
     retry_at: dt.datetime | None = None
     changes: PackageChanges | None = None  # preview: what the portal would get, field by field
+
+
+class DriftReport(BaseModel):
+    portal_url: str
+    stopped: Problem | None  # the portal was not available (or refused by the outbound rules)
+    drift: list[DriftItem]  # only the packages that differ from what Banchi last sent
 
 
 class PublishReport(BaseModel):
@@ -191,7 +200,7 @@ def portal_client(connection: PortalConnection, profile: Profile) -> PortalClien
     return PortalClient.connect(connection, profile=profile, timeout=PORTAL_TIMEOUT)
 
 
-def _scope(actor: Actor, name: str, body: PublishRequest
+def _scope(actor: Actor, name: str, body: PortalRequest
            ) -> tuple[Organization, str | None, PortalConnection, Profile]:
     """The organization, the dataset (one of the organization's the caller may read), the registered portal
     (for someone who may publish the organization's datasets), the profile."""
@@ -260,3 +269,15 @@ def publish(actor: Acting, name: str, body: RunRequest, response: Response) -> P
         items = publish_plan(ctx, portal.url, organization=org.name, dataset=dataset, force=body.force)
     response.status_code = 202
     return _report(RunReport(portal.url, plan=items), dry_run=False, queued=True)
+
+
+@router.post("/api/organizations/{name}/publish/check", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def check(actor: Acting, name: str, body: PortalRequest) -> DriftReport:
+    """Drift: the fields edited on the registered portal since the last publish (what it holds against what
+    Banchi sent), and packages gone from it. Reads the portal, writes nothing."""
+    org, dataset, portal, profile = _scope(actor, name, body)
+    try:
+        drift = _publisher(actor, portal, profile).check(organization=org.name, dataset=dataset)
+    except PortalUnavailable as exc:
+        return DriftReport(portal_url=portal.url, stopped=exc.problem, drift=[])
+    return DriftReport(portal_url=portal.url, stopped=None, drift=drift)

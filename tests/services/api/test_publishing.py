@@ -109,3 +109,20 @@ def test_bad_input_is_named(client: TestClient, token_for: TokenFor) -> None:
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "portal"
     elsewhere = client.post(f"{ORG}/publish/plan", json={"portal": "test", "dataset": "no-such"}, headers=admin)
     assert elsewhere.status_code == 404
+
+
+def test_drift_check_names_a_registered_portal(client: TestClient, token_for: TokenFor, fake: FakeCKAN) -> None:
+    admin = token_for("admin@bangkok.go.th", "admin")
+    body = {"portal": "test", "dataset": "city-development-indicators"}
+    assert client.post(f"{ORG}/publish", json={**body, "run": True}, headers=admin).json()["ok"] is True
+    clean = client.post(f"{ORG}/publish/check", json=body, headers=admin)
+    assert clean.status_code == 200, clean.text
+    assert clean.json() == {"portal_url": PORTAL, "stopped": None, "drift": []}
+    package = fake.by_name("city-development-indicators")
+    package["notes"] = "แก้ไขบนพอร์ทัล"
+    [drift] = client.post(f"{ORG}/publish/check", json=body, headers=admin).json()["drift"]
+    assert drift["dataset"] == "city-development-indicators" and drift["missing"] is False
+    assert [(c["key"], c["old"]) for c in drift["changes"]["fields"]] == [("notes", "แก้ไขบนพอร์ทัล")]
+    assert client.post(f"{ORG}/publish/check", json={"ckan_url": PORTAL}, headers=admin).status_code == 422
+    member = token_for("member@bangkok.go.th", "wg_member")
+    assert client.post(f"{ORG}/publish/check", json=body, headers=member).status_code in (403, 404)
