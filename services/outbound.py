@@ -137,7 +137,7 @@ class _CheckedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = POOLS[self.allow_private_network]  # type: ignore[assignment]
+        self.poolmanager.pool_classes_by_scheme = POOLS[self.allow_private_network]
 
 
 class CheckedSession(requests.Session):
