@@ -322,7 +322,8 @@ def test_dictionary_goes_as_table_schema_and_spreadsheet_and_personal_files_stay
     assert download(upload["url"]) == CSV and link["name"] == "ระบบรายงาน"
     rows = list(load_workbook(io.BytesIO(download(spreadsheet["url"]))).active.iter_rows(values_only=True))
     assert spreadsheet["name"] == "พจนานุกรมข้อมูล: ประชากรรายเขต" and spreadsheet["format"] == "XLSX"
-    assert [row[:2] for row in rows[1:]] == [("district", "เขต"), ("population", "จำนวนประชากร"), ("note", "หมายเหตุ")]
+    assert [(row[0], row[2]) for row in rows[1:]] == [  # name, identifier (none here), Thai title
+        ("district", "เขต"), ("population", "จำนวนประชากร"), ("note", "หมายเหตุ")]
     assert publisher.run(force=True).write_calls == 0
 
     [item] = Harvester(other_banchi.opener(), make_client(other_banchi.ctx), load_profile()).run(names.orgs[0])
