@@ -26,6 +26,7 @@ from catalog.publish_messages import publish_problem
 from catalog.publish_rules import PublicationContent, dataset_refusals, publication_content
 from catalog.storage import object_key
 from schemas.messages import Problem
+from schemas.urls import is_http_url
 
 
 @dataclass
@@ -61,9 +62,10 @@ class ClaimedJob:
 
 
 def normalize_portal_url(url: str, field: str = "ckan_url") -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """A portal's address as publications and jobs key it (the shared http/https rule of ``schemas.urls``)."""
+    if not is_http_url(url.strip()):
         raise ValidationFailed([publish_problem("bad_portal_url", field, value=url)])
+    parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
 
 

@@ -113,7 +113,7 @@ SEARCHES: list[dict[str, Any]] = [
 @pytest.fixture
 def published(open_ctx: OpenContext, demo: Settings) -> Iterator[RemoteCKAN]:
     """The demo, published to the CI CKAN; purged from it afterwards."""
-    portal = make_client()
+    portal = make_client(open_ctx)
     report = Publisher(lambda: open_ctx(), portal).run(organization=ORG)
     assert report.ok, report
     ckan = RemoteCKAN(portal.url, apikey=portal.api_key)
