@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from catalog.errors import AlreadyTaken
 from catalog.models.types import utcnow
 from catalog.settings import Settings, get_settings
 from schemas.profile import Profile, load_profile
@@ -70,10 +72,20 @@ def open_context(
     settings: Settings | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
 ) -> Iterator[Context]:
-    """One transaction: committed when the block ends normally, rolled back on any exception."""
+    """One transaction: committed when the block ends normally, rolled back on any exception.
+
+    A unique constraint that two concurrent writers raced for is reported as :class:`AlreadyTaken`
+    (naming the field), whether the database noticed it at a flush or at the commit.
+    """
     from catalog.db import engine_for
 
     settings = settings or get_settings()
     engine = engine or engine_for(settings.effective_database_url)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        yield Context(session=session, actor=actor, settings=settings, clock=clock)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield Context(session=session, actor=actor, settings=settings, clock=clock)
+    except IntegrityError as exc:  # two writers raced for one unique value: name it, as a check would
+        taken = AlreadyTaken.from_integrity_error(exc)
+        if taken is None:
+            raise
+        raise taken from exc

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy.exc import IntegrityError
+
 from schemas.messages import Problem, ProblemsError, problem
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -29,6 +33,46 @@ def kind_label(kind: str) -> tuple[str, str]:
 
 class ValidationFailed(ProblemsError):
     """The input breaks a rule; nothing was written."""
+
+
+# codes of problems saying a unique value (a URL name, a title, an email) is already someone else's
+TAKEN_CODES = frozenset({"duplicate_name", "duplicate_title", "value_taken"})
+COLUMN_LABELS: dict[str, tuple[str, str]] = {"name": ("ชื่อ URL", "URL name"), "title": ("ชื่อ", "title"),
+                                             "email": ("อีเมล", "email")}
+_PG_KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<value>.*)\) already exists")
+
+
+class AlreadyTaken(ProblemsError):
+    """A unique value was taken by another record written at the same moment (the database's unique
+    constraint caught what the action's own check could not yet see). Nothing was written."""
+
+    @classmethod
+    def from_integrity_error(cls, exc: IntegrityError) -> AlreadyTaken | None:
+        """The problem naming the field, if ``exc`` is a unique violation (else None: a bug, not input)."""
+        original = exc.orig
+        diag = getattr(original, "diag", None)
+        if diag is not None:  # PostgreSQL (psycopg): unique_violation, with the key in the detail
+            if getattr(original, "sqlstate", None) != "23505":
+                return None
+            table = diag.table_name or ""
+            found = _PG_KEY.search(diag.message_detail or "")
+            prefix = f"uq_{table}_"
+            columns = ([c.strip() for c in found.group("columns").split(",")] if found else
+                       [(diag.constraint_name or "").removeprefix(prefix)])
+            value: str | None = found.group("value") if found else None
+        else:  # SQLite: "UNIQUE constraint failed: dataset.title"
+            text = str(original)
+            if not text.startswith("UNIQUE constraint failed:"):
+                return None
+            qualified = [part.strip() for part in text.partition(":")[2].split(",")]
+            table = qualified[0].partition(".")[0]
+            columns = [part.partition(".")[2] for part in qualified]
+            value = None
+        field = ",".join(columns)
+        th, en = kind_label(table)
+        label_th, label_en = COLUMN_LABELS.get(field, (field, field))
+        return cls([problem("value_taken", field, kind=th, kind_en=en, label=label_th, label_en=label_en,
+                            value=value)])
 
 
 class NotFound(ProblemsError):

@@ -36,6 +36,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_csv": ("อ่านไฟล์ CSV ไม่ได้: {detail}", "Cannot read the CSV file: {detail}"),
     "bad_xlsx": ("เปิดไฟล์ XLSX ไม่ได้: {detail}", "Cannot open the XLSX file: {detail}"),
+    "xlsx_doctype": (
+        "ไฟล์ XLSX มีการประกาศ DOCTYPE ใน {value} ซึ่ง Excel ไม่เคยเขียน จึงไม่เปิดอ่าน กรุณาบันทึกไฟล์ใหม่จาก Excel",
+        "The XLSX file declares a DOCTYPE in {value}, which Excel never writes; it was not opened. "
+        "Save it again from Excel",
+    ),
     "xlsx_too_large": (
         "ไฟล์ XLSX ขยายตัวเกินขนาดที่ยอมรับ ({limit} MB) อาจเป็น zip bomb",
         "The XLSX file expands beyond the accepted size ({limit} MB); it may be a zip bomb",

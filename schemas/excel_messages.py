@@ -15,6 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "{value} is password-protected: open it and save it again without a password"),
     "legacy_xls": ("ไฟล์ {value} เป็น Excel รุ่นเก่า (.xls) กรุณาบันทึกเป็น .xlsx",
                    "{value} is an old Excel file (.xls): save it as .xlsx"),
+    "doctype": ("ไฟล์ {value} มีการประกาศ DOCTYPE ใน {detail} ซึ่ง Excel ไม่เคยเขียน จึงไม่เปิดอ่าน",
+                "{value} declares a DOCTYPE in {detail}, which Excel never writes; it was not opened"),
     "zip_bomb": ("ไฟล์ {value} ขยายตัวเกินกำหนด ({detail}) จึงไม่เปิดอ่าน",
                  "{value} inflates beyond the limits ({detail}); it was not opened"),
     # sheets and headers

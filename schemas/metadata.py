@@ -218,6 +218,7 @@ def _validate(data: Mapping[str, Any], profile: Profile, *, level: str, type_val
             key = str(error["loc"][0])
             problems.setdefault(key, _problem_from_error(error, specs[key]))
         normalized = _valid_part(model, candidate, problems)
+    _check_required_not_emptied(normalized, specs, problems)
     # cross-field rules still run on the fields that passed, so one round names every offending field
     _check_companions(normalized, specs, profile, problems)
     if level == "dataset":
@@ -235,6 +236,16 @@ def _valid_part(model: type[BaseModel], candidate: Mapping[str, Any], problems: 
             info = model.model_fields[key]
             valid[key] = TypeAdapter(info.rebuild_annotation()).validate_python(value)
     return valid
+
+
+def _check_required_not_emptied(
+    values: Mapping[str, Any], specs: Mapping[str, FieldSpec], problems: dict[str, Problem]
+) -> None:
+    """A required field given only separators or blanks (``","``, ``[""]``) is as missing as an absent one."""
+    for key, value in values.items():
+        spec = specs[key]
+        if spec.required and is_empty(value) and key not in problems:
+            problems[key] = problem("required", key, label=spec.label.th, label_en=spec.label.en)
 
 
 def _position(order: list[str], key: str | None) -> int:

@@ -181,7 +181,10 @@ def dataset_dict(
 def _split_input(data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     incoming = {key: value for key, value in data.items() if key not in READ_ONLY_KEYS}
     if "tags" in data and "tag_string" not in data:  # CKAN clients send tags as [{"name": ...}]
-        incoming["tag_string"] = [t["name"] if isinstance(t, Mapping) else t for t in data["tags"] or []]
+        tags = data["tags"]
+        # anything else than a list of names or {"name": ...} goes on as it came, so validation names it
+        incoming["tag_string"] = [t["name"] if isinstance(t, Mapping) and "name" in t else t for t in tags] \
+            if isinstance(tags, list) else tags
     steward = incoming.pop("steward", None)
     if isinstance(steward, Mapping):
         steward = steward.get("email") or steward.get("id")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from catalog.settings import get_settings
 from services.api.errors import install_error_handlers
 from services.api.limits import BodyLimitMiddleware
+from services.api.text import refuse_unstorable_parameters
 
 # each module's ``router`` is included in this order
 ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "evidence", "indicator",
@@ -26,6 +27,7 @@ def create_app() -> FastAPI:
         "application/problem+json in Thai or English (Accept-Language). Writes carry the ETag they "
         "edited in If-Match. Authenticate with `Authorization: Bearer <token>`.",
         version="0.1.0",
+        dependencies=[Depends(refuse_unstorable_parameters)],
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_limit=get_settings().max_upload_bytes)

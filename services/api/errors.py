@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.actions.accounts import LoginFailed, TooManyAttempts
-from catalog.errors import Conflict, NotFound, PermissionDenied
+from catalog.errors import TAKEN_CODES, AlreadyTaken, Conflict, NotFound, PermissionDenied
 from schemas.messages import Problem, ProblemsError, problem
 
 log = logging.getLogger("banchi.api")
@@ -43,6 +43,10 @@ HTTP_MESSAGES: dict[str, tuple[str, str]] = {
     "route_not_found": ("ไม่พบหน้าที่ขอ", "Not found"),
     "method_not_allowed": ("ไม่รองรับวิธี {value} ที่ที่อยู่นี้", "Method {value} is not allowed here"),
     "internal_error": ("ระบบขัดข้อง กรุณาลองใหม่ภายหลัง", "Something went wrong on our side; please try again later"),
+    "invalid_characters": (
+        "{field}: มีอักขระที่ใช้ไม่ได้ (อักขระ NUL หรือ surrogate ที่ไม่มีคู่)",
+        "{field}: contains a character that is not allowed (NUL or an unpaired surrogate)",
+    ),
     "bad_request": ("คำขอไม่ถูกต้อง ({detail})", "Bad request ({detail})"),
 }
 
@@ -94,6 +98,8 @@ def status_for(exc: ProblemsError, request: Request | None = None) -> int:
         return 404
     if isinstance(exc, Conflict):
         return 412  # the version the client saw (If-Match) is no longer current
+    if isinstance(exc, AlreadyTaken) or (exc.problems and all(p.code in TAKEN_CODES for p in exc.problems)):
+        return 409  # a name, title or email someone else holds
     if isinstance(exc, LoginFailed):
         return 401
     if isinstance(exc, TooManyAttempts):
@@ -179,6 +185,8 @@ def install_error_handlers(app: Any) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, ProblemsError):  # raised from inside the body stream (services.api.text)
+            return problems_response(request, exc)
         if isinstance(exc, BodyTooLarge):
             found = http_problem("payload_too_large", None, limit=exc.limit)
         elif exc.status_code == 404:

@@ -1,10 +1,12 @@
-"""Request bodies are counted as they arrive, so an oversized upload is refused (413) without being kept."""
+"""Request bodies are counted as they arrive, so an oversized upload is refused (413) without being kept;
+JSON and form bodies are also checked for text no database can store (``services.api.text``)."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.api.errors import BodyTooLarge
+from services.api.text import check_body
 
 JSON_BODY_LIMIT = 2 * 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and the other fields around an uploaded file
@@ -31,6 +33,8 @@ class BodyLimitMiddleware:
         if length is not None and length.isdigit() and int(length) > limit:
             scope.setdefault("state", {})["body_too_large"] = shown
         received = 0
+        media = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower().decode("latin-1")
+        kept: list[bytes] | None = None if upload else []  # a JSON or form body, to check once complete
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -41,6 +45,10 @@ class BodyLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge(shown)
+                if kept is not None:
+                    kept.append(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        check_body(media, b"".join(kept))
             return message
 
         await self.app(scope, counting_receive, send)

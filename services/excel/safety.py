@@ -1,4 +1,5 @@
-"""Refuse a workbook before openpyxl opens it: not an .xlsx, damaged, password-protected, or a zip bomb.
+"""Refuse a workbook before openpyxl opens it: not an .xlsx, damaged, password-protected, a zip bomb, or
+XML declaring a document type (entity expansion).
 
 An .xlsx is a zip archive. Its central directory states every member's inflated size, and Python's
 zipfile never inflates a member beyond the size it states (a lie fails the CRC check), so checking the
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import olefile
 
+from dictionaries.validate.xlsxsource import member_with_doctype
 from schemas.excel_messages import excel_problem
 from schemas.messages import ProblemsError
 
@@ -47,6 +49,9 @@ def check_workbook_file(path: Path) -> None:
     if any(member.flag_bits & 0x1 for member in members):
         raise ProblemsError([excel_problem("encrypted", value=name)])
     _check_sizes(name, members)
+    member = member_with_doctype(path)
+    if member:
+        raise ProblemsError([excel_problem("doctype", value=name, detail=member)])
 
 
 def _check_sizes(name: str, members: list[zipfile.ZipInfo]) -> None:
