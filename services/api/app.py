@@ -11,6 +11,7 @@ import importlib
 from fastapi import Depends, FastAPI
 
 from catalog.settings import get_settings
+from services.api.common import EVERY_ROUTE
 from services.api.errors import install_error_handlers
 from services.api.limits import BodyLimitMiddleware
 from services.api.text import refuse_unstorable_parameters
@@ -33,5 +34,5 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, upload_limit=get_settings().max_upload_bytes)
     for name in ROUTERS:
         module = importlib.import_module(f"services.api.routers.{name}")
-        app.include_router(module.router)
+        app.include_router(module.router, responses=EVERY_ROUTE)
     return app

@@ -45,6 +45,7 @@ from services.api.ckan_shapes import (
     ckan_tag,
     ckan_time,
 )
+from services.api.common import CKAN_ERRORS
 from services.api.deps import Ctx
 from services.api.errors import HTTPProblem, http_problem
 
@@ -103,7 +104,8 @@ UNKNOWN_ACTION: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad request - Action name not known (a JSON string, as CKAN answers)"}}
 for _method in ("GET", "POST"):
     router.add_api_route("/api/3/action/{action}", ckan_action, methods=[_method],
-                         operation_id=f"ckan_action_{_method.lower()}", responses=UNKNOWN_ACTION)
+                         operation_id=f"ckan_action_{_method.lower()}",
+                         responses={**CKAN_ERRORS, **UNKNOWN_ACTION})
     router.add_api_route("/api/action/{action}", ckan_action, methods=[_method], include_in_schema=False)
 router.add_api_route("/api/3", api_version, methods=["GET"], operation_id="ckan_api_version")
 

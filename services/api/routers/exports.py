@@ -25,19 +25,21 @@ from catalog.storage import object_key
 from dictionaries.excel import export_xlsx
 from dictionaries.model import Dictionary
 from schemas.messages import Problem
-from services.api.common import READ_ERRORS
+from services.api.common import READ_ERRORS, content_responses
 from services.api.deps import Ctx
 from services.exports.datapackage import build_datapackage, stored_files, write_zip
-from services.exports.dcat import catalog_graph, dataset_graph, serialize
+from services.exports.dcat import FORMATS, catalog_graph, dataset_graph, serialize
 from services.exports.schemaorg import dataset_jsonld
 
 router = APIRouter(tags=["open formats"])
 
 RdfFormat = Literal["ttl", "rdf", "xml", "jsonld", "n3"]
 CATALOG_PAGE_SIZE = 100
+RDF_ANSWERS = {**READ_ERRORS, **content_responses(*sorted({media for _, media in FORMATS.values()}),
+                                                   description="DCAT-AP 3 in the format the path names")}
 
 
-@router.get("/catalog.{fmt}", responses=READ_ERRORS)
+@router.get("/catalog.{fmt}", responses=RDF_ANSWERS)
 def dcat_catalog(
     ctx: Ctx, fmt: RdfFormat, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     modified_since: Annotated[str | None, Query(
@@ -70,7 +72,7 @@ def _since(value: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-@router.get("/dataset/{name}.{fmt}", responses=READ_ERRORS)
+@router.get("/dataset/{name}.{fmt}", responses=RDF_ANSWERS)
 def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
     """One dataset in DCAT-AP 3."""
     dataset = dataset_read(ctx, name)
@@ -83,7 +85,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/dataset/{name}/resource/{resource_id}/dictionary.xlsx", tags=["downloads"], response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "The data dictionary workbook"}, **READ_ERRORS})
+            responses={**READ_ERRORS, **content_responses(XLSX, description="The data dictionary workbook")})
 def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
     """A resource's data dictionary as a spreadsheet: the one published with it to portals (and listed by
     the CKAN-compatible API after the resource). Not found when the resource is not published openly."""
@@ -98,7 +100,8 @@ def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="data-dictionary-{resource.id[:8]}.xlsx"'})
 
 
-@router.get("/api/datasets/{name}/schema.org", responses=READ_ERRORS)
+@router.get("/api/datasets/{name}/schema.org",
+            responses={**READ_ERRORS, **content_responses("application/ld+json")})
 def schema_org(ctx: Ctx, name: str) -> Response:
     """schema.org Dataset JSON-LD (what the dataset's page embeds for dataset search engines)."""
     body = json.dumps(dataset_jsonld(ctx.settings.site_url, dataset_read(ctx, name)), ensure_ascii=False)
@@ -111,7 +114,8 @@ def datapackage_json(ctx: Ctx, name: str) -> dict[str, Any]:
     return build_datapackage(dataset_read(ctx, name), dictionary_schemas(ctx, name))
 
 
-@router.get("/api/datasets/{name}/datapackage.zip", response_class=StreamingResponse, responses=READ_ERRORS)
+@router.get("/api/datasets/{name}/datapackage.zip", response_class=StreamingResponse,
+            responses={**READ_ERRORS, **content_responses("application/zip")})
 def datapackage_zip(ctx: Ctx, name: str) -> StreamingResponse:
     """The descriptor and the data files, zipped."""
     dataset = dataset_read(ctx, name)
