@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from catalog.errors import AlreadyTaken
+from catalog.errors import AlreadyTaken, ValidationFailed
 from catalog.models.types import utcnow
 from catalog.settings import Settings, get_settings
+from schemas.messages import problem
 from schemas.profile import Profile, load_profile
+from schemas.text import unstorable_places
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,18 @@ def open_context(
         if taken is None:
             raise
         raise taken from exc
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unstorable_text(session: Session, _context: object, _instances: object) -> None:
+    """No record keeps a NUL character or a lone surrogate, whichever interface brought it (a multipart
+    field, a workbook, the command line): refused naming the field, the same on both databases."""
+    places: list[str] = []
+    for record in [*session.new, *session.dirty]:
+        state = inspect(record)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if value is not None and not isinstance(value, int | float | bool):
+                places.extend(place.removeprefix("extras.") for place in unstorable_places(value, attribute.key))
+    if places:
+        raise ValidationFailed([problem("invalid_characters", place) for place in dict.fromkeys(places)])

@@ -60,6 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # registry
     "duplicate_name": ("ชื่อ URL “{value}” ถูกใช้แล้ว", "The name “{value}” is already in use"),
     "duplicate_title": ("ชื่อชุดข้อมูล “{value}” ซ้ำกับชุดข้อมูลอื่น", "The title “{value}” is already used by another dataset"),
+    "invalid_characters": (
+        "{field}: มีอักขระที่ใช้ไม่ได้ (อักขระ NUL หรือ surrogate ที่ไม่มีคู่)",
+        "{field}: contains a character that is not allowed (NUL or an unpaired surrogate)",
+    ),
     "value_taken": (
         "{label}นี้เพิ่งถูกใช้โดย{kind}อื่นที่บันทึกในเวลาเดียวกัน กรุณาใช้ค่าอื่น",
         "This {label} was just taken by another {kind} saved at the same moment; choose another",

@@ -43,10 +43,6 @@ HTTP_MESSAGES: dict[str, tuple[str, str]] = {
     "route_not_found": ("ไม่พบหน้าที่ขอ", "Not found"),
     "method_not_allowed": ("ไม่รองรับวิธี {value} ที่ที่อยู่นี้", "Method {value} is not allowed here"),
     "internal_error": ("ระบบขัดข้อง กรุณาลองใหม่ภายหลัง", "Something went wrong on our side; please try again later"),
-    "invalid_characters": (
-        "{field}: มีอักขระที่ใช้ไม่ได้ (อักขระ NUL หรือ surrogate ที่ไม่มีคู่)",
-        "{field}: contains a character that is not allowed (NUL or an unpaired surrogate)",
-    ),
     "bad_request": ("คำขอไม่ถูกต้อง ({detail})", "Bad request ({detail})"),
 }
 

@@ -1,56 +1,27 @@
-"""Text a request may carry: never a NUL character or a lone UTF-16 surrogate.
-
-JSON can spell both (``"\\u0000"``, ``"\\ud800"``) and a URL can carry ``%00``; neither is text that
-PostgreSQL stores (SQLite takes NUL silently), nor anything a person typed. They are refused here, at the
-door, naming the JSON field or parameter that carried them, before any route looks at the input.
-"""
+"""Text a request may carry (``schemas.text``): JSON and form bodies, query and path parameters holding a
+NUL character or a lone surrogate are refused at the door, naming the JSON field or parameter that carried
+them, before any route looks at the input. (What arrives otherwise, say in a multipart field, the catalog
+refuses when it would be stored.)"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.exceptions import HTTPException
 
-from schemas.messages import Problem, ProblemsError
+from schemas.messages import Problem, ProblemsError, problem
+from schemas.text import is_storable, unstorable_places
 from services.api.errors import HTTPProblem, http_problem
 
 MAX_NAMED = 20  # problems named in one answer; the rest are the same mistake
 
 
-def is_storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def unstorable_places(value: Any, place: str = "") -> Iterator[str]:
-    """The dotted path of every key or string in a decoded JSON value that is not storable text."""
-    if isinstance(value, str):
-        if not is_storable(value):
-            yield place or "body"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{place}.{key}" if place else str(key)
-            if not is_storable(key):
-                yield place or "body"
-            else:
-                yield from unstorable_places(item, inner)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from unstorable_places(item, f"{place}.{index}" if place else str(index))
-
-
 def _problems(places: Iterator[str]) -> list[Problem]:
     found = list(dict.fromkeys(places))[:MAX_NAMED]
-    return [http_problem("invalid_characters", place) for place in found]
+    return [problem("invalid_characters", place) for place in found]
 
 
 class UnstorableBody(HTTPException, ProblemsError):

@@ -80,6 +80,21 @@ def test_a_lone_surrogate_or_nul_in_json_is_refused_naming_the_field(client: Tes
     assert client.get(f"/api/datasets/{DATASET}").json()["notes"] != "t \x00"
 
 
+def test_nul_in_a_multipart_field_is_refused_naming_the_field(client: TestClient, steward: dict[str, str]) -> None:
+    """Fields of an upload are not JSON: the catalog refuses the text when it would be stored (PostgreSQL
+    answered 500, SQLite kept the NUL)."""
+    upload = f"/api/datasets/{DATASET}/resources/upload"
+    before = len(client.get(f"/api/datasets/{DATASET}").json()["resources"])
+    for form, field in (({"name": "x\x00y"}, "name"), ({"name": "ok", "metadata": '{"description": "a\\u0000"}'},
+                                                        "description")):
+        sent = client.post(upload, headers=steward, data=form, files={"file": ("a.csv", b"a,b\n1,2\n", "text/csv")})
+        assert sent.status_code == 422, sent.text
+        error = _errors(sent)[field]
+        assert error["code"] == "invalid_characters"
+        _bilingual(error)
+    assert len(client.get(f"/api/datasets/{DATASET}").json()["resources"]) == before
+
+
 def test_nul_in_a_query_or_path_parameter_is_refused(client: TestClient, steward: dict[str, str]) -> None:
     for path in ("/api/search?q=a%00", "/api/datasets/a%00b", "/api/datasets?organization=%00"):
         refused = client.get(path, headers=steward)
