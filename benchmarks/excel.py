@@ -171,14 +171,19 @@ def baseline(engine: Engine, settings: Settings, content: Any) -> None:
     reader = CellReader(template)
     datasets = []
     for row in content.datasets:
-        values, _ = reader.dataset_values(template.layout_of(row.sheet), row)
+        layout = template.layout_of(row.sheet)
+        assert layout is not None, row.sheet
+        values, _ = reader.dataset_values(layout, row)
         values[template.organization_field] = ORG[0]
         datasets.append({k: v for k, v in values.items() if v not in (None, "", [])})
     resources = []
     for row in content.resources:
         layout = template.layout_of(row.sheet)
+        assert layout is not None, row.sheet
         values, _ = reader.resource_values(layout, row)
-        resources.append((reader.dataset_ref(layout, row), {k: v for k, v in values.items() if v is not None}))
+        ref = reader.dataset_ref(layout, row)
+        assert ref is not None, row.row
+        resources.append((ref, {k: v for k, v in values.items() if v is not None}))
     with open_context(engine=engine, settings=settings) as ctx:
         for data in datasets:
             dataset_create(ctx, data)

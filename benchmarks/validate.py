@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,6 +27,14 @@ sys.path.insert(0, str(ROOT))
 SPEEDUP_TARGET = 40.0
 PYARROW_TARGET = 3.0
 MEMORY_TARGET_MB = 600.0
+
+
+class RunResult(TypedDict):
+    seconds: float
+    cpu: float
+    peak_mb: float
+    errors: int
+    keys: set[tuple[Any, ...]]
 
 
 def work(kind: str, data: Path, keys_out: Path) -> None:
@@ -44,8 +53,8 @@ def work(kind: str, data: Path, keys_out: Path) -> None:
         resource = frictionless.Resource(
             data.name, basepath=str(data.parent), schema=frictionless.Schema.from_descriptor(SCHEMA)
         )
-        report = resource.validate(limit_errors=0)
-        errors = [e.to_descriptor() for task in report.tasks for e in task.errors]
+        checked = resource.validate(limit_errors=0)
+        errors = [e.to_descriptor() for task in checked.tasks for e in task.errors]
         keys = [[e.get("rowNumber"), e.get("fieldName") or None, e["type"]] for e in errors]
     else:  # pyarrow reading the file, types inferred, nothing checked (refused rows skipped)
         import pyarrow.csv as pacsv
@@ -58,7 +67,7 @@ def work(kind: str, data: Path, keys_out: Path) -> None:
     print(json.dumps({"seconds": seconds, "cpu": cpu}))
 
 
-def run(kind: str, data: Path, out: Path) -> dict[str, object]:
+def run(kind: str, data: Path, out: Path) -> RunResult:
     keys_out = out / f"{kind}.keys.jsonl"
     process = subprocess.Popen(
         [sys.executable, __file__, "--work", kind, str(data), str(keys_out)], stdout=subprocess.PIPE, text=True
