@@ -100,11 +100,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} ไม่ได้เป็นคณะทำงานกำกับดูแลข้อมูลของหน่วยงาน {org} จึงอนุมัติพจนานุกรมข้อมูลไม่ได้",
         "{value} is not on a data governance working group of {org} and cannot approve the dictionary",
     ),
-    "no_approver": (
-        "ต้องระบุผู้อนุมัติ (บัญชีของท่านไม่ได้ผูกกับบุคคล)",
-        "Name the approver (your account is not linked to a person)",
-    ),
-    "approve_for_another": ("อนุมัติแทนผู้อื่นไม่ได้", "You cannot approve on someone else's behalf"),
     "resource_not_in_dataset": (
         "ทรัพยากร {value} ไม่อยู่ในชุดข้อมูล {dataset}", "Resource {value} is not in dataset {dataset}",
     ),

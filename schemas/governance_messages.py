@@ -54,6 +54,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} ไม่ได้เป็นคณะทำงานกำกับดูแลข้อมูลของหน่วยงาน {org} จึงลงนามรับรองไม่ได้",
         "{value} is not on a data governance working group of {org} and cannot sign off",
     ),
+    "no_person_for_account": (
+        "บัญชี {value} ไม่ได้ผูกกับบุคคล จึงลงนาม อนุมัติ หรือเพิ่มหลักฐานในนามของบุคคลไม่ได้ ให้ผู้ดูแลระบบผูกบัญชีกับบุคคลก่อน",
+        "Account {value} is not linked to a person, so it cannot sign, approve or add evidence in anyone's name; "
+        "ask an administrator to link it to a person",
+    ),
+    "signer_not_you": (
+        "ลงนามในนามของผู้อื่นไม่ได้: ระบบบันทึกผู้ลงนามเป็นผู้ที่เข้าสู่ระบบ ({me}) ไม่ใช่ {value}",
+        "You cannot sign in someone else's name: the signer recorded is the signed-in person ({me}), not {value}",
+    ),
     "date_in_future": ("{label}: วันที่ {value} ยังมาไม่ถึง", "{label}: {value} is in the future"),
     "date_before_history": (
         "{label}: วันที่ {value} ก่อนการเปลี่ยนขั้นตอนครั้งล่าสุด ({latest}) บันทึกย้อนหลังแทรกประวัติไม่ได้",

@@ -16,11 +16,12 @@ from pydantic import BaseModel
 from sqlmodel import col, func, select
 
 from catalog import permissions
-from catalog.actions.lookup import get_by_id_or_name, get_dataset, person_for_input
+from catalog.actions.lookup import get_by_id_or_name, get_dataset
+from catalog.actions.signing import acting_person
 from catalog.actions.working_groups import is_working_group_member
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
-from catalog.errors import NotFound, PermissionDenied, ValidationFailed
+from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
 from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
 from dictionaries.messages import problem
@@ -95,8 +96,8 @@ def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, sche
 
 
 def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, Any] | None = None) -> VersionPublic:
-    """Approve a draft. The approver is the acting person (a system actor may name one) and must sit
-    on a working group of the dataset's organization."""
+    """Approve a draft. The approver is the signed-in account's person (only the operator's CLI may name
+    one) and must sit on a working group of the dataset's organization."""
     version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
     dataset, _ = _owner(ctx, version)
     if version.status == VersionStatus.approved:
@@ -117,17 +118,7 @@ def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, An
 
 
 def _approver(ctx: Context, named: str | None) -> Person:
-    actor = ctx.actor
-    if named is None:
-        if actor.person_id is None:
-            raise ValidationFailed([problem("no_approver", "approved_by")])
-        person = ctx.session.get(Person, actor.person_id)
-        assert person is not None
-        return person
-    person = person_for_input(ctx, named, "approved_by")
-    if person.id != actor.person_id and not actor.sysadmin:
-        raise PermissionDenied("dictionary_version_approve")
-    return person
+    return acting_person(ctx, named, "approved_by")
 
 
 def dictionary_versions(ctx: Context, dataset: str, resource_id: str) -> list[VersionPublic]:

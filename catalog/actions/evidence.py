@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from catalog import permissions
-from catalog.actions.lookup import get_by_id_or_name, get_organization, organization_for_input, person_for_input
+from catalog.actions.lookup import get_by_id_or_name, get_organization, organization_for_input
 from catalog.actions.resources import _safe_filename
+from catalog.actions.signing import acting_person
 from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
@@ -109,11 +110,11 @@ def evidence_add(ctx: Context, data: dict[str, Any], *, content: BinaryIO | None
     problems += _date_problems(ctx, values.evidence_date, "evidence_date")
     org, dataset = _owner(ctx, values.organization, values.dataset, problems)
     stage, gate = _stage_and_gate(values.stage, values.gate, dataset, problems)
-    person = _person(ctx, values.added_by, problems)
     if problems:
         raise ValidationFailed(problems)
-    assert org is not None and person is not None
+    assert org is not None
     permissions.check(ctx, "evidence_add", org.id)
+    person = acting_person(ctx, values.added_by, "added_by")  # the signed-in person, checked once allowed
     evidence = Evidence(
         organization_id=org.id, dataset_id=dataset.id if dataset else None, stage=stage, gate=gate,
         fiscal_year=values.fiscal_year or fiscal_year_of(values.evidence_date).year,
@@ -265,19 +266,6 @@ def _stage_and_gate(stage: int | None, gate: str | None, dataset: Dataset | None
     if dataset is None:
         problems.append(problem("gate_needs_dataset", "dataset", value=gate))
     return owner_stage, gate
-
-
-def _person(ctx: Context, key: str | None, problems: list[Problem]) -> Person | None:
-    key = key or ctx.actor.person_id
-    if not key:
-        th, en = EVIDENCE_LABELS["added_by"]
-        problems.append(Problem(field="added_by", code="required", th=f"ต้องระบุ {th}", en=f"{en} is required"))
-        return None
-    try:
-        return person_for_input(ctx, key, "added_by")
-    except ValidationFailed as exc:
-        problems += exc.problems
-        return None
 
 
 def _store(ctx: Context, evidence: Evidence, content: BinaryIO, filename: str | None) -> None:

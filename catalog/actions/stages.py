@@ -1,6 +1,6 @@
 """Governance stages of a dataset: advance (only past passing gates), revert, and where every dataset stands.
 
-Each move is effective on a day, signed off by a member of the owner's data governance working group,
+Each move is effective on a day, signed off by the signed-in member of the owner's data governance working group,
 kept as a StageEvent with the gates as they were checked, written to the audit log with who and why, and
 mirrored in ``dataset_stage`` in the same transaction.
 """
@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from catalog import permissions
-from catalog.actions.lookup import get_dataset, get_organization, person_for_input
+from catalog.actions.lookup import get_dataset, get_organization
+from catalog.actions.signing import acting_person
 from catalog.actions.validation import check_input
 from catalog.actions.working_groups import is_working_group_member
 from catalog.audit import record_change
@@ -40,7 +41,7 @@ class StageChange(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     to: int = Field(ge=0, le=MAX_STAGE)
-    signed_off_by: str = Field(min_length=1)
+    signed_off_by: str | None = None  # only the operator's CLI may name one; an account signs as its own person
     reason: str = Field(min_length=1)
     effective_date: dt.date | None = None
 
@@ -218,9 +219,11 @@ def _timing_problems(ctx: Context, dataset: Dataset, day: dt.date, today: dt.dat
     return problems
 
 
-def _signer(ctx: Context, dataset: Dataset, key: str, problems: list[Problem]) -> Person | None:
+def _signer(ctx: Context, dataset: Dataset, key: str | None, problems: list[Problem]) -> Person | None:
+    """The signed-in account's person (see catalog.actions.signing), on a working group of the dataset's
+    organization or of one above it."""
     try:
-        person = person_for_input(ctx, key, "signed_off_by")
+        person = acting_person(ctx, key, "signed_off_by")
     except ValidationFailed as exc:
         problems += exc.problems
         return None

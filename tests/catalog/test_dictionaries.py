@@ -19,7 +19,7 @@ from catalog.actions.dictionaries import (
 from catalog.actions.resources import resource_create
 from catalog.audit import audit_log
 from catalog.context import Actor
-from catalog.errors import PermissionDenied, ValidationFailed
+from catalog.errors import ValidationFailed
 from catalog.models import Organization, Person
 from catalog.models.dictionary import DictionaryVersion, ValidationRun
 from tests.conftest import OpenContext
@@ -72,8 +72,9 @@ def test_a_member_approves_for_themselves_only(open_ctx: OpenContext, resource: 
     with open_ctx() as ctx:
         version = dictionary_version_create(ctx, "city-indicators", resource, SCHEMA)
     outsider = person_actor(open_ctx, OUTSIDER)
-    with pytest.raises(PermissionDenied), open_ctx(outsider) as ctx:
+    with pytest.raises(ValidationFailed) as caught, open_ctx(outsider) as ctx:
         dictionary_version_approve(ctx, version.id, {"approved_by": CHAIR})
+    assert caught.value.problems[0].code == "signer_not_you"
     with open_ctx(person_actor(open_ctx, CHAIR)) as ctx:
         assert dictionary_version_approve(ctx, version.id).approved_by == CHAIR
 

@@ -48,7 +48,7 @@ class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approved_by: str | None = Field(None, max_length=320,
-                                    description="the approver's email (default: you; a sysadmin may name one)")
+                                    description="the approver is you; naming anyone else is refused (422)")
 
 
 class Diff(BaseModel):

@@ -38,7 +38,7 @@ Text = Annotated[str | None, Form(max_length=10_000)]
 
 class EvidenceLink(BaseModel):
     """``evidence_date``, ``description`` and ``url``, for an ``organization`` or a ``dataset``; optional
-    ``stage``, ``gate``, ``fiscal_year`` (B.E.) and ``added_by`` (a person's email; default: you).
+    ``stage``, ``gate``, ``fiscal_year`` (B.E.) and ``added_by`` (recorded as you; naming anyone else is refused, 422).
     Checked by the catalog, every bad field named in Thai and English."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{

@@ -24,11 +24,11 @@ router = APIRouter(tags=["governance"])
 
 
 class StageChangeBody(BaseModel):
-    """``to`` (stage number), ``signed_off_by`` (a working-group member's email), ``reason``,
-    optional ``effective_date``; checked by the catalog."""
+    """``to`` (stage number), ``reason``, optional ``effective_date``; checked by the catalog. The signer is
+    you (your account's person, a working-group member); a ``signed_off_by`` naming anyone else is refused (422)."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
-        {"to": 1, "signed_off_by": "director.hrd@bangkok.go.th", "reason": "ลงทะเบียนชุดข้อมูลแล้ว"}]})
+        {"to": 1, "reason": "ลงทะเบียนชุดข้อมูลแล้ว"}]})
 
 
 class AuditedBody(BaseModel):
@@ -49,7 +49,7 @@ def dataset_stages(ctx: Ctx, name: str) -> list[StageEventPublic]:
 
 @router.post("/api/datasets/{name}/stages/advance", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
 def advance_stage(ctx: Ctx, name: str, body: StageChangeBody) -> StageEventPublic:
-    """Move the dataset to a later stage, signed off by a working-group member; its gates must hold."""
+    """Move the dataset to a later stage, signed off by you (a working-group member); its gates must hold."""
     readable_dataset(ctx, name)
     return stage_advance(ctx, name, body.model_dump(mode="json"))
 

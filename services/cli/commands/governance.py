@@ -27,7 +27,9 @@ indicator_app = typer.Typer(help="Datasets an indicator counts / ชุดข้
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 OrgOption = Annotated[str | None, typer.Option("--org", help="organization name")]
-ByOption = Annotated[str, typer.Option("--by", help="email of the person (a working-group member signs off)")]
+ByOption = Annotated[str, typer.Option("--by", help="email of the working-group member who signed off (the operator "
+                                        "on the server keys in their sign-off; the API and web pages sign as "
+                                        "the signed-in person only)")]
 DateText = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (ค.ศ.) or 2564-03-31 / 31/03/2564 (พ.ศ.)")]
 
 
@@ -132,7 +134,9 @@ def history(dataset: str, output: FormatOption = OutputFormat.table) -> None:
 def add_evidence(
     description: Annotated[str | None, typer.Option("--description", "-d", help="what it shows")] = None,
     date: DateText = None,
-    by: Annotated[str | None, typer.Option("--by", help="email of the person adding it")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="email of the person adding it (operator only; the API and web record the signed-in person)"
+    )] = None,
     file: Annotated[Path | None, typer.Option("--file", help="a document (stored by sha256)")] = None,
     url: Annotated[str | None, typer.Option("--url", help="a link")] = None,
     organization: OrgOption = None,

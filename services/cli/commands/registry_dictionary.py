@@ -56,7 +56,8 @@ def list_versions(dataset: str, resource: ResourceArg, output: FormatOption = Ou
 @dictionary_app.command("approve")
 def approve(
     version_id: str,
-    by: Annotated[str, typer.Option("--by", help="email of the approving working-group member")],
+    by: Annotated[str, typer.Option("--by", help="email of the approving working-group member (operator "
+                                                         "only; the API and web approve as the signed-in person)")],
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Approve a draft (a working-group member of the dataset's organization). / อนุมัติพจนานุกรมข้อมูล"""

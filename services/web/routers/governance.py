@@ -14,10 +14,9 @@ from catalog.actions.indicator import indicator_dataset_add
 from catalog.actions.lookup import get_organization
 from catalog.actions.organizations import organization_public
 from catalog.actions.stages import stage_advance, stage_status
-from catalog.actions.working_groups import working_groups_of
 from catalog.context import Context
 from catalog.errors import NotFound
-from catalog.gates import lineage, stage_set
+from catalog.gates import stage_set
 from catalog.models import Organization, Person
 from catalog.permissions import allowed, may_read_governance
 from catalog.reporting import indicator_report
@@ -46,15 +45,6 @@ def governed_org(ctx: Context, name: str, fiscal_year: int | None = None) -> Org
     return org
 
 
-def signers(ctx: Context, org: Organization) -> list[tuple[str, str]]:
-    """(email, name) of the working-group members who may sign off this organization's stages."""
-    people: dict[str, str] = {}
-    for unit in lineage(ctx, org.id):
-        for group in working_groups_of(ctx, unit.name):
-            people.update({m.email: f"{m.full_name} ({m.email})" for m in group.members})
-    return sorted(people.items(), key=lambda item: item[1])
-
-
 def _board(request: Request, ctx: Context, name: str, problems: dict[str, list[Problem]] | None = None,
            form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     org = governed_org(ctx, name)
@@ -63,7 +53,7 @@ def _board(request: Request, ctx: Context, name: str, problems: dict[str, list[P
     me = ctx.session.get(Person, ctx.actor.person_id) if ctx.actor.person_id else None
     return render(request, "stages.html", {
         "org": organization_public(ctx, org), "columns": columns, "stages": stage_set().stages,
-        "signers": signers(ctx, org), "me": me.email if me else None, "problems": problems or {},
+        "me": me, "problems": problems or {},
         "form": form or {}, "today": thai_today(ctx.now()).isoformat(),
         "can_sign": allowed(ctx, "stage_change", org.id), "done": request.query_params.get("done"),
     }, status)
@@ -78,7 +68,7 @@ def stage_board(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
 async def sign_off(request: Request, name: str) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items() if key != "csrf_token"}
     dataset = form.pop("dataset", "")
-    data = {key: form.get(key) or None for key in ("to", "signed_off_by", "reason", "effective_date")}
+    data = {key: form.get(key) or None for key in ("to", "reason", "effective_date")}  # the signer: the account
 
     def advance(ctx: Context) -> Any:
         org = governed_org(ctx, name)

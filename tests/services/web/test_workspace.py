@@ -118,10 +118,10 @@ def test_stage_board_and_sign_off(site: TestClient, sign_in: SignIn, open_ctx: O
     column = board.split('data-stage="0"')[1].split('data-stage="1"')[0]
     assert 'data-dataset="stage-me"' in column and "ผ่านเกณฑ์ครบ" in column
     missing = site.post("/organization/bma-hrd/stages/advance", data={
-        "csrf_token": csrf_of(board), "dataset": "stage-me", "to": "1", "signed_off_by": CHAIR, "reason": ""})
+        "csrf_token": csrf_of(board), "dataset": "stage-me", "to": "1", "reason": ""})
     assert missing.status_code == 422 and "เหตุผล" in missing.text
     done = site.post("/organization/bma-hrd/stages/advance", data={
-        "csrf_token": csrf_of(board), "dataset": "stage-me", "to": "1", "signed_off_by": CHAIR,
+        "csrf_token": csrf_of(board), "dataset": "stage-me", "to": "1",
         "reason": "ประชุมคณะทำงานครั้งที่ 1/2568"})
     assert done.status_code == 200 and "ลงนามรับรองเลื่อนขั้นชุดข้อมูล stage-me แล้ว" in done.text
     column = done.text.split('data-stage="1"')[1].split('data-stage="2"')[0]
