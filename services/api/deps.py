@@ -14,22 +14,30 @@ from catalog.actions.accounts import actor_for_token
 from catalog.context import ANONYMOUS, Actor, Context, open_context
 from catalog.db import get_engine
 from catalog.settings import get_settings
+from services.api.csrf import cookie_write_allowed
 from services.api.errors import HTTPProblem, http_problem
 
 SESSION_COOKIE = "banchi_session"
 T = TypeVar("T")
 
 
-def presented_token(request: Request) -> str | None:
+def presented_credential(request: Request) -> tuple[str | None, bool]:
     """A token from ``Authorization: Bearer …``, CKAN's bare ``Authorization``/``X-CKAN-API-Key``, or the
-    web session cookie."""
+    web session cookie; and whether it came from the cookie (which a browser sends for any site)."""
     header = request.headers.get("authorization") or request.headers.get("x-ckan-api-key") or ""
     scheme, _, rest = header.strip().partition(" ")
     if scheme.lower() == "bearer" and rest.strip():
-        return rest.strip()
+        return rest.strip(), False
     if header.strip() and not rest:
-        return header.strip()
-    return request.cookies.get(SESSION_COOKIE) or None
+        return header.strip(), False
+    cookie = request.cookies.get(SESSION_COOKIE) or None
+    return cookie, cookie is not None
+
+
+def require_csrf(request: Request, session_secret: str) -> None:
+    """Refuse (403) a state-changing request made with the session cookie from anywhere but Banchi."""
+    if not cookie_write_allowed(request, session_secret):
+        raise HTTPProblem(403, [http_problem("csrf_required", "X-CSRF-Token")])
 
 
 def action_context(request: Request) -> Iterator[Context]:
@@ -39,7 +47,7 @@ def action_context(request: Request) -> Iterator[Context]:
     success for a change that was not kept.
     """
     with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
-        _act_as_presented(ctx, request)
+        act_as_presented(ctx, request)
         yield ctx
 
 
@@ -47,13 +55,16 @@ def acting_actor(request: Request) -> Actor:
     """Who the request acts as, settled in a transaction of its own: for routes that run several short
     transactions themselves (a publish run), so none is held open while a portal answers."""
     with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
-        _act_as_presented(ctx, request)
+        act_as_presented(ctx, request)
         return ctx.actor
 
 
-def _act_as_presented(ctx: Context, request: Request) -> None:
-    secret = presented_token(request)
+def act_as_presented(ctx: Context, request: Request) -> None:
+    """Act as the account the request's credential names; a cookie's write needs its CSRF token."""
+    secret, from_cookie = presented_credential(request)
     if secret:
+        if from_cookie:
+            require_csrf(request, secret)
         ctx.actor = actor_for_token(ctx, secret)
     request.state.actor = ctx.actor
 

@@ -40,6 +40,11 @@ HTTP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid_if_match": ("ส่วนหัว If-Match “{value}” ไม่ถูกต้อง", "The If-Match header “{value}” is not a valid ETag"),
     "authentication_required": ("กรุณาเข้าสู่ระบบหรือส่งโทเค็น", "Sign in or send a token"),
+    "csrf_required": (
+        "คำขอที่เปลี่ยนแปลงข้อมูลด้วยคุกกี้การเข้าสู่ระบบต้องมาจากหน้าเว็บของ Banchi: ส่งโทเค็น CSRF ในส่วนหัว X-CSRF-Token",
+        "A change made with the session cookie must come from Banchi's own pages: send the CSRF token in the "
+        "X-CSRF-Token header",
+    ),
     "route_not_found": ("ไม่พบหน้าที่ขอ", "Not found"),
     "method_not_allowed": ("ไม่รองรับวิธี {value} ที่ที่อยู่นี้", "Method {value} is not allowed here"),
     "internal_error": ("ระบบขัดข้อง กรุณาลองใหม่ภายหลัง", "Something went wrong on our side; please try again later"),

@@ -8,8 +8,6 @@ read nor compute, so a forged cross-site POST is refused.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from catalog.actions.accounts import LoginFailed, actor_for_token
 from catalog.context import ANONYMOUS, Context, open_context
 from catalog.db import get_engine
 from catalog.settings import get_settings
+from services.api.csrf import csrf_token_for, token_matches
 from services.api.deps import SESSION_COOKIE
 
 CSRF_COOKIE = "banchi_csrf"
@@ -53,15 +52,11 @@ def _csrf_key(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    return hmac.new(_csrf_key(request).encode(), b"banchi-form", hashlib.sha256).hexdigest()
+    return csrf_token_for(_csrf_key(request))
 
 
 def csrf_valid(request: Request, submitted: str | None) -> bool:
-    key = request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE)
-    if not key or not submitted:
-        return False
-    expected = hmac.new(key.encode(), b"banchi-form", hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, submitted)
+    return token_matches(request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE), submitted)
 
 
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int | None) -> None:

@@ -24,7 +24,8 @@ from catalog.context import ANONYMOUS, open_context
 from catalog.db import get_engine
 from catalog.settings import get_settings
 from services.api.common import WRITE_ERRORS, problem_responses
-from services.api.deps import JSON_ONLY, SESSION_COOKIE, Ctx, require_account
+from services.api.csrf import csrf_token_for
+from services.api.deps import JSON_ONLY, SESSION_COOKIE, Ctx, require_account, require_csrf
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,6 +40,7 @@ class Login(BaseModel):
 class SignedIn(BaseModel):
     account: AccountPublic
     expires_at: dt.datetime | None
+    csrf_token: str = Field(description="send it as X-CSRF-Token with every change made with the session cookie")
 
 
 @router.post("/api/auth/login", dependencies=[JSON_ONLY], responses=problem_responses(401, 415, 422, 429))
@@ -56,14 +58,15 @@ def login(body: Login, request: Request, response: Response) -> SignedIn:
     max_age = int((session.expires_at - session.created_at).total_seconds()) if session.expires_at else None
     response.set_cookie(SESSION_COOKIE, session.token, max_age=max_age, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", path="/")
-    return SignedIn(account=account, expires_at=session.expires_at)
+    return SignedIn(account=account, expires_at=session.expires_at, csrf_token=csrf_token_for(session.token))
 
 
-@router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(403))
 def logout(request: Request, response: Response) -> None:
-    """End the web session: its token is revoked and the cookie cleared."""
+    """End the web session: its token is revoked and the cookie cleared (with its CSRF token, as any change)."""
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
+        require_csrf(request, secret)
         with open_context(ANONYMOUS, engine=get_engine(), settings=get_settings()) as ctx:
             session_end(ctx, secret)
     response.delete_cookie(SESSION_COOKIE, path="/")

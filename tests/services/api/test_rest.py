@@ -129,7 +129,8 @@ def test_password_login_sets_a_session_and_failures_are_slowed_down(
     assert signed_in.status_code == 200 and "banchi_session" in signed_in.cookies
     assert client.get("/api/me").json()["email"] == "steward@bangkok.go.th"  # the cookie signs the client in
     assert client.get("/api/datasets/trainee-registry").status_code == 200
-    assert client.post("/api/auth/logout").status_code == 204
+    csrf = {"X-CSRF-Token": signed_in.json()["csrf_token"]}  # a change made with the cookie carries it
+    assert client.post("/api/auth/logout", headers=csrf).status_code == 204
     client.cookies.clear()
     assert client.get("/api/me").status_code == 401
 
