@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from catalog.scratch import UPLOAD_PREFIX, hold
 from schemas.messages import Problem
 
 CHUNK = 1024 * 1024
@@ -41,8 +42,9 @@ def store_stream(storage_dir: Path, stream: BinaryIO, max_bytes: int) -> StoredF
     """Copy ``stream`` into the store while hashing it; nothing is left behind if it is too large."""
     storage_dir.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    handle, temp_name = tempfile.mkstemp(dir=storage_dir, prefix=".upload-")
+    handle, temp_name = tempfile.mkstemp(dir=storage_dir, prefix=UPLOAD_PREFIX)
     try:
+        hold(handle)  # in use until closed: a start-up meanwhile does not take it for an orphan
         with os.fdopen(handle, "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)

@@ -7,22 +7,40 @@ versions) is the catalog's. OpenAPI at ``/docs``.
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+from catalog.scratch import remove_orphans
 from catalog.settings import get_settings
 from services.api.common import EVERY_ROUTE
+from services.api.docs import install_docs
 from services.api.errors import install_error_handlers
+from services.api.headers import SecurityHeadersMiddleware
 from services.api.limits import BodyLimitMiddleware
 from services.api.text import refuse_unstorable_parameters
+
+log = logging.getLogger("banchi.api")
 
 # each module's ``router`` is included in this order
 ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "evidence", "indicator",
            "dictionaries", "publishing", "portals", "ckan", "exports")
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, remove the temporary uploads a killed process left (those in progress are held)."""
+    removed = remove_orphans(get_settings().effective_storage_dir)
+    if removed:
+        log.warning("removed %d temporary upload(s) left by a stopped process", len(removed))
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan, docs_url=None, redoc_url=None,
         title="Banchi (บัญชีข้อมูล)",
         description="Data catalog and metadata registry for Thai government agencies. Errors are "
         "application/problem+json in Thai or English (Accept-Language). Writes carry the ETag they "
@@ -32,6 +50,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_limit=get_settings().max_upload_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_docs(app)
     for name in ROUTERS:
         module = importlib.import_module(f"services.api.routers.{name}")
         app.include_router(module.router, responses=EVERY_ROUTE)

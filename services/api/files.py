@@ -1,12 +1,12 @@
 """Stored files served as downloads, and files the dictionaries library reads from a path (it tells CSV
 from XLSX by the suffix): an upload or a stored resource, under a name with its suffix in a temporary folder
-that lives as long as the request."""
+that lives as long as the request (under the storage directory's ``tmp/``, removed at start-up if a killed
+process left it: ``catalog.scratch``)."""
 
 from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -17,7 +17,9 @@ from fastapi.responses import FileResponse
 from catalog.context import Context
 from catalog.errors import NotFound
 from catalog.models import Resource
+from catalog.scratch import scratch_folder
 from catalog.storage import object_key
+from services.api.headers import SANDBOX_CSP
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
 
@@ -28,10 +30,10 @@ def _suffix(name: str | None, default: str = ".csv") -> str:
 
 
 @contextmanager
-def upload_path(file: UploadFile) -> Iterator[Path]:
+def upload_path(file: UploadFile, storage_dir: Path) -> Iterator[Path]:
     """The uploaded file, copied out of the request (the body limit already bounds its size)."""
-    with tempfile.TemporaryDirectory(prefix="banchi-api-") as folder:
-        path = Path(folder) / f"upload{_suffix(file.filename)}"
+    with scratch_folder(storage_dir, "banchi-api-") as folder:
+        path = folder / f"upload{_suffix(file.filename)}"
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
         yield path
@@ -44,9 +46,9 @@ def stored_path(storage_dir: Path, resource: Resource) -> Iterator[Path | None]:
     if stored is None or not stored.is_file():
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="banchi-api-") as folder:
+    with scratch_folder(storage_dir, "banchi-api-") as folder:
         named = resource.filename or f"data.{(resource.format or 'csv').lower()}"
-        path = Path(folder) / f"data{_suffix(named)}"
+        path = folder / f"data{_suffix(named)}"
         path.symlink_to(stored)
         yield path
 
@@ -57,5 +59,6 @@ def stored_download(ctx: Context, sha256: str | None, *, media_type: str | None,
     path = ctx.settings.effective_storage_dir / object_key(sha256) if sha256 else None
     if path is None or not path.is_file():
         raise missing
+    # an uploaded page (HTML, SVG) opened from here must not run script as Banchi: sandboxed, whatever its type
     return FileResponse(path, media_type=media_type or "application/octet-stream", filename=filename,
-                        headers={"ETag": f'"{sha256}"'})
+                        headers={"ETag": f'"{sha256}"', "Content-Security-Policy": SANDBOX_CSP})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
 from catalog.context import Context
 from catalog.errors import NotFound, PermissionDenied
 from schemas.messages import Problem, ProblemsError
+from services.api.uploads import UploadRoute
 from services.web.errors import CsrfRefused
 from services.web.security import CSRF_FIELD, csrf_valid, page_context
 
@@ -23,6 +25,23 @@ def _page_ctx(request: Request) -> Iterator[Context]:
 
 # one transaction per page, committed before the response is sent
 PageCtx = Annotated[Context, Depends(_page_ctx, scope="function")]
+
+
+@contextmanager
+def _page_caller(request: Request) -> Iterator[Context]:
+    with page_context(request) as ctx:
+        if not ctx.actor.authenticated:
+            raise PermissionDenied("login")  # the sign-in page, before the upload is read
+        yield ctx
+
+
+class PageUploadRoute(UploadRoute):
+    """An upload form's route: the signed-in account and its right to the target are checked before the
+    body is read (the form's own CSRF token is in the body, and is checked once it is)."""
+
+    @staticmethod
+    def caller(request: Request) -> Any:
+        return _page_caller(request)
 
 
 def signed_in(ctx: PageCtx) -> Context:

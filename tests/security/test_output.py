@@ -20,6 +20,7 @@ from sqlmodel import select
 from catalog.models import Dataset, Resource, ResourceKind
 from dictionaries.excel import export_xlsx, import_xlsx
 from dictionaries.model import Dictionary
+from services.web.site import create_site
 from tests.conftest import OpenContext
 from tests.security.conftest import ORG_A, TokenFor
 from tests.services.test_cli import banchi
@@ -175,3 +176,74 @@ def test_a_formula_field_title_is_text_in_the_dictionary_workbook(tmp_path: Path
     assert _formula_cells(path) == []
     read = import_xlsx(path)
     assert read.fields[0].title == "=cmd|' /C calc'!A0"
+
+
+# -- what browsers may load and run for Banchi's pages ------------------------------------------------------
+
+PAGES = ["/", "/dataset/", f"/dataset/{PUBLIC_A}", "/organization/", f"/organization/{ORG_A}", "/user/login"]
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def _no_inline_script(html: str) -> None:
+    for attributes in re.findall(r"<script([^>]*)>", html):
+        assert "src=" in attributes or "application/ld+json" in attributes, attributes  # JSON-LD is data
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), "an inline event handler"
+    assert "javascript:" not in re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_send_a_content_security_policy_without_inline_script(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    policy = _policy(page.headers["content-security-policy"])
+    assert policy["script-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "strict-transport-security" not in page.headers  # plain http: HSTS means nothing here
+    _no_inline_script(page.text)
+
+
+@pytest.mark.usefixtures("two_orgs")
+def test_behind_https_browsers_are_told_to_keep_to_https() -> None:
+    page = TestClient(create_site(), base_url="https://banchi.example").get("/")
+    assert page.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_an_uploaded_html_file_cannot_run_script_as_banchi(client: TestClient, token_for: TokenFor) -> None:
+    steward = token_for("steward@bangkok.go.th", "steward", org=ORG_A)
+    made = client.post(f"/api/datasets/{PUBLIC_A}/resources/upload", headers=steward,
+                       files={"file": ("page.html", b"<script>alert(document.cookie)</script>", "text/html")})
+    assert made.status_code == 201, made.text
+    download = client.get(made.json()["url"].split("8000", 1)[1])
+    assert download.status_code == 200
+    assert "sandbox" in _policy(download.headers["content-security-policy"])
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_load_their_assets_from_banchi(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    _no_inline_script(page.text)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(asset.startswith("/") and not asset.startswith("//") for asset in assets), assets
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 100, asset
+    assert "/openapi.json" in page.text
+
+
+def test_the_printable_report_runs_no_script(client: TestClient, token_for: TokenFor) -> None:
+    admin = token_for("admin@bangkok.go.th", "admin", org=ORG_A)
+    report = client.get(f"/api/organizations/{ORG_A}/report.html", params={"fy": 2564}, headers=admin)
+    assert report.status_code == 200
+    policy = _policy(report.headers["content-security-policy"])
+    assert policy["default-src"] == ["'none'"] and "script-src" not in policy
+    assert policy["frame-ancestors"] == ["'none'"]
+    _no_inline_script(report.text)

@@ -23,8 +23,9 @@ from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, MULTIPART_ONLY, Ctx, IfMatch, Page, Paging, tagged
 from services.api.errors import HTTPProblem, http_problem
 from services.api.files import stored_download
+from services.api.uploads import UploadRoute, gated, may_add_resource
 
-router = APIRouter(tags=["datasets"])
+router = APIRouter(tags=["datasets"], route_class=UploadRoute)
 
 EXAMPLE: dict[str, JsonValue] = {
     "name": "city-development-indicators", "title": "ข้อมูลตัวชี้วัดการพัฒนาเมือง", "owner_org": "bma-hrd",
@@ -177,6 +178,7 @@ def add_link(ctx: Ctx, name: str, body: ResourceLink, response: Response) -> Res
 
 @router.post("/api/datasets/{name}/resources/upload", status_code=201, dependencies=[MULTIPART_ONLY],
              responses=WRITE_ERRORS)
+@gated(may_add_resource)
 def upload(
     ctx: Ctx, name: str, response: Response,
     file: Annotated[UploadFile, File(description="the data file; larger than the upload limit gets 413")],
@@ -188,7 +190,8 @@ def upload(
     metadata: Annotated[str | None, Form(description="other GD Catalog resource keys, as a JSON object")] = None,
 ) -> ResourcePublic:
     """Upload a file: streamed to the store (sha256-addressed, never overwritten). The file name is
-    reduced to its last part, so it cannot name a path."""
+    reduced to its last part, so it cannot name a path. Who may add to the dataset is settled before the
+    body is read."""
     readable_dataset(ctx, name)
     data = _metadata_field(metadata)
     for key, value in (("name", resource_name), ("description", description), ("format", format),

@@ -33,8 +33,10 @@ from dictionaries.model import parse_schema
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, UPLOAD_WRITE, Ctx
 from services.api.files import stored_path, upload_path
+from services.api.uploads import UploadRoute, gated, may_update_resource
 
-router = APIRouter(prefix="/api/datasets/{name}/resources/{resource_id}", tags=["dictionaries"])
+router = APIRouter(prefix="/api/datasets/{name}/resources/{resource_id}", tags=["dictionaries"],
+                   route_class=UploadRoute)
 
 VersionNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 NumberPath = Annotated[int, Path(ge=1, le=1_000_000, description="the version's number")]
@@ -105,6 +107,7 @@ def create_version(
 
 
 @router.post("/dictionary/infer/upload", status_code=201, dependencies=UPLOAD_WRITE, responses=WRITE_ERRORS)
+@gated(may_update_resource)
 def infer_version(
     ctx: Ctx, name: str, resource_id: str,
     file: Annotated[UploadFile, File(description="a CSV or XLSX sample of the data")],
@@ -112,7 +115,7 @@ def infer_version(
 ) -> VersionPublic:
     """A new draft inferred from a sample file: names, Thai titles from the headers, types, required."""
     readable_resource(ctx, resource_id, name)
-    with upload_path(file) as path:
+    with upload_path(file, ctx.settings.effective_storage_dir) as path:
         inferred = infer(path, sheet=sheet)  # an unreadable file: its problems, 422
     return dictionary_version_create(ctx, name, resource_id, inferred.dictionary)
 
@@ -163,6 +166,7 @@ def validate_stored(ctx: Ctx, name: str, resource_id: str, body: ValidationOptio
 
 
 @router.post("/validation-runs/upload", status_code=201, dependencies=UPLOAD_WRITE, responses=WRITE_ERRORS)
+@gated(may_update_resource)
 def validate_upload(
     ctx: Ctx, name: str, resource_id: str,
     file: Annotated[UploadFile, File(description="a CSV or XLSX file; larger than the upload limit gets 413")],
@@ -174,7 +178,7 @@ def validate_upload(
     """Validate an uploaded file against a dictionary version; the run is kept, the file is not."""
     readable_resource(ctx, resource_id, name)
     version_id = _version_id(ctx, name, resource_id, version)
-    with upload_path(file) as path:
+    with upload_path(file, ctx.settings.effective_storage_dir) as path:
         return resource_validate(ctx, name, resource_id, path, version_id=version_id, sheet=sheet,
                                  encoding=encoding, match_titles=match_titles)
 

@@ -28,9 +28,10 @@ from catalog.permissions import may_read_governance
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, UPLOAD_WRITE, Ctx
 from services.api.files import stored_download
+from services.api.uploads import UploadRoute, gated, signed_in
 from services.api.visibility import check_named_dataset, governed_org
 
-router = APIRouter(tags=["governance"])
+router = APIRouter(tags=["governance"], route_class=UploadRoute)
 
 FiscalYear = Annotated[int | None, Query(ge=2400, le=2800, description="fiscal year (Buddhist Era)")]
 Text = Annotated[str | None, Form(max_length=10_000)]
@@ -79,6 +80,7 @@ def add_evidence_link(ctx: Ctx, body: EvidenceLink) -> EvidencePublic:
 
 
 @router.post("/api/evidence/upload", status_code=201, dependencies=UPLOAD_WRITE, responses=WRITE_ERRORS)
+@gated(signed_in)
 def add_evidence_document(
     ctx: Ctx,
     file: Annotated[UploadFile, File(description="the document; larger than the upload limit gets 413")],
@@ -125,6 +127,7 @@ def add_meeting(ctx: Ctx, body: MeetingLink) -> MeetingPublic:
 
 
 @router.post("/api/meetings/upload", status_code=201, dependencies=UPLOAD_WRITE, responses=WRITE_ERRORS)
+@gated(signed_in)
 def add_meeting_with_minutes(
     ctx: Ctx,
     minutes: Annotated[UploadFile, File(description="the minutes document")],

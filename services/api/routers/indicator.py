@@ -30,6 +30,7 @@ from catalog.reporting import indicator_report
 from catalog.scoring import Scorecard, rubric_for, scorecard
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, Ctx, IfMatch, set_etag, tagged
+from services.api.headers import REPORT_CSP
 from services.api.visibility import governed_org
 from services.reports import ReportFormat, render
 
@@ -119,4 +120,6 @@ def report(ctx: Ctx, name: str, fmt: ReportFormat, fy: FiscalYear, as_of: AsOf =
     headers: dict[str, Any] = {}
     if fmt in (ReportFormat.pdf, ReportFormat.xlsx):
         headers["Content-Disposition"] = f'attachment; filename="{org.name}-{fy}.{fmt.value}"'
+    elif fmt is ReportFormat.html:
+        headers["Content-Security-Policy"] = REPORT_CSP  # inline styles and fonts; no script at all
     return Response(content, media_type=REPORT_MEDIA_TYPES[fmt], headers=headers)

@@ -25,14 +25,16 @@ from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.messages import Problem
 from schemas.rubric import available_fiscal_years
 from schemas.stages import MAX_STAGE
+from services.api.headers import REPORT_CSP
+from services.api.uploads import gated, may_add_evidence
 from services.reports import ReportFormat
 from services.reports import render as render_report
 from services.reports.chart import progress_chart
-from services.web.deps import CSRF, MemberCtx, attempt, problem_status
+from services.web.deps import CSRF, MemberCtx, PageUploadRoute, attempt, problem_status
 from services.web.render import render
 from services.web.security import page_context
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageUploadRoute)
 REPORT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -106,6 +108,7 @@ def evidence_page(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
 
 
 @router.post("/organization/{name}/evidence/upload", dependencies=[CSRF])
+@gated(may_add_evidence)
 async def add_evidence(request: Request, name: str,
                        file: Annotated[UploadFile | None, File()] = None) -> Response:
     submitted = await request.form()
@@ -193,6 +196,6 @@ def indicator_report_file(ctx: MemberCtx, name: str, year: int, fmt: str) -> Res
         raise NotFound("report", f"{year}.{fmt}")
     org = governed_org(ctx, name, year)
     body = render_report(indicator_report(ctx, org.name, year), ReportFormat(fmt))
-    headers = {} if fmt == "html" else {
+    headers = {"Content-Security-Policy": REPORT_CSP} if fmt == "html" else {
         "Content-Disposition": f'attachment; filename="indicator-5.2-{org.name}-{year}.{fmt}"'}
     return Response(body, media_type=REPORT_TYPES[fmt], headers=headers)

@@ -17,15 +17,18 @@ from catalog.actions.dictionaries import dictionary_versions, resource_validate
 from catalog.actions.resource_files import resource_file_replace
 from catalog.actions.resources import resource_create, resource_dict
 from catalog.context import Context
+from catalog.scratch import scratch_folder
+from catalog.settings import get_settings
 from catalog.storage import object_key
 from schemas.messages import Problem
-from services.web.deps import CSRF, MemberCtx, PageCtx, attempt, problem_status
+from services.api.uploads import gated, may_add_resource, may_update_resource
+from services.web.deps import CSRF, MemberCtx, PageCtx, PageUploadRoute, attempt, problem_status
 from services.web.preview import preview_file, table_kind
 from services.web.render import render
 from services.web.resource_view import resource_state
 from services.web.security import page_context
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageUploadRoute)
 UploadField = Annotated[UploadFile, File()]
 
 
@@ -38,6 +41,7 @@ def new_resource(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
 
 # uploads are posted to paths ending in /upload: the body limit lets those be as large as the settings allow
 @router.post("/dataset/{name}/resource/upload", dependencies=[CSRF])
+@gated(may_add_resource)
 def upload_resource(request: Request, name: str, file: UploadField,
                     resource_name: Annotated[str, Form(max_length=500)] = "",
                     description: Annotated[str, Form(max_length=10_000)] = "") -> Response:
@@ -72,12 +76,13 @@ def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, 
 
 
 @router.post("/dataset/{name}/resource/{resource_id}/upload", dependencies=[CSRF])
+@gated(may_update_resource)
 def upload_new_data(request: Request, name: str, resource_id: str, file: UploadField) -> Response:
     """Check the new file against the resource's dictionary; only a file that passes replaces the data."""
     filename = file.filename or "data.csv"
     suffix = PurePosixPath(filename).suffix.lower() or ".csv"
-    with tempfile.TemporaryDirectory(prefix="banchi-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
+    with scratch_folder(get_settings().effective_storage_dir, "banchi-upload-") as folder:
+        path = folder / f"upload{suffix}"
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
 

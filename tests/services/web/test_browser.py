@@ -79,8 +79,18 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="th-TH")
     context.set_default_timeout(20_000)
     opened = context.new_page()
+    refused = watch_policy(opened)
     yield opened
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something the page needs"
+
+
+def watch_policy(page: Any) -> list[str]:
+    """What the page's Content-Security-Policy refused (Chromium reports each refusal on the console)."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused
 
 
 def shot(page: Any, name: str) -> None:
@@ -310,3 +320,21 @@ def test_workspace_pages_fit_a_phone(browser: Any, server: str) -> None:
         shot(phone, f"phone-{name}")
         assert fits_phone(phone), f"{path} is wider than a phone screen"
     context.close()
+
+
+# -- the API documentation -------------------------------------------------------------------------------
+
+
+def test_api_docs_render_from_banchi_alone(page: Any, server: str) -> None:
+    """Swagger UI and ReDoc come from Banchi itself and run under the site's Content-Security-Policy."""
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if not request.url.startswith((server, "data:", "blob:")) else None)
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Banchi")
+    expect(page.locator(".opblock").first).to_be_visible()
+    shot(page, "40-api-docs")
+    page.goto("/redoc")
+    expect(page.locator("h1").first).to_contain_text("Banchi")
+    shot(page, "41-api-redoc")
+    assert elsewhere == []
