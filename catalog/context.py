@@ -29,7 +29,8 @@ class Actor:
     """Who acts. ``roles`` maps organization id → role names (filled in by the accounts layer).
 
     ``evaluator_years`` are the fiscal years (Buddhist Era) the account evaluates for every agency;
-    ``scopes`` limit what a personal token may do (None: a password login or the CLI, unrestricted).
+    ``scopes`` limit what a personal token may do (None: a password login or the CLI, unrestricted);
+    ``token_id`` is the token (or web session) the request came with, so changing a password can keep it.
     """
 
     name: str
@@ -39,6 +40,7 @@ class Actor:
     account_id: str | None = None
     evaluator_years: frozenset[int] = frozenset()
     scopes: frozenset[str] | None = None
+    token_id: str | None = None
 
     @property
     def authenticated(self) -> bool:

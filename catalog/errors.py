@@ -105,3 +105,15 @@ class PermissionDenied(ProblemsError):
             ]
         )
         self.action = action
+
+
+class TooManyRequests(ProblemsError):
+    """Over a rate limit: the caller should wait ``retry_after`` seconds before trying again."""
+
+    def __init__(self, retry_after: int, problems: list[Problem] | None = None):
+        super().__init__(problems or [Problem(
+            code="too_many_requests", value=retry_after,
+            th=f"มีคำขอจากที่อยู่นี้มากเกินไป กรุณารอ {retry_after} วินาทีแล้วลองใหม่",
+            en=f"Too many requests from this address; try again in {retry_after} seconds",
+        )])
+        self.retry_after = retry_after

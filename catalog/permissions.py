@@ -21,11 +21,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # catalog workbooks: importing writes many datasets at once; exporting reads the organization's catalog
     "catalog_import": frozenset({"admin"}),
     "catalog_export": frozenset({"admin", "steward"}),
-    # accounts: an organization's admin manages the accounts and roles of that organization
+    # accounts: an organization's admin manages the accounts that act only within its organizations (every
+    # role, the person bound to it and that person's working-group seats), and binds accounts to its people
     "account_create": frozenset({"admin"}),
+    "account_show": frozenset({"admin"}),
+    "account_list": frozenset({"admin"}),
     "account_update": frozenset({"admin"}),
     "account_role_grant": frozenset({"admin"}),
     "account_role_revoke": frozenset({"admin"}),
+    "account_person_bind": frozenset({"admin"}),
+    # a person's email is shown to the admins of the person's organization
+    "person_email_show": frozenset({"admin"}),
     # governance (indicator 5.2): stage moves also need a working-group member's sign-off, checked by the action
     "stage_change": frozenset({"admin", "steward", "wg_member"}),
     "evidence_add": frozenset({"admin", "steward", "wg_member"}),
@@ -83,6 +89,16 @@ def allowed(ctx: Context, action: str, organization_id: str | None = None, *, fi
     except PermissionDenied:
         return False
     return True
+
+
+def check_own(ctx: Context, action: str) -> None:
+    """Allow ``action`` on the actor's own account (its password, its tokens) or raise PermissionDenied:
+    a signed-in account, and for a personal token the scope the action needs (``write`` for changes)."""
+    actor = ctx.actor
+    if actor.account_id is None and not actor.sysadmin:
+        raise PermissionDenied(action)
+    if actor.scopes is not None and required_scope(action) not in actor.scopes:
+        raise PermissionDenied(action)
 
 
 def required_scope(action: str) -> str:

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     site_url: str = Field("http://127.0.0.1:8000", description="public base URL of this Banchi")
     secret_key: SecretStr | None = Field(None, description="Fernet key for secrets at rest (portals' API keys); "
                                                            "default: data_dir/secret.key, made on first use")
+    rate_limit_api: str = Field("1200/minute", description="requests to /api/ per client address (limits syntax)")
+    rate_limit_sign_in: str = Field("20/minute;200/hour", description="sign-in attempts per client address")
+    rate_limit_storage: str = Field("memory://", description="where rate-limit counters live (limits storage URI; "
+                                    "memory:// is per process, redis://… is shared by every worker)")
 
     @property
     def effective_database_url(self) -> str:

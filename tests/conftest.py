@@ -116,6 +116,8 @@ def banchi_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("BANCHI_DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("BANCHI_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("BANCHI_STORAGE_DIR", str(settings.effective_storage_dir))
+    # the suite calls from one address far faster than any client; the tests of the limits set their own
+    monkeypatch.setenv("BANCHI_RATE_LIMIT_API", "1000000/minute")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

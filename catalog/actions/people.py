@@ -1,4 +1,5 @@
-"""People: stewards, working-group members, evaluators."""
+"""People: stewards, working-group members, evaluators. A person's email is personal data: it is shown to
+the admins of the person's organization (and to the person), not to every signed-in account."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class PersonPublic(BaseModel):
     id: str
     full_name: str
     full_name_en: str | None
-    email: str
+    email: str | None = Field(description="only for the admins of the person's organization (and the person)")
     position: str | None
     organization: str | None
 
@@ -58,7 +59,7 @@ def person_create(ctx: Context, data: dict[str, Any]) -> PersonPublic:
     ctx.session.add(person)
     ctx.session.flush()
     record_change(ctx, "person_create", "person", person.id, None, snapshot(person))
-    return person_public(person, org.name if org else None)
+    return person_public(ctx, person, org.name if org else None)
 
 
 def person_list(ctx: Context) -> list[PersonPublic]:
@@ -67,9 +68,16 @@ def person_list(ctx: Context) -> list[PersonPublic]:
     rows = ctx.session.exec(
         select(Person, Organization.name).join(Organization, isouter=True).order_by(col(Person.full_name))
     ).all()
-    return [person_public(person, org_name) for person, org_name in rows]
+    return [person_public(ctx, person, org_name) for person, org_name in rows]
 
 
-def person_public(person: Person, org_name: str | None) -> PersonPublic:
-    return PersonPublic(**person.model_dump(include=set(PersonPublic.model_fields) - {"organization"}),
-                        organization=org_name)
+def person_public(ctx: Context, person: Person, org_name: str | None) -> PersonPublic:
+    return PersonPublic(**person.model_dump(include=set(PersonPublic.model_fields) - {"organization", "email"}),
+                        email=person_email(ctx, person), organization=org_name)
+
+
+def person_email(ctx: Context, person: Person) -> str | None:
+    """The person's email if the actor may see it: a sysadmin, an admin of the person's organization, the person."""
+    if ctx.actor.person_id == person.id or permissions.allowed(ctx, "person_email_show", person.organization_id):
+        return person.email
+    return None

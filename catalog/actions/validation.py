@@ -12,6 +12,9 @@ from schemas.messages import Problem, problem
 
 M = TypeVar("M", bound=BaseModel)
 
+# fields whose value a problem never repeats back (to a screen, a log or a terminal)
+SECRET_FIELDS = frozenset({"password", "current_password", "api_key", "token"})
+
 
 def check_input(model: type[M], data: Mapping[str, Any], labels: Mapping[str, tuple[str, str]]) -> M:
     """Validate ``data`` with ``model``; raise ValidationFailed with one problem per field."""
@@ -30,7 +33,7 @@ def check_input(model: type[M], data: Mapping[str, Any], labels: Mapping[str, tu
                 found = Problem(field=field, code="unknown_field", th=f"ไม่รู้จักฟิลด์ {field}",
                                 en=f"{field} is not a known field")
             else:
-                found = problem("invalid_value", field, label=th, label_en=en, value=error.get("input"),
-                                detail=error.get("msg"))
+                found = problem("invalid_value", field, label=th, label_en=en,
+                                value="…" if field in SECRET_FIELDS else error.get("input"), detail=error.get("msg"))
             problems.setdefault(field, found)
         raise ValidationFailed(list(problems.values())) from exc

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from catalog import permissions
 from catalog.actions.lookup import get_by_id_or_name, get_organization, organization_for_input, person_for_input
+from catalog.actions.people import person_email
 from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
@@ -46,7 +47,7 @@ class MemberAdd(BaseModel):
 class MemberPublic(BaseModel):
     person_id: str
     full_name: str
-    email: str
+    email: str | None = Field(description="only for the admins of the member's organization (and the member)")
     role: MemberRole
 
 
@@ -121,7 +122,8 @@ def working_group_public(ctx: Context, group: WorkingGroup) -> WorkingGroupPubli
         .where(WorkingGroupMember.working_group_id == group.id)
         .order_by(col(WorkingGroupMember.created_at))
     ).all()
-    members = [MemberPublic(person_id=p.id, full_name=p.full_name, email=p.email, role=m.role) for m, p in rows]
+    members = [MemberPublic(person_id=p.id, full_name=p.full_name, email=person_email(ctx, p), role=m.role)
+               for m, p in rows]
     return WorkingGroupPublic(
         **group.model_dump(include={"id", "name", "name_en", "order_number", "order_date"}),
         organization=org.name if org else group.organization_id, members=members,

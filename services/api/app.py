@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+from catalog.rate_limits import RateLimits
 from catalog.scratch import remove_orphans
 from catalog.settings import get_settings
-from services.api.common import EVERY_ROUTE
+from services.api.common import EVERY_ROUTE, ckan_responses, problem_responses
 from services.api.docs import install_docs
 from services.api.errors import install_error_handlers
 from services.api.headers import SecurityHeadersMiddleware
-from services.api.limits import BodyLimitMiddleware
+from services.api.limits import BodyLimitMiddleware, rate_limited
 from services.api.text import refuse_unstorable_parameters
 
 log = logging.getLogger("banchi.api")
@@ -46,13 +47,17 @@ def create_app() -> FastAPI:
         "application/problem+json in Thai or English (Accept-Language). Writes carry the ETag they "
         "edited in If-Match. Authenticate with `Authorization: Bearer <token>`.",
         version="0.1.0",
-        dependencies=[Depends(refuse_unstorable_parameters)],
+        dependencies=[Depends(refuse_unstorable_parameters), Depends(rate_limited)],
     )
+    settings = get_settings()
+    app.state.rate_limits = RateLimits(settings)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, upload_limit=get_settings().max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)
     for name in ROUTERS:
         module = importlib.import_module(f"services.api.routers.{name}")
-        app.include_router(module.router, responses=EVERY_ROUTE)
+        # any request can be over its address's rate limit (the CKAN-compatible API answers in CKAN's envelope)
+        over_limit = ckan_responses(429) if name == "ckan" else problem_responses(429)
+        app.include_router(module.router, responses=EVERY_ROUTE | over_limit)
     return app

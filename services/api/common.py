@@ -28,7 +28,8 @@ Responses = dict[int | str, dict[str, Any]]
 DESCRIPTIONS = {400: "Bad request", 401: "Sign in or send a token", 403: "Not allowed",
                 404: "Not found (or not visible to you)", 409: "Taken by another record (a name, title or email)",
                 412: "Changed since you read it (If-Match)", 413: "Too large", 415: "Wrong content type",
-                422: "Invalid input, each field named", 428: "If-Match required", 429: "Too many attempts"}
+                422: "Invalid input, each field named", 428: "If-Match required",
+                429: "Too many requests or failed sign-ins (Retry-After)"}
 
 
 def problem_responses(*statuses: int) -> Responses:

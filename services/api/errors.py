@@ -15,8 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from catalog.actions.accounts import LoginFailed, TooManyAttempts
-from catalog.errors import TAKEN_CODES, AlreadyTaken, Conflict, NotFound, PermissionDenied
+from catalog.actions.accounts import LoginFailed
+from catalog.actions.validation import SECRET_FIELDS
+from catalog.errors import TAKEN_CODES, AlreadyTaken, Conflict, NotFound, PermissionDenied, TooManyRequests
 from schemas.messages import Problem, ProblemsError, problem
 
 log = logging.getLogger("banchi.api")
@@ -103,7 +104,7 @@ def status_for(exc: ProblemsError, request: Request | None = None) -> int:
         return 409  # a name, title or email someone else holds
     if isinstance(exc, LoginFailed):
         return 401
-    if isinstance(exc, TooManyAttempts):
+    if isinstance(exc, TooManyRequests):
         return 429
     if isinstance(exc, PermissionDenied):
         actor = getattr(getattr(request, "state", None), "actor", None)
@@ -116,7 +117,7 @@ def status_for(exc: ProblemsError, request: Request | None = None) -> int:
 def problems_response(request: Request, exc: ProblemsError) -> JSONResponse:
     status = status_for(exc, request)
     headers = dict(getattr(exc, "headers", {}) or {})
-    if isinstance(exc, TooManyAttempts):
+    if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="banchi"')
@@ -169,7 +170,7 @@ def request_validation_problems(exc: RequestValidationError) -> list[Problem]:
         elif kind == "invalid_url":
             problems.append(problem("invalid_url", field, **(error.get("ctx") or {})))
         else:
-            value = error.get("input")
+            value = "…" if loc and loc[-1] in SECRET_FIELDS else error.get("input")
             problems.append(http_problem("invalid_value", field, detail=error.get("msg", ""),
                                          value=value if isinstance(value, str | int | float | bool) else "…"))
     return problems

@@ -1,10 +1,13 @@
 """Request bodies are counted as they arrive, so an oversized upload is refused (413) without being kept;
-JSON and form bodies are also checked for text no database can store (``services.api.text``)."""
+JSON and form bodies are also checked for text no database can store (``services.api.text``); requests are
+counted per client address against the catalog's rate limits (429)."""
 
 from __future__ import annotations
 
+from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from catalog.rate_limits import Limited, RateLimits
 from services.api.errors import BodyTooLarge
 from services.api.text import check_body
 
@@ -52,3 +55,22 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+# a password sign-in, through the API or the sign-in page
+SIGN_IN_PATHS = frozenset({"/api/auth/login", "/user/login"})
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "-"
+
+
+def rate_limited(request: Request) -> None:
+    """Count the request against its client address's limits (the catalog's); over one it answers 429."""
+    limits: RateLimits = request.app.state.rate_limits
+    address = client_address(request)
+    if request.method == "POST" and request.url.path in SIGN_IN_PATHS:
+        limits.hit(Limited.sign_in, address)
+    if request.url.path.startswith("/api/"):
+        limits.hit(Limited.api, address)

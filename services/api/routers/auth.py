@@ -26,6 +26,7 @@ from catalog.settings import get_settings
 from services.api.common import WRITE_ERRORS, problem_responses
 from services.api.csrf import csrf_token_for
 from services.api.deps import JSON_ONLY, SESSION_COOKIE, Ctx, require_account, require_csrf
+from services.api.limits import client_address
 
 router = APIRouter(tags=["accounts"])
 
@@ -46,11 +47,12 @@ class SignedIn(BaseModel):
 @router.post("/api/auth/login", dependencies=[JSON_ONLY], responses=problem_responses(401, 415, 422, 429))
 def login(body: Login, request: Request, response: Response) -> SignedIn:
     """Sign in with email and password; the session is kept in an HttpOnly cookie. Repeated failures
-    are slowed down (429 with Retry-After)."""
+    are slowed down per account and client address (429 with Retry-After); the owner signing in from
+    another address is not held back by someone else's guesses."""
     # two transactions: the failure count must be kept even though the login is refused
     settings = get_settings()
     with open_context(ANONYMOUS, engine=get_engine(), settings=settings) as ctx:
-        outcome = password_login(ctx, body.email, body.password)
+        outcome = password_login(ctx, body.email, body.password, client_address(request))
     actor = outcome.raise_for_failure()
     with open_context(actor, engine=get_engine(), settings=settings) as ctx:
         session = session_create(ctx, actor)

@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from catalog.actions.accounts import password_login, session_create, session_end
 from catalog.context import ANONYMOUS, open_context
 from catalog.db import get_engine
+from catalog.errors import TooManyRequests
 from catalog.settings import get_settings
 from schemas.messages import ProblemsError
 from services.api.deps import SESSION_COOKIE
+from services.api.limits import client_address
 from services.web.deps import CSRF
 from services.web.render import render
 from services.web.security import set_session_cookie
@@ -38,11 +40,11 @@ def login(request: Request, email: Annotated[str, Form(max_length=320)] = "",
     settings, engine = get_settings(), get_engine()
     # two transactions: a failure is counted (to slow the next guess) even though the login is refused
     with open_context(ANONYMOUS, engine=engine, settings=settings) as ctx:
-        outcome = password_login(ctx, email, password)
+        outcome = password_login(ctx, email, password, client_address(request))
     try:
         actor = outcome.raise_for_failure()
     except ProblemsError as exc:
-        status = 429 if exc.problems[0].code == "too_many_attempts" else 401
+        status = 429 if isinstance(exc, TooManyRequests) else 401
         return render(request, "login.html", {"came_from": safe_target(came_from), "email": email,
                                               "problems": exc.problems}, status)
     with open_context(actor, engine=engine, settings=settings) as ctx:
