@@ -94,9 +94,9 @@ def create_token(ctx: Ctx, body: TokenCreate) -> TokenCreated:
     return token_create(ctx, body.model_dump(mode="json"))
 
 
-@router.delete("/api/me/tokens/{token_id}", responses=problem_responses(401, 404))
+@router.delete("/api/me/tokens/{token_id}", responses=problem_responses(401, 403, 404))
 def revoke_token(ctx: Ctx, token_id: str) -> TokenPublic:
-    """Revoke a token; it stops working at once."""
+    """Revoke a token; it stops working at once (needs the write scope)."""
     require_account(ctx)
     return token_revoke(ctx, token_id)
 
