@@ -44,7 +44,8 @@ def identities(demo: Settings, token_for: TokenFor) -> dict[str, dict[str, str]]
 
 
 @pytest.fixture
-def schema() -> Any:
+def schema(banchi_env: Settings) -> Any:
+    """The site made with the test environment's settings (its database, and rate limits no test run meets)."""
     return schemathesis.openapi.from_asgi("/openapi.json", create_site())
 
 
