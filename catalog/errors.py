@@ -82,6 +82,11 @@ class NotFound(ProblemsError):
         self.kind, self.key = kind, key
 
 
+class Hidden(NotFound):
+    """What the actor may not read: answered by every interface exactly as a record that does not exist (404),
+    so that no refusal tells an outsider that a non-public record exists."""
+
+
 class Conflict(ProblemsError):
     """A stale write: the record changed since the editor read it. Nothing was written."""
 

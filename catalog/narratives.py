@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
+from catalog import permissions
 from catalog.actions.evidence import working_group_meetings
 from catalog.actions.indicator import NarrativePublic, indicator_datasets, saved_narrative
 from catalog.actions.lookup import get_organization
@@ -14,20 +15,25 @@ from catalog.context import Context
 from catalog.currency import update_history
 from catalog.gates import stage_set
 from catalog.models.governance import Evidence, StageEvent
+from catalog.permissions import action
 from schemas.buddhist_era import format_be_date
 from schemas.fiscal_year import FiscalYear
 
 
+@action("indicator_report_read")
 def quarter_narrative(ctx: Context, organization: str, fiscal_year: int, quarter: int,
                       as_of: dt.date | None = None) -> NarrativePublic:
     org = get_organization(ctx, organization)
+    permissions.check_governance(ctx, org.id, organization, fiscal_year)
     saved = saved_narrative(ctx, org.id, fiscal_year, quarter)
     return saved or NarrativePublic(quarter=quarter, text=draft_narrative(ctx, organization, fiscal_year, quarter,
                                                                           as_of), drafted=True, version=None)
 
 
+@action("indicator_report_read")
 def draft_narrative(ctx: Context, organization: str, fiscal_year: int, quarter: int,
                     as_of: dt.date | None = None) -> str:
+    permissions.check_governance(ctx, get_organization(ctx, organization).id, organization, fiscal_year)
     period = FiscalYear(fiscal_year).quarter(quarter)
     start, end = period.start, min(period.end, as_of) if as_of else period.end
     lines: list[tuple[dt.date, str]] = []

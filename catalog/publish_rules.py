@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from catalog.actions.datasets import flat_metadata, is_public
+from catalog.actions.datasets import flat_metadata
 from catalog.actions.dictionaries import current_version, resource_dictionary_versions
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
+from catalog.permissions import is_public
 from catalog.publish_messages import publish_problem
 from schemas.messages import Problem
 from schemas.metadata import missing_mandatory

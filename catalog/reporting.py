@@ -18,6 +18,7 @@ from catalog.actions.lookup import get_organization
 from catalog.context import Context
 from catalog.gates import stage_set
 from catalog.narratives import quarter_narrative
+from catalog.permissions import action
 from catalog.scoring import DatasetFigure, QuarterFigure, rubric_for, scorecard
 from schemas.fiscal_year import FiscalYear
 from schemas.rubric import Indicator, Rubric
@@ -66,6 +67,7 @@ class IndicatorReport(BaseModel):
     evidence: list[EvidencePublic]
 
 
+@action("indicator_report_read")
 def indicator_report(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.date | None = None,
                      rubric: Rubric | None = None) -> IndicatorReport:
     org = get_organization(ctx, organization)

@@ -24,6 +24,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.gates import lineage, stage_set
 from catalog.models import Organization
+from catalog.permissions import action, helper
 from schemas.fiscal_year import FiscalYear, thai_today
 from schemas.governance_messages import problem
 from schemas.rubric import Rubric, load_rubric
@@ -69,11 +70,13 @@ class Scorecard(BaseModel):
     quarters: list[QuarterFigure]
 
 
+@helper
 def rubric_for(ctx: Context, organization: Organization, fiscal_year: int) -> Rubric:
     """The organization's own rubric file for the year, else its parent's, else the base rubric."""
     return load_rubric(fiscal_year, [org.name for org in lineage(ctx, organization.id)])
 
 
+@action("indicator_report_read")
 def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.date | None = None,
               rubric: Rubric | None = None) -> Scorecard:
     org = get_organization(ctx, organization)
@@ -108,6 +111,7 @@ def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.da
                      score=latest.score if latest else None, quarters=quarters)
 
 
+@helper
 def work_stage(ctx: Context, org: Organization, rubric: Rubric, day: dt.date) -> tuple[int, list[DatasetFigure]]:
     """The stage the organization's indicator work had reached on ``day``, with each dataset's figure."""
     stages = stage_set()

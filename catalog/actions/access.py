@@ -1,8 +1,8 @@
-"""Reading the catalog as the acting account may: what it may not read answers as if it did not exist.
+"""Reading the catalog as the acting account may: what it may not read answers Hidden, as if it did not exist.
 
-The public reads active datasets of the public category with the public classification, and only
-their public resources. Members of the owning organization (admin, steward, working-group member)
-and sysadmins also read the rest of that organization's datasets and resources.
+The rule itself (who reads what) is ``catalog.permissions``; here are the read actions over datasets and
+resources, and the SQL form of that rule for listings. No caller passes visibility in: it follows
+``ctx.actor``; ``public_only`` may only narrow what is shown to what the public sees.
 """
 
 from __future__ import annotations
@@ -12,49 +12,63 @@ from typing import Any
 from sqlalchemy import and_, or_, true
 from sqlmodel import col, func, select
 
-from catalog.actions.datasets import dataset_dict, is_public
+from catalog import permissions
+from catalog.actions.datasets import dataset_dict
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.resources import resource_dict
 from catalog.context import Context
-from catalog.errors import NotFound
+from catalog.errors import Hidden, NotFound
 from catalog.models import Dataset, DatasetState, Organization, Resource
-from catalog.permissions import may_read_org_records, readable_org_ids
+from catalog.permissions import action, helper, is_public, may_read_org_records
 
 
+@action("dataset_read")
 def readable_dataset(ctx: Context, key: str) -> Dataset:
-    """The dataset named ``key`` if the actor may read it; otherwise not found, as for a missing one."""
-    try:
-        dataset = get_dataset(ctx, key)
-    except NotFound:
-        raise NotFound("dataset", key) from None
-    if not (is_public(ctx, dataset) or may_read_org_records(ctx.actor, dataset.owner_org_id)):
-        raise NotFound("dataset", key)
+    """The dataset named ``key`` if the actor may read it; otherwise Hidden, as for a missing one."""
+    dataset = get_dataset(ctx, key)
+    permissions.check_dataset_read(ctx, dataset)
     return dataset
 
 
-def dataset_read(ctx: Context, key: str) -> dict[str, Any]:
-    dataset = readable_dataset(ctx, key)
-    return dataset_dict(ctx, dataset, public_only=not may_read_org_records(ctx.actor, dataset.owner_org_id))
+@action("dataset_read")
+def dataset_show(ctx: Context, key: str, *, public_only: bool = False) -> dict[str, Any]:
+    """A dataset as the actor may read it; with ``public_only``, as the public reads it."""
+    dataset = get_dataset(ctx, key)
+    permissions.check_dataset_read(ctx, dataset)
+    if public_only and not is_public(ctx, dataset):
+        raise Hidden("dataset", key)
+    return dataset_dict(ctx, dataset, public_only=public_only or not member_of(ctx, dataset))
 
 
+@helper
+def member_of(ctx: Context, dataset: Dataset) -> bool:
+    """Whether the actor reads the dataset's non-public parts (private resources) too."""
+    return may_read_org_records(ctx.actor, dataset.owner_org_id)
+
+
+@helper
 def is_private_to_actor(ctx: Context, dataset: Dataset) -> bool:
     """Whether the actor reads this dataset only because of its role (CKAN's ``private``)."""
     return not is_public(ctx, dataset)
 
 
+@helper
 def public_clause(ctx: Context) -> Any:
-    """SQL condition on Dataset for what anyone may read (the rule of ``datasets.is_public``)."""
+    """SQL condition on Dataset for what anyone may read (the rule of ``permissions.is_public``)."""
     rule = ctx.profile.classification_rule
     return and_(col(Dataset.state) == DatasetState.active, col(Dataset.data_category) == rule.public_category,
                 col(Dataset.data_classification) == rule.public_classification)
 
 
-def readable_clause(ctx: Context, *, include_withdrawn: bool = False) -> Any:
-    """SQL condition on Dataset for what the actor may read."""
+@helper
+def readable_clause(ctx: Context, *, include_withdrawn: bool = False, public_only: bool = False) -> Any:
+    """SQL condition on Dataset for what the actor may read (consults the permission rule)."""
     public = public_clause(ctx)
-    readable = readable_org_ids(ctx.actor)
-    if readable == "*":
-        clause: Any = true()
+    readable = permissions.visible_org_ids(ctx)
+    if public_only:
+        clause: Any = public
+    elif readable == "*":
+        clause = true()
     elif readable:
         clause = or_(public, col(Dataset.owner_org_id).in_(sorted(readable)))
     else:
@@ -62,12 +76,18 @@ def readable_clause(ctx: Context, *, include_withdrawn: bool = False) -> Any:
     return clause if include_withdrawn else and_(clause, col(Dataset.state) == DatasetState.active)
 
 
+@action("dataset_list")
 def dataset_page(
-    ctx: Context, *, organization: str | None = None, limit: int = 50, offset: int = 0,
-    include_withdrawn: bool = False, with_resources: bool = False,
+    ctx: Context, *, organization: str | None = None, limit: int | None = 50, offset: int = 0,
+    include_withdrawn: bool = False, with_resources: bool = False, public_only: bool = False,
 ) -> tuple[int, list[dict[str, Any]]]:
     """One page of the datasets the actor may read, by name, and how many there are in all."""
-    query = select(Dataset).where(readable_clause(ctx, include_withdrawn=include_withdrawn))
+    return _page(ctx, organization, limit, offset, include_withdrawn, with_resources, public_only)
+
+
+def _page(ctx: Context, organization: str | None, limit: int | None, offset: int, include_withdrawn: bool,
+          with_resources: bool, public_only: bool) -> tuple[int, list[dict[str, Any]]]:
+    query = select(Dataset).where(readable_clause(ctx, include_withdrawn=include_withdrawn, public_only=public_only))
     if organization:
         query = query.where(Dataset.owner_org_id == get_organization(ctx, organization).id)
     total = ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -75,39 +95,59 @@ def dataset_page(
     orgs = {org.id: org for org in ctx.session.exec(select(Organization)).all()}
     results = [
         dataset_dict(ctx, dataset, orgs[dataset.owner_org_id], with_resources=with_resources,
-                     public_only=not may_read_org_records(ctx.actor, dataset.owner_org_id))
+                     public_only=public_only or not member_of(ctx, dataset))
         for dataset in rows
     ]
     return total, results
 
 
+@action("dataset_list")
+def dataset_list(
+    ctx: Context, organization: str | None = None, *, include_withdrawn: bool = False, public_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every dataset the actor may read (of ``organization``), by name, without resources."""
+    return _page(ctx, organization, None, 0, include_withdrawn, False, public_only)[1]
+
+
+@action("dataset_list")
+def dataset_count(ctx: Context, *, public_only: bool = False) -> int:
+    query = select(Dataset).where(readable_clause(ctx, public_only=public_only))
+    return ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+@action("dataset_list")
 def readable_dataset_names(
     ctx: Context, *, limit: int | None = None, offset: int = 0, public_only: bool = False
 ) -> list[str]:
-    clause = readable_clause(ctx) if not public_only else public_clause(ctx)
-    query = select(Dataset.name).where(clause).order_by(col(Dataset.name)).offset(offset)
+    query = (select(Dataset.name).where(readable_clause(ctx, public_only=public_only))
+             .order_by(col(Dataset.name)).offset(offset))
     if limit is not None:
         query = query.limit(limit)
     return list(ctx.session.exec(query).all())
 
 
+@action("resource_read")
 def readable_resource(ctx: Context, resource_id: str, dataset_key: str | None = None) -> tuple[Dataset, Resource]:
-    """A resource the actor may read: of a readable dataset, and public unless the actor is a member."""
+    """A resource the actor may read (``permissions.check_resource_read``); otherwise Hidden."""
     resource = ctx.session.get(Resource, resource_id)
     dataset = ctx.session.get(Dataset, resource.dataset_id) if resource else None
     if resource is None or dataset is None or (dataset_key and dataset_key not in (dataset.name, dataset.id)):
         raise NotFound("resource", resource_id)
-    member = may_read_org_records(ctx.actor, dataset.owner_org_id)
-    if not member and (resource.private or not is_public(ctx, dataset)):
-        raise NotFound("resource", resource_id)
+    permissions.check_resource_read(ctx, dataset, resource)
     return dataset, resource
 
 
+@action("resource_read")
 def resource_read(ctx: Context, resource_id: str) -> dict[str, Any]:
-    dataset, resource = readable_resource(ctx, resource_id)
+    resource = ctx.session.get(Resource, resource_id)
+    dataset = ctx.session.get(Dataset, resource.dataset_id) if resource else None
+    if resource is None or dataset is None:
+        raise NotFound("resource", resource_id)
+    permissions.check_resource_read(ctx, dataset, resource)
     return resource_dict(ctx, dataset, resource)
 
 
+@action("organization_read")
 def organization_dataset_counts(ctx: Context) -> dict[str, int]:
     """Readable datasets per organization id."""
     rows = ctx.session.exec(

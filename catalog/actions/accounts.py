@@ -47,6 +47,7 @@ from catalog.models.accounts import (
 )
 from catalog.models.types import UTCDateTime
 from catalog.passwords import password_problems
+from catalog.permissions import action, helper
 from schemas.messages import Problem, ProblemsError, problem
 
 ACCOUNT_LABELS = {
@@ -193,6 +194,7 @@ class TokenCreated(TokenPublic):
 
 
 
+@action("account_create")
 def account_create(ctx: Context, data: Mapping[str, Any]) -> AccountPublic:
     """A new account with its roles, bound to a person (named, or the person of the same email).
 
@@ -231,6 +233,7 @@ def account_create(ctx: Context, data: Mapping[str, Any]) -> AccountPublic:
     return account_public(ctx, account)
 
 
+@action("account_update")
 def account_update(
     ctx: Context, key: str, data: Mapping[str, Any], expected_version: int | None = None
 ) -> AccountPublic:
@@ -274,6 +277,7 @@ def account_update(
     return account_public(ctx, account)
 
 
+@action("account_role_grant")
 def account_role_grant(ctx: Context, key: str, data: Mapping[str, Any]) -> AccountPublic:
     account = get_account(ctx, key)
     role, org, year = _resolve_grant(ctx, check_input(RoleGrant, data, ACCOUNT_LABELS))
@@ -283,6 +287,7 @@ def account_role_grant(ctx: Context, key: str, data: Mapping[str, Any]) -> Accou
     return account_public(ctx, account)
 
 
+@action("account_role_revoke")
 def account_role_revoke(ctx: Context, key: str, data: Mapping[str, Any]) -> AccountPublic:
     account = get_account(ctx, key)
     role, org, year = _resolve_grant(ctx, check_input(RoleGrant, data, ACCOUNT_LABELS))
@@ -297,6 +302,7 @@ def account_role_revoke(ctx: Context, key: str, data: Mapping[str, Any]) -> Acco
     return account_public(ctx, account)
 
 
+@action("account_show")
 def account_show(ctx: Context, key: str) -> AccountPublic:
     account = get_account(ctx, key)
     if ctx.actor.account_id == account.id:
@@ -306,6 +312,7 @@ def account_show(ctx: Context, key: str) -> AccountPublic:
     return account_public(ctx, account)
 
 
+@action("account_list")
 def account_list(ctx: Context, *, limit: int = 100, offset: int = 0) -> tuple[int, list[AccountPublic]]:
     """All accounts for a sysadmin; for an organization admin, the accounts it manages."""
     actor = ctx.actor
@@ -322,6 +329,7 @@ def account_list(ctx: Context, *, limit: int = 100, offset: int = 0) -> tuple[in
     return len(rows), [account_public(ctx, account) for account in rows[offset:offset + limit]]
 
 
+@helper
 def get_account(ctx: Context, key: str) -> Account:
     found = ctx.session.exec(select(Account).where((Account.id == key) | (Account.email == key.lower()))).first()
     if found is None:
@@ -329,6 +337,7 @@ def get_account(ctx: Context, key: str) -> Account:
     return found
 
 
+@helper
 def account_public(ctx: Context, account: Account) -> AccountPublic:
     rows = ctx.session.exec(
         select(AccountRole, Organization.name).join(Organization, isouter=True)
@@ -349,6 +358,7 @@ def account_public(ctx: Context, account: Account) -> AccountPublic:
 # -- who is acting ----------------------------------------------------------------------------------------
 
 
+@helper
 def actor_for_account(ctx: Context, account: Account, scopes: frozenset[str] | None = None,
                       token_id: str | None = None) -> Actor:
     """The actor an account acts as: its roles (an organization's roles reach the units below it),
@@ -386,8 +396,10 @@ class LoginOutcome:
         return self.actor
 
 
+@action("login")
 def password_login(ctx: Context, email: str, password: str, address: str | None = None) -> LoginOutcome:
     """Sign in with a password from the client ``address`` (None: not known, as on the command line)."""
+    permissions.check(ctx, "login")
     key = email.strip().lower()
     where = address or "-"
     keys = _throttle_keys(key, where)
@@ -417,8 +429,10 @@ def password_login(ctx: Context, email: str, password: str, address: str | None 
     return LoginOutcome(actor=actor)
 
 
+@action("login")
 def actor_for_token(ctx: Context, secret: str) -> Actor:
     """The actor a presented token acts as; raise LoginFailed if it is unknown, expired or revoked."""
+    permissions.check(ctx, "login")
     row = ctx.session.exec(
         select(ApiToken, Account).join(Account).where(ApiToken.token_hash == token_hash(secret))
     ).first()
@@ -439,6 +453,7 @@ def actor_for_token(ctx: Context, secret: str) -> Actor:
 # -- tokens -----------------------------------------------------------------------------------------------
 
 
+@action("token_create")
 def token_create(ctx: Context, data: Mapping[str, Any], account_key: str | None = None) -> TokenCreated:
     """A personal token for the acting account (or, for a sysadmin, any account); the secret is returned once.
 
@@ -461,8 +476,10 @@ def token_create(ctx: Context, data: Mapping[str, Any], account_key: str | None 
     return _issue(ctx, account, values.name, scopes, expires_at, session=False)
 
 
+@action("login")
 def session_create(ctx: Context, actor: Actor) -> TokenCreated:
     """A web session after a password login: a token kept in a cookie, with every scope, for a few hours."""
+    permissions.check(ctx, "login")
     account = ctx.session.get(Account, actor.account_id)
     if account is None:
         raise NotFound("account", actor.name)
@@ -470,6 +487,7 @@ def session_create(ctx: Context, actor: Actor) -> TokenCreated:
                   ctx.now() + dt.timedelta(hours=SESSION_HOURS), session=True)
 
 
+@action("token_list")
 def token_list(ctx: Context, account_key: str | None = None, *, include_inactive: bool = False) -> list[TokenPublic]:
     permissions.check_own(ctx, "token_list")
     account = _token_owner(ctx, account_key)
@@ -479,6 +497,7 @@ def token_list(ctx: Context, account_key: str | None = None, *, include_inactive
     return [_token_public(token, account) for token in ctx.session.exec(query).all()]
 
 
+@action("token_revoke")
 def token_revoke(ctx: Context, token_id: str) -> TokenPublic:
     permissions.check_own(ctx, "token_revoke")
     token = ctx.session.get(ApiToken, token_id)
@@ -491,8 +510,10 @@ def token_revoke(ctx: Context, token_id: str) -> TokenPublic:
     return _token_public(token, account)
 
 
+@action("login")
 def session_end(ctx: Context, secret: str) -> None:
     """Sign out: the session's token stops working. An unknown or ended session is left as it is."""
+    permissions.check(ctx, "login")
     token = ctx.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
     if token is None or token.revoked_at is not None:
         return

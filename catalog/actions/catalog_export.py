@@ -16,6 +16,7 @@ from catalog.actions.organizations import OrganizationPublic, organization_publi
 from catalog.actions.resources import resource_dict
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource
+from catalog.permissions import action
 
 
 @dataclass
@@ -30,6 +31,7 @@ class CatalogSnapshot:
                 "organization": dataset["organization"]["title"]}
 
 
+@action("catalog_export")
 def catalog_snapshot(ctx: Context, organization: str | None = None, *, include_withdrawn: bool = False
                      ) -> CatalogSnapshot:
     """Every dataset (of ``organization`` if given) with its resources, by name."""

@@ -30,6 +30,7 @@ from catalog.actions.resources import resource_create, resource_update
 from catalog.context import Context
 from catalog.errors import ValidationFailed, kind_label
 from catalog.models import Dataset, Organization, Resource, ResourceKind
+from catalog.permissions import action
 from schemas.excel_messages import excel_problem, located
 from schemas.excel_template import (
     ExcelTemplate,
@@ -69,6 +70,7 @@ class ImportFailed(ValidationFailed):
         self.report = report
 
 
+@action("catalog_import")
 def catalog_import(
     ctx: Context, content: WorkbookContent, *, organization: str | None = None,
     create_organizations: bool = False, dry_run: bool = False, force: bool = False,
@@ -76,6 +78,7 @@ def catalog_import(
     """Upsert the workbook's datasets and resources; ``organization`` receives every dataset if given.
 
     ``force`` writes rows over records changed since the workbook was exported (audited as such)."""
+    permissions.check_somewhere(ctx, "catalog_import")
     template = load_template(content.template)
     savepoint = ctx.session.begin_nested() if dry_run else None
     try:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from catalog import permissions
-from catalog.actions.lookup import get_dataset, get_organization, organization_for_input, person_for_input
+from catalog.actions.lookup import get_dataset, organization_for_input, person_for_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
-from catalog.errors import NotFound, ValidationFailed
+from catalog.errors import ValidationFailed
 from catalog.models import Dataset, DatasetState, Organization, Person, Resource
+from catalog.permissions import action, helper
 from catalog.versioning import claim_next_version
 from schemas.messages import Problem, ProblemsError, problem
-from schemas.metadata import is_empty, is_openly_publishable, validate_dataset_metadata
+from schemas.metadata import is_empty, validate_dataset_metadata
 from schemas.profile import Profile
 
 # kept in their own columns; everything else of the profile lives under its GD Catalog key in extras
@@ -27,6 +28,7 @@ READ_ONLY_KEYS = frozenset(
 )
 
 
+@action("dataset_create")
 def dataset_create(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     profile = ctx.profile
     incoming, steward_key = _split_input(data)
@@ -48,13 +50,14 @@ def dataset_create(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     return dataset_dict(ctx, dataset)
 
 
+@action("dataset_update")
 def dataset_update(
     ctx: Context, key: str, changes: Mapping[str, Any], expected_version: int | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Apply ``changes`` (GD Catalog keys; an empty value clears a field) to the version the editor saw."""
     dataset = get_dataset(ctx, key)
-    permissions.check(ctx, "dataset_update", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "dataset_update", dataset)
     profile = ctx.profile_for(dataset.profile)
     before = snapshot(dataset)
     incoming, steward_key = _split_input(changes)
@@ -84,12 +87,13 @@ def dataset_update(
     return dataset_dict(ctx, dataset)
 
 
+@action("dataset_update")
 def dataset_set_state(
     ctx: Context, key: str, state: DatasetState, expected_version: int | None = None, reason: str | None = None
 ) -> dict[str, Any]:
     """Withdraw a dataset (kept for history and so portals can withdraw it too) or make it active again."""
     dataset = get_dataset(ctx, key)
-    permissions.check(ctx, "dataset_update", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "dataset_update", dataset)
     before = snapshot(dataset)
     claim_next_version(ctx, dataset, "dataset", dataset.name, expected_version)
     dataset.state = state
@@ -101,49 +105,7 @@ def dataset_set_state(
     return dataset_dict(ctx, dataset)
 
 
-def dataset_show(ctx: Context, key: str, *, public_only: bool = False) -> dict[str, Any]:
-    """A dataset; with ``public_only`` anything not open to the public answers as if it did not exist."""
-    dataset = get_dataset(ctx, key)
-    if public_only and not is_public(ctx, dataset):
-        raise NotFound("dataset", key)
-    return dataset_dict(ctx, dataset, public_only=public_only)
-
-
-def dataset_list(
-    ctx: Context, organization: str | None = None, *, include_withdrawn: bool = False, public_only: bool = False
-) -> list[dict[str, Any]]:
-    query = _listing(ctx, organization, include_withdrawn=include_withdrawn, public_only=public_only)
-    datasets = ctx.session.exec(query.order_by(col(Dataset.name))).all()
-    orgs = {org.id: org for org in ctx.session.exec(select(Organization)).all()}
-    return [dataset_dict(ctx, dataset, orgs[dataset.owner_org_id], with_resources=False) for dataset in datasets]
-
-
-def dataset_count(ctx: Context, *, public_only: bool = False) -> int:
-    query = _listing(ctx, None, include_withdrawn=False, public_only=public_only)
-    return ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
-
-
-def is_public(ctx: Context, dataset: Dataset) -> bool:
-    """Open to anyone: active, public category with the public classification (see schemas.metadata)."""
-    profile = ctx.profile_for(dataset.profile)
-    return dataset.state == DatasetState.active and is_openly_publishable(
-        {"data_category": dataset.data_category, "data_classification": dataset.data_classification}, profile
-    )
-
-
-def _listing(ctx: Context, organization: str | None, *, include_withdrawn: bool, public_only: bool) -> Any:
-    query = select(Dataset)
-    if organization:
-        query = query.where(Dataset.owner_org_id == get_organization(ctx, organization).id)
-    if not include_withdrawn or public_only:
-        query = query.where(Dataset.state == DatasetState.active)
-    if public_only:
-        rule = ctx.profile.classification_rule
-        query = query.where(Dataset.data_category == rule.public_category,
-                            Dataset.data_classification == rule.public_classification)
-    return query
-
-
+@helper
 def dataset_dict(
     ctx: Context, dataset: Dataset, org: Organization | None = None, *, with_resources: bool = True,
     public_only: bool = False,
@@ -261,6 +223,7 @@ def _columns(metadata: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
     }
 
 
+@helper
 def flat_metadata(ctx: Context, dataset: Dataset, org: Organization | None = None) -> dict[str, Any]:
     """The dataset's metadata under its GD Catalog keys, as one flat dict (what validation sees)."""
     org = org or ctx.session.get(Organization, dataset.owner_org_id)

@@ -24,6 +24,7 @@ from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
 from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
+from catalog.permissions import action, helper
 from dictionaries.messages import problem
 from dictionaries.model import Dictionary, parse_schema
 from dictionaries.validate import Report, validate
@@ -61,14 +62,18 @@ class ValidationRunPublic(BaseModel):
 
 
 def _resource(ctx: Context, dataset_key: str, resource_id: str) -> tuple[Dataset, Resource]:
+    """The dataset's resource, if the actor may read it (else Hidden, as one that does not exist)."""
     dataset = get_dataset(ctx, dataset_key)
+    permissions.check_dataset_read(ctx, dataset)
     resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
     if resource.dataset_id != dataset.id:
         wrong = problem("resource_not_in_dataset", "resource", value=resource_id, dataset=dataset.name)
         raise ValidationFailed([wrong])
+    permissions.check_resource_read(ctx, dataset, resource)
     return dataset, resource
 
 
+@action("resource_update")
 def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, schema: Any) -> VersionPublic:
     """Store a new draft version (number = last + 1) of the resource's dictionary."""
     found, resource = _resource(ctx, dataset, resource_id)
@@ -95,11 +100,13 @@ def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, sche
     return _version_public(ctx, version)
 
 
+@action("dictionary_version_approve")
 def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, Any] | None = None) -> VersionPublic:
     """Approve a draft. The approver is the signed-in account's person (only the operator's CLI may name
     one) and must sit on a working group of the dataset's organization."""
     version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
-    dataset, _ = _owner(ctx, version)
+    dataset, resource = _owner(ctx, version)
+    permissions.check_resource_read(ctx, dataset, resource)
     if version.status == VersionStatus.approved:
         raise ValidationFailed([problem("already_approved", "status", value=version.number)])
     approver = _approver(ctx, (data or {}).get("approved_by"))
@@ -121,9 +128,20 @@ def _approver(ctx: Context, named: str | None) -> Person:
     return acting_person(ctx, named, "approved_by")
 
 
+@action("dictionary_read")
 def dictionary_versions(ctx: Context, dataset: str, resource_id: str) -> list[VersionPublic]:
-    _, resource = _resource(ctx, dataset, resource_id)
-    return [_version_public(ctx, v) for v in resource_dictionary_versions(ctx, resource)]
+    """The resource's dictionary versions; drafts (which name their editor) only to the organization."""
+    found, resource = _resource(ctx, dataset, resource_id)
+    return [_version_public(ctx, v) for v in visible_dictionary_versions(ctx, found, resource)]
+
+
+@helper
+def visible_dictionary_versions(ctx: Context, dataset: Dataset, resource: Resource) -> list[DictionaryVersion]:
+    """The versions the actor may read: all for the organization's members, approved ones for anyone else."""
+    versions = resource_dictionary_versions(ctx, resource)
+    if permissions.may_read_org_records(ctx.actor, dataset.owner_org_id):
+        return versions
+    return [version for version in versions if version.status == VersionStatus.approved]
 
 
 def _owner(ctx: Context, version: DictionaryVersion) -> tuple[Dataset, Resource]:
@@ -150,6 +168,7 @@ def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
 # -- validation runs ---------------------------------------------------------------------------
 
 
+@helper
 def resource_dictionary_versions(ctx: Context, resource: Resource) -> list[DictionaryVersion]:
     return list(ctx.session.exec(
         select(DictionaryVersion).join(DataDictionary)
@@ -162,13 +181,18 @@ def current_version(versions: list[DictionaryVersion]) -> DictionaryVersion | No
     return max(versions, key=lambda v: (v.status == VersionStatus.approved, v.number), default=None)
 
 
+@action("dictionary_read")
 def resource_table_schemas(ctx: Context, dataset_key: str) -> dict[str, dict[str, Any]]:
-    """Resource id → the Table Schema of its current dictionary version, for resources that have one."""
+    """Resource id → the Table Schema of its current dictionary version, for the resources the actor reads
+    that have one (a draft counts only for the organization's members)."""
     dataset = get_dataset(ctx, dataset_key)
+    permissions.check_dataset_read(ctx, dataset)
     resources = ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id)).all()
     schemas = {}
     for resource in resources:
-        version = current_version(resource_dictionary_versions(ctx, resource))
+        if not permissions.may_read_resource(ctx, dataset, resource):
+            continue
+        version = current_version(visible_dictionary_versions(ctx, dataset, resource))
         if version is not None:
             schemas[resource.id] = version.table_schema
     return schemas
@@ -188,6 +212,7 @@ def _version_for(ctx: Context, resource: Resource, version_id: str | None) -> Di
     return current
 
 
+@action("resource_update")
 def validation_run_store(
     ctx: Context, dataset: str, resource_id: str, version_id: str, report: Report
 ) -> ValidationRunPublic:
@@ -208,6 +233,7 @@ def validation_run_store(
     return _run_public(run, found, version)
 
 
+@action("resource_update")
 def resource_validate(
     ctx: Context, dataset: str, resource_id: str, path: str | Path, *, version_id: str | None = None, **options: Any
 ) -> ValidationRunPublic:
@@ -219,6 +245,7 @@ def resource_validate(
     return validation_run_store(ctx, dataset, resource_id, version.id, report)
 
 
+@action("dictionary_read")
 def validation_runs(ctx: Context, dataset: str, resource_id: str) -> list[ValidationRunPublic]:
     found, resource = _resource(ctx, dataset, resource_id)
     rows = ctx.session.exec(

@@ -25,6 +25,7 @@ from catalog.errors import ValidationFailed
 from catalog.gates import lineage, stage_set
 from catalog.models import Dataset, Organization, Person, WorkingGroup
 from catalog.models.governance import Evidence, EvidenceKind, WorkingGroupMeeting
+from catalog.permissions import action, helper
 from catalog.storage import store_upload
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
@@ -102,6 +103,7 @@ class MeetingPublic(BaseModel):
     minutes: EvidencePublic | None
 
 
+@action("evidence_add")
 def evidence_add(ctx: Context, data: dict[str, Any], *, content: BinaryIO | None = None,
                  filename: str | None = None) -> EvidencePublic:
     """Attach a document (``content``) or a link (``url``); anything wrong is refused before a byte is stored."""
@@ -130,20 +132,40 @@ def evidence_add(ctx: Context, data: dict[str, Any], *, content: BinaryIO | None
     return evidence_public(ctx, evidence)
 
 
+@action("indicator_report_read")
 def evidence_list(ctx: Context, organization: str | None = None, *, dataset: str | None = None,
                   fiscal_year: int | None = None, as_of: dt.date | None = None) -> list[EvidencePublic]:
+    """Evidence of an organization or of a dataset, as far as the actor reads them
+    (``permissions.may_read_evidence``); an organization or dataset it may not read is Hidden."""
     query = select(Evidence).order_by(col(Evidence.evidence_date), col(Evidence.created_at))
     if organization:
-        query = query.where(Evidence.organization_id == get_organization(ctx, organization).id)
+        org = get_organization(ctx, organization)
+        permissions.check_governance(ctx, org.id, organization, fiscal_year)
+        query = query.where(Evidence.organization_id == org.id)
     if dataset:
-        query = query.where(Evidence.dataset_id == get_by_id_or_name(ctx, Dataset, dataset, "dataset").id)
+        found = get_by_id_or_name(ctx, Dataset, dataset, "dataset")
+        permissions.check_dataset_read(ctx, found, governance=True)
+        query = query.where(Evidence.dataset_id == found.id)
+    if not organization and not dataset:
+        permissions.check(ctx, "indicator_report_read")  # everything: sysadmins only
     if fiscal_year:
         query = query.where(Evidence.fiscal_year == fiscal_year)
     if as_of:
         query = query.where(Evidence.evidence_date <= as_of)
-    return [evidence_public(ctx, evidence) for evidence in ctx.session.exec(query).all()]
+    items = ctx.session.exec(query).all()
+    return [evidence_public(ctx, evidence) for evidence in items if permissions.may_read_evidence(ctx, evidence)]
 
 
+@action("indicator_report_read")
+def evidence_show(ctx: Context, evidence_id: str) -> Evidence:
+    """One evidence record the actor may read; otherwise Hidden."""
+    evidence = ctx.session.get(Evidence, evidence_id)
+    permissions.check_evidence_read(ctx, evidence, evidence_id)
+    assert evidence is not None
+    return evidence
+
+
+@helper
 def evidence_public(ctx: Context, evidence: Evidence) -> EvidencePublic:
     org = ctx.session.get(Organization, evidence.organization_id)
     dataset = ctx.session.get(Dataset, evidence.dataset_id) if evidence.dataset_id else None
@@ -159,6 +181,7 @@ def evidence_public(ctx: Context, evidence: Evidence) -> EvidencePublic:
     )
 
 
+@helper
 def evidence_url(ctx: Context, evidence: Evidence) -> str:
     """A link's own URL, or Banchi's download address of a stored document."""
     if evidence.kind == EvidenceKind.link and evidence.url:
@@ -167,6 +190,7 @@ def evidence_url(ctx: Context, evidence: Evidence) -> str:
     return f"{base}/evidence/{evidence.id}/download/{evidence.filename or evidence.sha256}"
 
 
+@action("wg_meeting_add")
 def working_group_meeting_add(ctx: Context, data: dict[str, Any], *, minutes: BinaryIO | None = None,
                               filename: str | None = None) -> MeetingPublic:
     """Record a meeting; its minutes (a file or ``minutes_url``), if given, become evidence for stage 1."""
@@ -193,9 +217,11 @@ def working_group_meeting_add(ctx: Context, data: dict[str, Any], *, minutes: Bi
     return _meeting_public(ctx, meeting, group)
 
 
+@action("indicator_report_read")
 def working_group_meetings(ctx: Context, organization: str, *, since: dt.date | None = None,
                            until: dt.date | None = None) -> list[MeetingPublic]:
     org = get_organization(ctx, organization)
+    permissions.check_governance(ctx, org.id, organization)
     ids = [o.id for o in lineage(ctx, org.id)]
     query = (select(WorkingGroupMeeting, WorkingGroup).join(WorkingGroup)
              .where(col(WorkingGroup.organization_id).in_(ids)).order_by(col(WorkingGroupMeeting.meeting_date)))

@@ -17,6 +17,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Person
 from catalog.models.governance import AuditedResult, IndicatorDataset, QuarterNarrative
+from catalog.permissions import action, helper
 from catalog.versioning import claim_next_version
 from schemas.fiscal_year import FiscalYear, thai_today
 from schemas.governance_messages import problem
@@ -95,6 +96,7 @@ class NarrativePublic(BaseModel):
     version: int | None
 
 
+@action("indicator_dataset_add")
 def indicator_dataset_add(ctx: Context, data: dict[str, Any], rubric: Rubric) -> IndicatorDatasetPublic:
     """Count a dataset in its organization's indicator work for a fiscal year, in one part of the rubric."""
     values = check_input(Enrol, data, INDICATOR_LABELS)
@@ -102,7 +104,7 @@ def indicator_dataset_add(ctx: Context, data: dict[str, Any], rubric: Rubric) ->
         raise ValidationFailed([problem("part_unknown", "part", value=values.part, fiscal_year=values.fiscal_year,
                                         allowed=[p.number for p in rubric.parts])])
     dataset = get_dataset(ctx, values.dataset)
-    permissions.check(ctx, "indicator_dataset_add", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "indicator_dataset_add", dataset)
     row = ctx.session.exec(select(IndicatorDataset).where(
         IndicatorDataset.dataset_id == dataset.id, IndicatorDataset.fiscal_year == values.fiscal_year)).first()
     before = snapshot(row)
@@ -120,9 +122,12 @@ def indicator_dataset_add(ctx: Context, data: dict[str, Any], rubric: Rubric) ->
                                   part=row.part, enrolled_on=row.enrolled_on)
 
 
+@action("indicator_report_read")
 def indicator_datasets(ctx: Context, organization: str, fiscal_year: int,
                        as_of: dt.date | None = None) -> list[tuple[IndicatorDataset, Dataset]]:
+    """The datasets counted in the organization's indicator in ``fiscal_year`` (shown in its report)."""
     org = get_organization(ctx, organization)
+    permissions.check_governance(ctx, org.id, organization, fiscal_year)
     query = (select(IndicatorDataset, Dataset).join(Dataset)
              .where(IndicatorDataset.organization_id == org.id, IndicatorDataset.fiscal_year == fiscal_year)
              .order_by(col(IndicatorDataset.part), col(Dataset.name)))
@@ -131,6 +136,7 @@ def indicator_datasets(ctx: Context, organization: str, fiscal_year: int,
     return list(ctx.session.exec(query).all())
 
 
+@action("audited_result_record")
 def audited_result_record(ctx: Context, data: dict[str, Any]) -> AuditedPublic:
     """The evaluator's audited result for a quarter; recording it again replaces it, and the log keeps both."""
     values = check_input(AuditedInput, data, INDICATOR_LABELS)
@@ -158,9 +164,11 @@ def audited_result_record(ctx: Context, data: dict[str, Any]) -> AuditedPublic:
     return _audited_public(org.name, row, evaluator)
 
 
+@action("indicator_report_read")
 def audited_results(ctx: Context, organization: str, fiscal_year: int,
                     as_of: dt.date | None = None) -> dict[int, AuditedPublic]:
     org = get_organization(ctx, organization)
+    permissions.check_governance(ctx, org.id, organization, fiscal_year)
     query = (select(AuditedResult, Person).join(Person)
              .where(AuditedResult.organization_id == org.id, AuditedResult.fiscal_year == fiscal_year))
     if as_of:
@@ -168,6 +176,7 @@ def audited_results(ctx: Context, organization: str, fiscal_year: int,
     return {row.quarter: _audited_public(org.name, row, person) for row, person in ctx.session.exec(query).all()}
 
 
+@action("narrative_update")
 def narrative_set(ctx: Context, data: dict[str, Any], expected_version: int | None = None) -> NarrativePublic:
     """Save a person's narrative for a quarter, replacing the draft (or the version they edited)."""
     values = check_input(NarrativeInput, data, INDICATOR_LABELS)
@@ -191,6 +200,7 @@ def narrative_set(ctx: Context, data: dict[str, Any], expected_version: int | No
     return NarrativePublic(quarter=row.quarter, text=row.text, drafted=False, version=row.version)
 
 
+@helper
 def saved_narrative(ctx: Context, organization_id: str, fiscal_year: int, quarter: int) -> NarrativePublic | None:
     row = _narrative_row(ctx, organization_id, fiscal_year, quarter)
     return NarrativePublic(quarter=quarter, text=row.text, drafted=False, version=row.version) if row else None

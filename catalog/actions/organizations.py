@@ -15,6 +15,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Organization, OrganizationKind
 from catalog.models.organization import ALLOWED_PARENT_KIND
+from catalog.permissions import action, helper
 from catalog.versioning import claim_next_version
 from schemas.messages import problem
 from schemas.urls import HttpUrlText
@@ -75,6 +76,7 @@ class OrganizationPublic(BaseModel):
     version: int
 
 
+@action("organization_create")
 def organization_create(ctx: Context, data: dict[str, Any]) -> OrganizationPublic:
     permissions.check(ctx, "organization_create")
     values = check_input(OrganizationCreate, data, ORG_LABELS)
@@ -106,6 +108,7 @@ def organization_create(ctx: Context, data: dict[str, Any]) -> OrganizationPubli
     return organization_public(ctx, org)
 
 
+@action("organization_update")
 def organization_update(
     ctx: Context, key: str, changes: dict[str, Any], expected_version: int | None = None
 ) -> OrganizationPublic:
@@ -128,16 +131,22 @@ def organization_update(
     return organization_public(ctx, org)
 
 
+@action("organization_list")
 def organization_list(ctx: Context) -> list[OrganizationPublic]:
+    """Every organization (the hierarchy is public, as on GD Catalog)."""
+    permissions.check(ctx, "organization_list")
     orgs = ctx.session.exec(select(Organization).order_by(col(Organization.name))).all()
     names = {org.id: org.name for org in orgs}
     return [_public(org, names.get(org.parent_id) if org.parent_id else None) for org in orgs]
 
 
+@action("organization_read")
 def organization_show(ctx: Context, key: str) -> OrganizationPublic:
+    permissions.check(ctx, "organization_read")
     return organization_public(ctx, get_organization(ctx, key))
 
 
+@helper
 def organization_public(ctx: Context, org: Organization) -> OrganizationPublic:
     parent = ctx.session.get(Organization, org.parent_id) if org.parent_id else None
     return _public(org, parent.name if parent else None)
@@ -147,6 +156,7 @@ def _public(org: Organization, parent_name: str | None) -> OrganizationPublic:
     return OrganizationPublic(**org.model_dump(exclude={"parent_id", "created_at", "updated_at"}), parent=parent_name)
 
 
+@helper
 def descendants(ctx: Context, org: Organization) -> list[Organization]:
     """The organization and every unit below it (an agency's divisions)."""
     found, frontier = [org], [org.id]

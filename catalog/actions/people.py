@@ -15,6 +15,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Person
+from catalog.permissions import action
 from schemas.messages import problem
 
 PERSON_LABELS = {
@@ -45,6 +46,7 @@ class PersonPublic(BaseModel):
     organization: str | None
 
 
+@action("person_create")
 def person_create(ctx: Context, data: dict[str, Any]) -> PersonPublic:
     values = check_input(PersonCreate, data, PERSON_LABELS)
     org = organization_for_input(ctx, values.organization, "organization") if values.organization else None
@@ -62,7 +64,9 @@ def person_create(ctx: Context, data: dict[str, Any]) -> PersonPublic:
     return person_public(ctx, person, org.name if org else None)
 
 
+@action("person_list")
 def person_list(ctx: Context) -> list[PersonPublic]:
+    permissions.check(ctx, "person_list")
     from catalog.models import Organization
 
     rows = ctx.session.exec(

@@ -22,6 +22,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Organization
 from catalog.models.publishing import JobOperation, JobState, Publication, PublishJob
+from catalog.permissions import action
 from catalog.publish_messages import publish_problem
 from catalog.publish_rules import PublicationContent, dataset_refusals, publication_content
 from catalog.storage import object_key
@@ -69,13 +70,14 @@ def normalize_portal_url(url: str, field: str = "ckan_url") -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
 
 
+@action("dataset_publish")
 def publish_plan(
     ctx: Context, portal_url: str, *, organization: str | None = None, dataset: str | None = None,
     force: bool = False, record: bool = True,
 ) -> list[PlanItem]:
     """Decide per dataset what the portal should get and, unless ``record`` is off, store it as jobs."""
     portal_url = normalize_portal_url(portal_url)
-    datasets = _datasets_in_scope(ctx, organization, dataset)
+    datasets = _datasets_in_scope(ctx, "dataset_publish", organization, dataset)
     orgs = {org.id: org for org in ctx.session.exec(select(Organization))}
     ids = [d.id for d in datasets]
     publications = {p.dataset_id: p for p in _for_datasets(ctx, Publication, portal_url, ids)}
@@ -138,10 +140,20 @@ def _record(ctx: Context, portal_url: str, item: PlanItem, last_job: PublishJob 
     item.job_id = pending.id
 
 
+@action("dataset_publish")
 def publish_due_jobs(
     ctx: Context, portal_url: str, *, dataset_ids: list[str] | None = None, ignore_backoff: bool = False
 ) -> list[str]:
-    """Pending jobs of a portal that may run now, oldest first."""
+    """Pending jobs of a portal that may run now, oldest first: of ``dataset_ids`` (each one the actor may
+    publish), or of every dataset (the operator)."""
+    if dataset_ids is None:
+        permissions.check(ctx, "publish_job_run")
+    for dataset_id in dataset_ids or []:
+        found = ctx.session.get(Dataset, dataset_id)
+        if found is not None:
+            permissions.check_dataset(ctx, "dataset_publish", found)
+    if dataset_ids == []:
+        permissions.check_somewhere(ctx, "dataset_publish")
     now = ctx.now()
     query = select(PublishJob.id).where(
         PublishJob.portal_url == normalize_portal_url(portal_url), PublishJob.state == JobState.pending,
@@ -154,8 +166,10 @@ def publish_due_jobs(
     return list(ctx.session.exec(query.order_by(col(PublishJob.created_at), col(PublishJob.id))))
 
 
+@action("dataset_publish")
 def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta) -> ClaimedJob | None:
     """Take a pending job for one run (None if another run holds it), re-checking the rules right now."""
+    _job(ctx, job_id)  # the actor may publish its dataset
     now = ctx.now()
     claimed = cast("CursorResult[Any]", ctx.session.execute(
         update(PublishJob)
@@ -171,7 +185,7 @@ def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta) -> Claimed
     ctx.session.refresh(job)
     dataset = ctx.session.get(Dataset, job.dataset_id)
     assert dataset is not None
-    permissions.check(ctx, "dataset_publish", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "dataset_publish", dataset)
     org = ctx.session.get(Organization, dataset.owner_org_id)
     assert org is not None
     pub = _publication(ctx, job.portal_url, dataset.id)
@@ -196,6 +210,7 @@ def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta) -> Claimed
     )
 
 
+@action("dataset_publish")
 def publish_job_progress(ctx: Context, job_id: str, package_id: str) -> None:
     """Remember the package as soon as it exists, so a retry continues it instead of starting over."""
     job = _job(ctx, job_id)
@@ -203,6 +218,7 @@ def publish_job_progress(ctx: Context, job_id: str, package_id: str) -> None:
     ctx.session.add(job)
 
 
+@action("dataset_publish")
 def publish_job_done(ctx: Context, job_id: str, *, package_id: str, package_name: str) -> Publication:
     """The portal now holds what the job sent: record the publication (stage-5 evidence) or its withdrawal."""
     job = _job(ctx, job_id)
@@ -230,6 +246,7 @@ def publish_job_done(ctx: Context, job_id: str, *, package_id: str, package_name
     return pub
 
 
+@action("dataset_publish")
 def publish_job_retry(ctx: Context, job_id: str, problems: list[Problem], next_attempt_at: dt.datetime) -> None:
     """The portal was down, slow or answered 5xx: keep the job pending with its error until ``next_attempt_at``."""
     job = _job(ctx, job_id)
@@ -239,6 +256,7 @@ def publish_job_retry(ctx: Context, job_id: str, problems: list[Problem], next_a
     ctx.session.add(job)
 
 
+@action("dataset_publish")
 def publish_job_fail(ctx: Context, job_id: str, problems: list[Problem]) -> None:
     """The portal refused the content: the job fails with the fields named; a change queues a new one."""
     job = _job(ctx, job_id)
@@ -246,6 +264,7 @@ def publish_job_fail(ctx: Context, job_id: str, problems: list[Problem]) -> None
     _settle(ctx, job, JobState.failed)
 
 
+@action("publication_list")
 def publication_list(
     ctx: Context, portal_url: str | None = None, *, organization: str | None = None, dataset: str | None = None,
     live_only: bool = True,
@@ -256,13 +275,25 @@ def publication_list(
     if live_only:
         query = query.where(col(Publication.withdrawn_at).is_(None))
     if organization or dataset:
-        ids = [d.id for d in _datasets_in_scope(ctx, organization, dataset)]
+        ids = [d.id for d in _datasets_in_scope(ctx, "publication_list", organization, dataset)]
         query = query.where(col(Publication.dataset_id).in_(ids))
+    else:
+        permissions.check(ctx, "publication_list")  # every portal's every dataset: sysadmins
     return list(ctx.session.exec(query.order_by(col(Publication.package_name))))
 
 
-def publish_job_list(ctx: Context, portal_url: str | None = None, *, states: tuple[str, ...] = ()) -> list[PublishJob]:
+@action("publish_job_list")
+def publish_job_list(
+    ctx: Context, portal_url: str | None = None, *, states: tuple[str, ...] = (), organization: str | None = None,
+    dataset: str | None = None,
+) -> list[PublishJob]:
+    """Publish jobs, oldest first: of an organization or a dataset (its admins and stewards), or all (sysadmins)."""
     query = select(PublishJob)
+    if organization or dataset:
+        ids = [d.id for d in _datasets_in_scope(ctx, "publish_job_list", organization, dataset)]
+        query = query.where(col(PublishJob.dataset_id).in_(ids))
+    else:
+        permissions.check(ctx, "publish_job_list")
     if portal_url:
         query = query.where(PublishJob.portal_url == normalize_portal_url(portal_url))
     if states:
@@ -273,12 +304,25 @@ def publish_job_list(ctx: Context, portal_url: str | None = None, *, states: tup
 # -- helpers -------------------------------------------------------------------------------------------
 
 
-def _datasets_in_scope(ctx: Context, organization: str | None, dataset: str | None) -> list[Dataset]:
+def _datasets_in_scope(ctx: Context, rule: str, organization: str | None, dataset: str | None) -> list[Dataset]:
+    """The named dataset, the organization's datasets or (sysadmins) all, if the actor may do ``rule`` on them."""
+    reading = permissions.required_scope(rule) == "read"
     if dataset:
-        return [get_dataset(ctx, dataset)]
+        found = get_dataset(ctx, dataset)
+        permissions.check_dataset_read(ctx, found)
+        if reading:
+            permissions.check_read(ctx, rule, found.owner_org_id, "dataset", dataset)
+        permissions.check(ctx, rule, found.owner_org_id)
+        return [found]
     query = select(Dataset)
     if organization:
-        query = query.where(Dataset.owner_org_id == get_organization(ctx, organization).id)
+        org = get_organization(ctx, organization)
+        if reading:
+            permissions.check_read(ctx, rule, org.id, "organization", organization)
+        permissions.check(ctx, rule, org.id)
+        query = query.where(Dataset.owner_org_id == org.id)
+    else:  # every dataset: the caller checks each one it acts on
+        permissions.check_somewhere(ctx, rule)
     return list(ctx.session.exec(query.order_by(col(Dataset.name))))
 
 
@@ -296,8 +340,12 @@ def _publication(ctx: Context, portal_url: str, dataset_id: str) -> Publication 
 
 
 def _job(ctx: Context, job_id: str) -> PublishJob:
+    """The job, if the actor may publish its dataset."""
     job = ctx.session.get(PublishJob, job_id)
     assert job is not None, job_id
+    dataset = ctx.session.get(Dataset, job.dataset_id)
+    assert dataset is not None
+    permissions.check_dataset(ctx, "dataset_publish", dataset)
     return job
 
 

@@ -13,11 +13,13 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Resource, ResourceKind
+from catalog.permissions import action
 from catalog.storage import store_upload
 from catalog.versioning import claim_next_version
 from schemas.messages import problem
 
 
+@action("resource_update")
 def resource_file_replace(
     ctx: Context, resource_id: str, content: BinaryIO, filename: str, expected_version: int | None = None,
     encoding: str | None = None,
@@ -26,6 +28,7 @@ def resource_file_replace(
     resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
     dataset = ctx.session.get(Dataset, resource.dataset_id)
     assert dataset is not None
+    permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
     if resource.kind != ResourceKind.file:
         raise ValidationFailed([problem("invalid_value", "file", label="ไฟล์", label_en="File", value=resource.name,

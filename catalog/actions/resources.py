@@ -15,6 +15,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Resource, ResourceKind
+from catalog.permissions import action, helper
 from catalog.storage import store_upload
 from catalog.versioning import claim_next_version
 from schemas.messages import Problem, ProblemsError, problem
@@ -26,13 +27,14 @@ READ_ONLY_KEYS = frozenset({"id", "package_id", "position", "size", "sha256", "m
                             "created", "last_modified", "version", "private", "encoding", "download_url"})
 
 
+@action("resource_create")
 def resource_create(
     ctx: Context, dataset_key: str, data: Mapping[str, Any], *, content: BinaryIO | None = None,
     filename: str | None = None,
 ) -> dict[str, Any]:
     """Add a link (``url`` in data) or an uploaded file (``content``) to a dataset."""
     dataset = get_dataset(ctx, dataset_key)
-    permissions.check(ctx, "resource_create", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "resource_create", dataset)
     fields = {key: value for key, value in data.items() if key not in READ_ONLY_KEYS}
     private = _flag(data.get("private", data.get("resource_private")))
     fields.pop("resource_private", None)
@@ -58,6 +60,7 @@ def resource_create(
     return resource_dict(ctx, dataset, resource)
 
 
+@action("resource_update")
 def resource_update(
     ctx: Context, resource_id: str, changes: Mapping[str, Any], expected_version: int | None = None,
     reason: str | None = None,
@@ -65,6 +68,7 @@ def resource_update(
     resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
     dataset = ctx.session.get(Dataset, resource.dataset_id)
     assert dataset is not None
+    permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
     before = snapshot(resource)
     current = {**resource.extras, **{key: getattr(resource, key) for key in COLUMN_KEYS}}
@@ -82,6 +86,7 @@ def resource_update(
     return resource_dict(ctx, dataset, resource)
 
 
+@helper
 def resource_dict(ctx: Context, dataset: Dataset, resource: Resource) -> dict[str, Any]:
     url = resource.url
     if resource.kind == ResourceKind.file:
@@ -98,6 +103,7 @@ def resource_dict(ctx: Context, dataset: Dataset, resource: Resource) -> dict[st
     }
 
 
+@helper
 def download_url(ctx: Context, dataset: Dataset, resource: Resource) -> str:
     base = ctx.settings.site_url.rstrip("/")
     return f"{base}/dataset/{dataset.name}/resource/{resource.id}/download/{resource.filename or 'data'}"

@@ -24,6 +24,7 @@ from catalog.errors import ValidationFailed
 from catalog.gates import GateResult, evaluate_gate, evaluate_stage, lineage, stage_set
 from catalog.models import Dataset, DatasetState, Organization, Person
 from catalog.models.governance import DatasetStage, IndicatorDataset, StageEvent
+from catalog.permissions import action, helper
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import Problem
@@ -84,10 +85,12 @@ class DatasetStageStatus(BaseModel):
     blocking: list[dict[str, Any]]
 
 
+@action("stage_change")
 def stage_advance(ctx: Context, dataset_key: str, data: dict[str, Any]) -> StageEventPublic:
     return _change(ctx, dataset_key, data, forward=True)
 
 
+@action("stage_change")
 def stage_revert(ctx: Context, dataset_key: str, data: dict[str, Any]) -> StageEventPublic:
     return _change(ctx, dataset_key, data, forward=False)
 
@@ -95,7 +98,7 @@ def stage_revert(ctx: Context, dataset_key: str, data: dict[str, Any]) -> StageE
 def _change(ctx: Context, dataset_key: str, data: dict[str, Any], *, forward: bool) -> StageEventPublic:
     values = check_input(StageChange, data, STAGE_LABELS)
     dataset = get_dataset(ctx, dataset_key)
-    permissions.check(ctx, "stage_change", dataset.owner_org_id)
+    permissions.check_dataset(ctx, "stage_change", dataset)
     today = thai_today(ctx.now())
     day = values.effective_date or today
     current = current_stage(ctx, dataset.id)
@@ -125,6 +128,7 @@ def _change(ctx: Context, dataset_key: str, data: dict[str, Any], *, forward: bo
     return _public(dataset, event, signer)
 
 
+@helper
 def gates_to_reach(ctx: Context, dataset: Dataset, current: int, target: int, day: dt.date) -> list[GateResult]:
     """The gates of the stages above ``current`` up to ``target``, and the continuous ones below that must hold."""
     stages = stage_set()
@@ -138,13 +142,17 @@ def gates_to_reach(ctx: Context, dataset: Dataset, current: int, target: int, da
     return results
 
 
+@helper
 def current_stage(ctx: Context, dataset_id: str) -> int:
     row = ctx.session.get(DatasetStage, dataset_id)
     return row.stage if row else 0
 
 
+@action("indicator_report_read")
 def stage_history(ctx: Context, dataset_key: str) -> list[StageEventPublic]:
+    """The dataset's stage moves: for its organization's members, and evaluators of a year counting it."""
     dataset = get_dataset(ctx, dataset_key)
+    permissions.check_dataset_read(ctx, dataset, governance=True)
     rows = ctx.session.exec(
         select(StageEvent, Person).join(Person).where(StageEvent.dataset_id == dataset.id)
         .order_by(col(StageEvent.effective_date), col(StageEvent.recorded_at))
@@ -152,6 +160,7 @@ def stage_history(ctx: Context, dataset_key: str) -> list[StageEventPublic]:
     return [_public(dataset, event, person) for event, person in rows]
 
 
+@helper
 def stage_as_of(ctx: Context, dataset: Dataset, day: dt.date) -> StageAsOf:
     """The stage on ``day`` from the history; a continuous gate that no longer holds lowers it (lapsed)."""
     latest = ctx.session.exec(
@@ -169,14 +178,19 @@ def stage_as_of(ctx: Context, dataset: Dataset, day: dt.date) -> StageAsOf:
     return StageAsOf(recorded=recorded, effective=recorded)
 
 
+@action("indicator_report_read")
 def stage_status(
     ctx: Context, organization: str | None = None, as_of: dt.date | None = None
 ) -> list[DatasetStageStatus]:
-    """Every active dataset's stage, and what blocks the next one."""
+    """Every active dataset's stage, and what blocks the next one: of the datasets whose governance the
+    actor reads (``permissions.governed_dataset_clause``)."""
     day = as_of or thai_today(ctx.now())
     query = select(Dataset).where(Dataset.state == DatasetState.active).order_by(col(Dataset.name))
     if organization:
-        query = query.where(Dataset.owner_org_id == get_organization(ctx, organization).id)
+        org = get_organization(ctx, organization)
+        permissions.check_governance(ctx, org.id, organization)
+        query = query.where(Dataset.owner_org_id == org.id)
+    query = query.where(permissions.governed_dataset_clause(ctx))
     orgs = {org.id: org.name for org in ctx.session.exec(select(Organization)).all()}
     # the part each dataset counts in, in the latest fiscal year (up to the day's) that counts it
     parts = {row.dataset_id: (row.part, row.fiscal_year) for row in ctx.session.exec(

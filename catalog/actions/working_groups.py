@@ -15,6 +15,7 @@ from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.models import MemberRole, Organization, Person, WorkingGroup, WorkingGroupMember
+from catalog.permissions import action, helper
 
 WG_LABELS = {
     "organization": ("หน่วยงาน", "Organization"),
@@ -61,6 +62,7 @@ class WorkingGroupPublic(BaseModel):
     members: list[MemberPublic]
 
 
+@action("working_group_create")
 def working_group_create(ctx: Context, data: dict[str, Any]) -> WorkingGroupPublic:
     values = check_input(WorkingGroupCreate, data, WG_LABELS)
     org = organization_for_input(ctx, values.organization, "organization")
@@ -73,6 +75,7 @@ def working_group_create(ctx: Context, data: dict[str, Any]) -> WorkingGroupPubl
     return working_group_public(ctx, group)
 
 
+@action("working_group_member_add")
 def working_group_member_add(ctx: Context, group_id: str, data: dict[str, Any]) -> WorkingGroupPublic:
     values = check_input(MemberAdd, data, WG_LABELS)
     group = get_by_id_or_name(ctx, WorkingGroup, group_id, "working_group", name_column="id")
@@ -96,14 +99,18 @@ def working_group_member_add(ctx: Context, group_id: str, data: dict[str, Any]) 
     return working_group_public(ctx, group)
 
 
+@action("indicator_report_read")
 def working_groups_of(ctx: Context, organization: str) -> list[WorkingGroupPublic]:
+    """The organization's working groups and their members: for whoever reads its governance records."""
     org = get_organization(ctx, organization)
+    permissions.check_governance(ctx, org.id, organization)
     groups = ctx.session.exec(
         select(WorkingGroup).where(WorkingGroup.organization_id == org.id).order_by(col(WorkingGroup.created_at))
     ).all()
     return [working_group_public(ctx, group) for group in groups]
 
 
+@helper
 def is_working_group_member(ctx: Context, person_id: str, organization_id: str) -> bool:
     """Whether the person sits on a working group of the organization (who may approve and sign off)."""
     row = ctx.session.exec(
@@ -114,6 +121,7 @@ def is_working_group_member(ctx: Context, person_id: str, organization_id: str) 
     return row is not None
 
 
+@helper
 def working_group_public(ctx: Context, group: WorkingGroup) -> WorkingGroupPublic:
     org = ctx.session.get(Organization, group.organization_id)
     rows = ctx.session.exec(

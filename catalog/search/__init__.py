@@ -1,9 +1,10 @@
 """Search over the catalog: Thai-aware words, facets with counts, the same results on SQLite and PostgreSQL.
 
 The public pages, the web UI and the CKAN-compatible ``package_search`` all search through here.
-Visibility is the catalog's own rule (``catalog.actions.datasets.is_public``, stored per dataset in the
-index): a caller sees public datasets, and non-public ones only of the organizations in
-``private_org_ids`` (``"*"``: every organization); nothing else is shown or counted.
+Visibility is the catalog's own rule (``catalog.permissions``; ``is_public`` is stored per dataset in the
+index), derived from ``ctx.actor``: a caller sees public datasets, and non-public ones only of the
+organizations whose records it reads; nothing else is shown or counted. ``include_private=False`` narrows
+a search to what the public sees (CKAN's ``include_private``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from catalog.actions.validation import check_input
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
+from catalog.permissions import action, helper
 from catalog.search.backends import backend_for
 from catalog.search.documents import FACET_KEYS, INDEX_KEYS
 from catalog.search.facets import facet_table
@@ -60,22 +62,27 @@ def parse_query(data: Mapping[str, Any]) -> SearchQuery:
     return query
 
 
+@helper
 def searchable_fields(ctx: Context) -> Fields:
     """The fields ``SearchQuery.where`` may name: the index's, and the metadata profile's other keys."""
     return Fields(extras=frozenset(spec.key for spec in ctx.profile.dataset_fields) - INDEXED_ELSEWHERE)
 
 
+@action("dataset_search")
 def search_datasets(ctx: Context, query: SearchQuery) -> SearchResult:
     fields = searchable_fields(ctx)
     _check(query, fields)
+    readable = permissions.visible_org_ids(ctx)
+    visible = readable if query.include_private else frozenset()
     session = ctx.session
     session.flush()  # what this transaction changed is indexed before it is searched
-    found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query,
+    found = run(session, backend_for(session.get_bind().dialect.name), facet_table(session), query, visible,
                 query_terms(query.q)[:MAX_TERMS], fields)
-    return SearchResult(count=found.count, results=_dataset_dicts(ctx, found.dataset_ids, query.private_org_ids),
+    return SearchResult(count=found.count, results=_dataset_dicts(ctx, found.dataset_ids, visible),
                         facets=found.facets)
 
 
+@action("search_rebuild")
 def rebuild_index(ctx: Context) -> int:
     """Re-create the whole index from the catalog (recovery); returns the number of datasets indexed."""
     permissions.check(ctx, "search_rebuild")

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from catalog.actions.datasets import is_public
 from catalog.context import Context
 from catalog.models import Dataset, Organization, Resource
+from catalog.permissions import is_public
 from catalog.search.tokenize import document_tokens
 
 # facet key → where its values come from (see facet_values)

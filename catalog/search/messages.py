@@ -13,7 +13,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sort": ("การเรียงลำดับ", "Sort order"),
     "rows": ("จำนวนรายการต่อหน้า", "Rows"),
     "start": ("ลำดับเริ่มต้น", "Start"),
-    "private_org_ids": ("หน่วยงานที่เห็นข้อมูลไม่เปิดเผย", "Organizations whose non-public datasets may be seen"),
+    "include_private": ("รวมชุดข้อมูลที่ไม่เปิดเผยที่ท่านมีสิทธิ์เห็น", "Include the non-public datasets you may read"),
     "where": ("เงื่อนไขการค้นหา", "Search condition"),
     "include_withdrawn": ("รวมชุดข้อมูลที่ถอนแล้ว", "Include withdrawn datasets"),
 }

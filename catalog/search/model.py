@@ -81,8 +81,8 @@ class SearchQuery(BaseModel):
     order: list[tuple[SortKey, bool]] = []  # (key, descending), first key first; overrides ``sort``
     rows: int = 20  # 0..1000
     start: int = 0
-    # orgs whose non-public datasets the caller may see; "*" = all (sysadmin); empty = public only
-    private_org_ids: frozenset[str] | Literal["*"] = frozenset()
+    # also the non-public datasets the caller may read (``catalog.permissions`` decides, from ctx.actor)
+    include_private: bool = False
     include_withdrawn: bool = False
 
 

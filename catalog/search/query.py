@@ -65,9 +65,10 @@ class Fields:
         return None
 
 
-def run(session: Session, backend: Backend, table: FacetTable, query: SearchQuery, terms: Sequence[Term],
-        fields: Fields | None = None) -> Found:
-    base = visible(table, query.private_org_ids, query.include_withdrawn)
+def run(session: Session, backend: Backend, table: FacetTable, query: SearchQuery,
+        private_org_ids: frozenset[str] | str, terms: Sequence[Term], fields: Fields | None = None) -> Found:
+    """``private_org_ids``: the organizations whose non-public datasets the caller reads ("*": all)."""
+    base = visible(table, private_org_ids, query.include_withdrawn)
     relevance = (query.sort == "relevance" and not query.order) or any(key == "score" for key, _ in query.order)
     where = Evaluator(session, backend, table, fields or Fields(), relevance)
     if terms:

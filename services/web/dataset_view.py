@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.actions.datasets import is_public
 from catalog.actions.stages import current_stage
 from catalog.context import Context
 from catalog.gates import data_current
 from catalog.models import Dataset
+from catalog.permissions import is_public
 from catalog.storage import object_key
 from schemas.fiscal_year import thai_today
 from schemas.metadata import is_empty

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import delete, inspect
 from sqlmodel import SQLModel, func, select
 
+from catalog.actions.access import dataset_show
 from catalog.actions.catalog_export import catalog_snapshot
 from catalog.actions.catalog_import import ImportFailed, ImportReport, catalog_import
 from catalog.actions.catalog_orgs import generated_name
-from catalog.actions.datasets import dataset_show
 from catalog.actions.organizations import organization_list
 from catalog.actions.resources import resource_update
 from catalog.context import Actor

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from catalog.actions.datasets import dataset_create, dataset_list, dataset_set_state, dataset_show, dataset_update
+from catalog.actions.access import dataset_list, dataset_show
+from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.lookup import get_dataset
 from catalog.actions.people import person_create
 from catalog.audit import audit_log, changed_fields

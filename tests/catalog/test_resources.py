@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from catalog.actions.datasets import dataset_create, dataset_show
+from catalog.actions.access import dataset_show
+from catalog.actions.datasets import dataset_create
 from catalog.actions.resources import resource_create, resource_update
 from catalog.errors import ValidationFailed
 from catalog.settings import Settings

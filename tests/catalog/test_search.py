@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from catalog.actions.datasets import dataset_list, dataset_show
+from catalog.actions.access import dataset_list, dataset_show
+from catalog.context import ANONYMOUS, SYSTEM, Actor
 from catalog.demo import load_demo
 from catalog.errors import ValidationFailed
 from catalog.search import FACET_KEYS, SearchQuery, SearchResult, parse_query, search_datasets
@@ -30,9 +31,14 @@ def demo(open_ctx: OpenContext) -> OpenContext:
     return open_ctx
 
 
-def search(open_ctx: OpenContext, **params: Any) -> SearchResult:
-    with open_ctx() as ctx:
-        return search_datasets(ctx, SearchQuery(**params))
+def search(open_ctx: OpenContext, actor: Actor = ANONYMOUS, **params: Any) -> SearchResult:
+    """Search as ``actor`` (the public unless told): what it sees follows from who it is."""
+    with open_ctx(actor) as ctx:
+        return search_datasets(ctx, SearchQuery(include_private=True, **params))
+
+
+def member_of(org_id: str) -> Actor:
+    return Actor(name="member", account_id="member", roles={org_id: frozenset({"steward"})})
 
 
 def names(result: SearchResult) -> list[str]:
@@ -207,10 +213,10 @@ def test_sort_by_last_modified(demo: OpenContext) -> None:
 
 def test_results_are_dataset_dicts_with_public_resources(demo: OpenContext) -> None:
     result = search(demo, q="e-library")
-    with demo() as ctx:
+    with demo(ANONYMOUS) as ctx:
         assert result.results == [dataset_show(ctx, "junior-executive-personal-reports", public_only=True)]
     with demo() as ctx:
-        everything = search_datasets(ctx, SearchQuery(q="ทะเบียน", private_org_ids="*"))
+        everything = search_datasets(ctx, SearchQuery(q="ทะเบียน", include_private=True))  # as SYSTEM: all
         assert everything.results == [dataset_show(ctx, d["name"]) for d in everything.results]
 
 
@@ -230,11 +236,11 @@ def test_members_see_their_organizations_non_public_datasets(demo: OpenContext) 
         from catalog.actions.lookup import get_organization
 
         hrd, spe = get_organization(ctx, "bma-hrd").id, get_organization(ctx, "bma-spe").id
-    assert search(demo, private_org_ids=frozenset({spe})).count == PUBLIC
-    member = search(demo, q="ทะเบียน", private_org_ids=frozenset({hrd}), facet_fields=["data_category"])
+    assert search(demo, member_of(spe)).count == PUBLIC
+    member = search(demo, member_of(hrd), q="ทะเบียน", facet_fields=["data_category"])
     assert sorted(names(member)) == ["lecturer-registry", "trainee-registry", "training-course-catalog"]
     assert member.facets["data_category"] == {"ข้อมูลส่วนบุคคล": 2, "ข้อมูลสาธารณะ": 1}
-    assert search(demo, private_org_ids="*").count == ALL
+    assert search(demo, SYSTEM).count == ALL
 
 
 def test_withdrawn_datasets_only_when_asked_and_allowed(demo: OpenContext) -> None:
@@ -246,8 +252,8 @@ def test_withdrawn_datasets_only_when_asked_and_allowed(demo: OpenContext) -> No
         dataset_set_state(ctx, "training-photo-archive", DatasetState.withdrawn)
     assert search(demo).count == PUBLIC - 1
     assert search(demo, include_withdrawn=True).count == PUBLIC - 1  # the public never sees withdrawn ones
-    assert search(demo, private_org_ids="*").count == ALL - 2
-    assert search(demo, private_org_ids="*", include_withdrawn=True).count == ALL
+    assert search(demo, SYSTEM).count == ALL - 2
+    assert search(demo, SYSTEM, include_withdrawn=True).count == ALL
 
 
 # -- bad queries ---------------------------------------------------------------------------------------

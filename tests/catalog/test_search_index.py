@@ -9,7 +9,7 @@ from sqlmodel import col
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.resources import resource_create, resource_update
-from catalog.context import Actor
+from catalog.context import ANONYMOUS, SYSTEM, Actor
 from catalog.errors import PermissionDenied
 from catalog.models import Dataset, DatasetState, Resource
 from catalog.search import SearchQuery, rebuild_index, search_datasets
@@ -19,9 +19,11 @@ from tests.conftest import OpenContext
 from tests.factories import dataset_input, make_org
 
 
-def found(open_ctx: OpenContext, q: str = "", **params: object) -> list[str]:
-    with open_ctx() as ctx:
-        return [d["name"] for d in search_datasets(ctx, SearchQuery(q=q, rows=100, **params)).results]
+def found(open_ctx: OpenContext, q: str = "", actor: Actor = ANONYMOUS, **params: object) -> list[str]:
+    """Names found by ``actor`` (the public unless told)."""
+    with open_ctx(actor) as ctx:
+        query = SearchQuery(q=q, rows=100, include_private=True, **params)
+        return [d["name"] for d in search_datasets(ctx, query).results]
 
 
 @pytest.fixture
@@ -68,11 +70,11 @@ def test_updates_withdrawals_and_classification_follow(open_ctx: OpenContext, or
     with open_ctx() as ctx:  # no longer public: gone for the public, still there for its organization
         dataset_update(ctx, "budget", {"data_category": "ข้อมูลใช้ภายใน", "data_classification": ""})
     assert found(open_ctx, "budget") == []
-    assert found(open_ctx, "budget", private_org_ids="*") == ["budget"]
+    assert found(open_ctx, "budget", actor=SYSTEM) == ["budget"]
     with open_ctx() as ctx:
         dataset_set_state(ctx, "budget", DatasetState.withdrawn)
-    assert found(open_ctx, "budget", private_org_ids="*") == []
-    assert found(open_ctx, "budget", private_org_ids="*", include_withdrawn=True) == ["budget"]
+    assert found(open_ctx, "budget", actor=SYSTEM) == []
+    assert found(open_ctx, "budget", actor=SYSTEM, include_withdrawn=True) == ["budget"]
 
 
 def test_resources_and_organizations_are_followed(open_ctx: OpenContext, org: str) -> None:
@@ -103,7 +105,7 @@ def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
         assert ctx.session.execute(select(search_doc.c.deleted)).scalars().all() == [True]
         assert ctx.session.execute(select(func.count()).select_from(search_value)).scalar_one() == 0
     assert found(open_ctx, "ชั่วคราว") == []
-    assert found(open_ctx, private_org_ids="*", include_withdrawn=True) == []
+    assert found(open_ctx, actor=SYSTEM, include_withdrawn=True) == []
     with open_ctx() as ctx:  # a rebuild clears tombstones
         assert rebuild_index(ctx) == 0
         assert ctx.session.execute(select(func.count()).select_from(search_doc)).scalar_one() == 0

@@ -31,7 +31,6 @@ from catalog.audit import ACTIVITY_TYPES, public_dataset_activity
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization
-from catalog.permissions import readable_org_ids
 from catalog.publish_rules import resource_dictionary, resource_refusal
 from catalog.search import SearchQuery, search_datasets
 from schemas.licenses import LICENSES
@@ -161,10 +160,8 @@ def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Search datasets with Solr's query syntax (``q``, ``fq``, ``fq_list``, ``sort``, ``rows``, ``start``,
     ``facet``, ``facet.field``, ``facet.limit``, ``facet.mincount``, ``include_private``)."""
     values, facet_options = search_parameters(params)
-    include_private = flag(params.get("include_private")) and ctx.actor.authenticated
-    private = readable_org_ids(ctx.actor) if include_private else frozenset()
     try:
-        found = search_datasets(ctx, SearchQuery(**values, private_org_ids=private))
+        found = search_datasets(ctx, SearchQuery(**values, include_private=flag(params.get("include_private"))))
     except ValidationFailed as exc:  # a field the query names that the index cannot answer
         raise SearchQueryError(exc.problems) from None
     titles = _org_titles(ctx) if "organization" in found.facets else {}
@@ -282,7 +279,7 @@ def organization_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     result.update({"extras": [], "groups": [], "tags": [], "users": []})
     if flag(params.get("include_datasets")):
         found = search_datasets(ctx, SearchQuery(filters={"organization": [org.name]}, rows=1000,
-                                                 sort="title_asc", private_org_ids=readable_org_ids(ctx.actor)))
+                                                 sort="title_asc", include_private=True))
         result["packages"] = ckan_packages(ctx, [d["id"] for d in found.results])
     return result
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from catalog.actions.access import dataset_page, dataset_read, readable_dataset, readable_resource, resource_read
+from catalog.actions.access import dataset_page, dataset_show, readable_dataset, readable_resource, resource_read
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.resources import resource_create, resource_update
 from catalog.audit import audit_log
@@ -128,7 +128,7 @@ def create_dataset(ctx: Ctx, body: DatasetCreate, response: Response) -> Dataset
 
 @router.get("/api/datasets/{name}", responses=READ_ERRORS)
 def show_dataset(ctx: Ctx, name: str, response: Response) -> DatasetPublic:
-    return DatasetPublic(**tagged(response, dataset_read(ctx, name)))
+    return DatasetPublic(**tagged(response, dataset_show(ctx, name)))
 
 
 @router.patch("/api/datasets/{name}", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)

@@ -14,11 +14,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from catalog.actions.access import dataset_read, readable_resource
+from catalog.actions.access import dataset_show, readable_resource
 from catalog.actions.dictionaries import resource_table_schemas
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
-from catalog.permissions import readable_org_ids
 from catalog.publish_rules import resource_dictionary, resource_refusal
 from catalog.search import Range, SearchQuery, search_datasets
 from catalog.storage import object_key
@@ -51,7 +50,7 @@ def dcat_catalog(
     where = Range("metadata_modified", since, None) if since else None
     found = search_datasets(ctx, SearchQuery(where=where, order=[("name", False)], rows=CATALOG_PAGE_SIZE,
                                              start=(page - 1) * CATALOG_PAGE_SIZE,
-                                             private_org_ids=readable_org_ids(ctx.actor)))
+                                             include_private=True))
     profiles = {d["profile"]: ctx.profile_for(d["profile"]) for d in found.results}
     graph = catalog_graph(ctx.settings.site_url, found.results, profiles, total=found.count, page=page,
                           page_size=CATALOG_PAGE_SIZE, fmt=fmt, modified_since=modified_since if since else None)
@@ -75,7 +74,7 @@ def _since(value: str | None) -> dt.datetime | None:
 @router.get("/dataset/{name}.{fmt}", responses=RDF_ANSWERS)
 def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
     """One dataset in DCAT-AP 3."""
-    dataset = dataset_read(ctx, name)
+    dataset = dataset_show(ctx, name)
     data, media_type = serialize(dataset_graph(ctx.settings.site_url, dataset, ctx.profile_for(dataset["profile"])),
                                  fmt)
     return Response(data, media_type=media_type)
@@ -104,21 +103,21 @@ def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
             responses={**READ_ERRORS, **content_responses("application/ld+json")})
 def schema_org(ctx: Ctx, name: str) -> Response:
     """schema.org Dataset JSON-LD (what the dataset's page embeds for dataset search engines)."""
-    body = json.dumps(dataset_jsonld(ctx.settings.site_url, dataset_read(ctx, name)), ensure_ascii=False)
+    body = json.dumps(dataset_jsonld(ctx.settings.site_url, dataset_show(ctx, name)), ensure_ascii=False)
     return Response(body, media_type="application/ld+json")
 
 
 @router.get("/api/datasets/{name}/datapackage.json", responses=READ_ERRORS)
 def datapackage_json(ctx: Ctx, name: str) -> dict[str, Any]:
     """The Frictionless Data Package descriptor: each uploaded resource with its dictionary."""
-    return build_datapackage(dataset_read(ctx, name), dictionary_schemas(ctx, name))
+    return build_datapackage(dataset_show(ctx, name), dictionary_schemas(ctx, name))
 
 
 @router.get("/api/datasets/{name}/datapackage.zip", response_class=StreamingResponse,
             responses={**READ_ERRORS, **content_responses("application/zip")})
 def datapackage_zip(ctx: Ctx, name: str) -> StreamingResponse:
     """The descriptor and the data files, zipped."""
-    dataset = dataset_read(ctx, name)
+    dataset = dataset_show(ctx, name)
     package = build_datapackage(dataset, dictionary_schemas(ctx, name))
     storage = ctx.settings.effective_storage_dir
     archive = write_zip(package, stored_files(package, lambda sha256: storage / object_key(sha256)))

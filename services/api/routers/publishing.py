@@ -30,13 +30,11 @@ from catalog.db import get_engine
 from catalog.errors import NotFound
 from catalog.models import Dataset, Organization
 from catalog.models.publishing import JobState, PublishJob
-from catalog.permissions import allowed
 from catalog.settings import get_settings
 from schemas.messages import Problem
 from schemas.profile import Profile
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, Acting, Ctx
-from services.api.visibility import org_for
 from services.ckan.client import PortalClient, PortalUnavailable
 from services.ckan.diff import PackageChanges
 from services.ckan.publisher import DriftItem, Publisher, RunReport
@@ -144,19 +142,11 @@ def _publications(ctx: Context, portal_url: str | None, include_withdrawn: bool,
             for p in rows]
 
 
-def _jobs(ctx: Context, rows: list[PublishJob], dataset_ids: set[str]) -> list[PublishJobPublic]:
-    chosen = [job for job in rows if job.dataset_id in dataset_ids]
+def _jobs(ctx: Context, chosen: list[PublishJob]) -> list[PublishJobPublic]:
     names = _dataset_names(ctx, {job.dataset_id for job in chosen})
     return [PublishJobPublic(dataset=names[job.dataset_id],
                              **job.model_dump(exclude={"dataset_id", "payload", "payload_hash", "claimed_until"}))
             for job in chosen]
-
-
-def _readable_for(ctx: Context, action: str, name: str) -> Dataset:
-    dataset = readable_dataset(ctx, name)
-    if not allowed(ctx, action, dataset.owner_org_id):
-        raise NotFound("dataset", name)
-    return dataset
 
 
 def _portal(url: str | None) -> str | None:
@@ -167,29 +157,26 @@ def _portal(url: str | None) -> str | None:
 def organization_publications(ctx: Ctx, name: str, portal_url: PortalQuery = None,
                               include_withdrawn: bool = False) -> list[PublicationPublic]:
     """Where the organization's datasets are published (stage-5 evidence), by package name."""
-    return _publications(ctx, portal_url, include_withdrawn, organization=org_for(ctx, "publication_list", name).name)
+    return _publications(ctx, portal_url, include_withdrawn, organization=name)
 
 
 @router.get("/api/datasets/{name}/publications", responses=READ_ERRORS)
 def dataset_publications(ctx: Ctx, name: str, portal_url: PortalQuery = None,
                          include_withdrawn: bool = False) -> list[PublicationPublic]:
-    return _publications(ctx, portal_url, include_withdrawn, dataset=_readable_for(ctx, "publication_list", name).name)
+    return _publications(ctx, portal_url, include_withdrawn, dataset=name)
 
 
 @router.get("/api/organizations/{name}/publish-jobs", responses=READ_ERRORS)
 def organization_jobs(ctx: Ctx, name: str, portal_url: PortalQuery = None,
                       state: Annotated[list[JobState], Query()] = []) -> list[PublishJobPublic]:  # noqa: B006
     """The organization's publish jobs, oldest first: pending ones with their last error and next try."""
-    org = org_for(ctx, "publish_job_list", name)
-    ids = set(ctx.session.exec(select(Dataset.id).where(Dataset.owner_org_id == org.id)))
-    return _jobs(ctx, publish_job_list(ctx, _portal(portal_url), states=tuple(state)), ids)
+    return _jobs(ctx, publish_job_list(ctx, _portal(portal_url), states=tuple(state), organization=name))
 
 
 @router.get("/api/datasets/{name}/publish-jobs", responses=READ_ERRORS)
 def dataset_jobs(ctx: Ctx, name: str, portal_url: PortalQuery = None,
                  state: Annotated[list[JobState], Query()] = []) -> list[PublishJobPublic]:  # noqa: B006
-    dataset = _readable_for(ctx, "publish_job_list", name)
-    return _jobs(ctx, publish_job_list(ctx, _portal(portal_url), states=tuple(state)), {dataset.id})
+    return _jobs(ctx, publish_job_list(ctx, _portal(portal_url), states=tuple(state), dataset=name))
 
 
 # -- planning and publishing ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from catalog.permissions import readable_org_ids
 from catalog.search import FACET_KEYS, Sort, parse_query, search_datasets
 from services.api.common import READ_ERRORS
 from services.api.deps import Ctx
@@ -49,7 +48,7 @@ def search(
     params: dict[str, Any] = {
         "q": q, "filters": {key: values for key, values in chosen.items() if values}, "facet_fields": facet,
         "sort": sort, "rows": limit, "start": offset,
-        "private_org_ids": readable_org_ids(ctx.actor) if include_private else frozenset(),
+        "include_private": include_private,
     }
     found = search_datasets(ctx, parse_query(params))
     return SearchPage(count=found.count, limit=limit, offset=offset, facets=found.facets,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from catalog.actions.datasets import dataset_count
+from catalog.actions.access import dataset_count
 from catalog.db import get_engine
 from catalog.migrate import is_up_to_date
 from services.api.deps import Ctx

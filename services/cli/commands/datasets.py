@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from catalog.actions.datasets import dataset_create, dataset_list, dataset_set_state, dataset_show, dataset_update
+from catalog.actions.access import dataset_list, dataset_show
+from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.lookup import get_dataset
 from catalog.audit import audit_log, changed_fields
 from catalog.models import DatasetState

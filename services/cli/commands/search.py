@@ -45,7 +45,7 @@ def search(
         "q": " ".join([*(words or []), query or ""]).strip(), "filters": _filters(filters or [], as_json),
         "facet_fields": facets or [], "sort": sort, "rows": rows, "start": start,
         # whoever runs the command line administers this Banchi: everything, unless --public
-        "private_org_ids": frozenset() if public else "*", "include_withdrawn": withdrawn,
+        "include_private": not public, "include_withdrawn": withdrawn,
     }
     with action_context(as_json=as_json) as ctx:
         result = search_datasets(ctx, parse_query(params))

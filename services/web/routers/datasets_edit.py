@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from catalog import permissions
-from catalog.actions.access import dataset_read, readable_dataset
+from catalog.actions.access import dataset_show, readable_dataset
 from catalog.actions.datasets import dataset_create, dataset_update
 from catalog.context import Context
 from catalog.errors import PermissionDenied
@@ -80,7 +80,7 @@ async def create_dataset(request: Request) -> Response:
 def edit_dataset(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     dataset = readable_dataset(ctx, name)
     permissions.check(ctx, "dataset_update", dataset.owner_org_id)
-    shown = dataset_read(ctx, name)
+    shown = dataset_show(ctx, name)
     return _form_page(request, ctx, ctx.profile_for(dataset.profile), shown, [], heading="edit_dataset",
                       cancel_url=f"/dataset/{name}", dataset=shown, version=shown["version"])
 
@@ -99,7 +99,7 @@ async def update_dataset(request: Request, name: str) -> Response:
     if result is not None:
         return RedirectResponse(f"/dataset/{result['name']}", status_code=303)
     with page_context(request) as ctx:
-        shown = dataset_read(ctx, name)
+        shown = dataset_show(ctx, name)
         profile = ctx.profile_for(shown["profile"])
         values = form_input(profile, form, keep_empty=True)
         return _form_page(request, ctx, profile, values, problems, heading="edit_dataset",

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog import permissions
-from catalog.actions.access import dataset_read, readable_resource
+from catalog.actions.access import dataset_show, readable_resource
 from catalog.actions.dictionaries import dictionary_version_approve, dictionary_version_create, dictionary_versions
 from catalog.actions.resources import resource_dict
 from catalog.context import Context
@@ -37,7 +37,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/dataset/{name}/dictionary", response_class=HTMLResponse)
 def dataset_dictionaries(request: Request, ctx: MemberCtx, name: str) -> Response:
-    shown = dataset_read(ctx, name)
+    shown = dataset_show(ctx, name)
     files = [r for r in shown.get("resources", []) if r.get("kind") == "file"]
     if len(files) == 1:
         return RedirectResponse(f"/dataset/{name}/resource/{files[0]['id']}/dictionary", status_code=303)
@@ -86,7 +86,7 @@ def _editor(request: Request, ctx: Context, name: str, resource_id: str, *, sche
         breaking = is_breaking(changes)
     dataset, _ = readable_resource(ctx, resource_id, name)
     return render(request, "dictionary.html", {
-        "d": dataset_read(ctx, name), "r": resource, "versions": versions, "shown": shown, "inferred": inferred,
+        "d": dataset_show(ctx, name), "r": resource, "versions": versions, "shown": shown, "inferred": inferred,
         "schema": schema, "base": json.dumps(schema, ensure_ascii=False), "types": FIELD_TYPES,
         "problems": problems or [], "changes": changes, "breaking": breaking, "old": old, "new": new,
         "can_edit": permissions.allowed(ctx, "resource_update", dataset.owner_org_id),

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import func, select
 
-from catalog.actions.access import dataset_read, organization_dataset_counts, readable_dataset
+from catalog.actions.access import dataset_show, organization_dataset_counts, readable_dataset
 from catalog.actions.organizations import organization_list, organization_show
 from catalog.actions.views import dataset_viewed, most_viewed
 from catalog.models import Organization, Resource
-from catalog.permissions import allowed, readable_org_ids
+from catalog.permissions import allowed
 from catalog.search import FACET_KEYS, SearchQuery, parse_query, search_datasets
 from services.web.dataset_view import dataset_view
 from services.web.deps import PageCtx
@@ -29,9 +29,8 @@ def _org_titles(ctx: Any, lang: str) -> dict[str, str]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, ctx: PageCtx) -> HTMLResponse:
-    visible = readable_org_ids(ctx.actor)
     latest = search_datasets(ctx, SearchQuery(sort="modified_desc", rows=6, facet_fields=["organization"],
-                                              private_org_ids=visible))
+                                              include_private=True))
     resources = ctx.session.exec(select(func.count()).select_from(Resource)).one()
     counts = organization_dataset_counts(ctx)
     organizations = [org for org in organization_list(ctx) if counts.get(org.id)]
@@ -54,7 +53,7 @@ def _search_page(request: Request, ctx: Any, template: str, path: str, fixed: di
     state = SearchState.from_params(request.query_params, fixed)
     query = parse_query({"q": state.q, "filters": state.filters, "facet_fields": list(FACET_KEYS),
                          "sort": state.sort, "rows": ROWS, "start": state.start})
-    result = search_datasets(ctx, query.model_copy(update={"private_org_ids": readable_org_ids(ctx.actor)}))
+    result = search_datasets(ctx, query.model_copy(update={"include_private": True}))
     titles = _org_titles(ctx, page.lang)
     hidden = tuple(fixed or ())
     facets = build_facets(page, state, result.facets, titles, path, hidden)
@@ -71,7 +70,7 @@ def _search_page(request: Request, ctx: Any, template: str, path: str, fixed: di
 
 @router.get("/dataset/{name}", response_class=HTMLResponse)
 def dataset_page(request: Request, ctx: PageCtx, name: str) -> HTMLResponse:
-    shown = dataset_read(ctx, name)  # not readable: 404, as if it did not exist
+    shown = dataset_show(ctx, name)  # not readable: 404, as if it did not exist
     dataset = readable_dataset(ctx, name)
     dataset_viewed(ctx, dataset.id)
     view = dataset_view(ctx, dataset, shown, page_for(request).lang)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog import permissions
-from catalog.actions.access import dataset_read, readable_dataset, readable_resource
+from catalog.actions.access import dataset_show, readable_dataset, readable_resource
 from catalog.actions.dictionaries import dictionary_versions, resource_validate
 from catalog.actions.resource_files import resource_file_replace
 from catalog.actions.resources import resource_create, resource_dict
@@ -36,7 +36,7 @@ UploadField = Annotated[UploadFile, File()]
 def new_resource(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     dataset = readable_dataset(ctx, name)
     permissions.check(ctx, "resource_create", dataset.owner_org_id)
-    return render(request, "resource_new.html", {"d": dataset_read(ctx, name)})
+    return render(request, "resource_new.html", {"d": dataset_show(ctx, name)})
 
 
 # uploads are posted to paths ending in /upload: the body limit lets those be as large as the settings allow
@@ -52,7 +52,7 @@ def upload_resource(request: Request, name: str, file: UploadField,
     if created is not None:
         return RedirectResponse(f"/dataset/{name}/resource/{created['id']}", status_code=303)
     with page_context(request) as ctx:
-        return render(request, "resource_new.html", {"d": dataset_read(ctx, name), "problems": problems},
+        return render(request, "resource_new.html", {"d": dataset_show(ctx, name), "problems": problems},
                       problem_status(problems))
 
 
@@ -70,7 +70,7 @@ def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, 
         if kind and resource.sha256 else None
     member = permissions.allowed(ctx, "resource_update", dataset.owner_org_id)
     return render(request, "resource.html", {
-        "d": dataset_read(ctx, name), "r": shown, "preview": preview, "member": member,
+        "d": dataset_show(ctx, name), "r": shown, "preview": preview, "member": member,
         "state": resource_state(ctx, dataset.name, shown) if member else None, "problems": problems or [],
     }, status)
 

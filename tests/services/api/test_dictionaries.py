@@ -38,10 +38,13 @@ def test_drafts_versions_diff_and_approval(client: TestClient, token_for: TokenF
     second = client.post(f"{base}/versions", json=changed, headers=steward)
     assert second.status_code == 201 and second.json()["number"] == 2
 
-    assert [v["number"] for v in client.get(f"{base}/versions").json()] == [1, 2]  # a public resource
-    assert client.get(f"{base}/versions/2").json()["table_schema"]["fields"][1]["title"] == "เขต"
-    assert client.get(f"{base}/versions/9").status_code == 404
-    compared = client.get(f"{base}/diff", params={"old": 1, "new": 2}).json()
+    # drafts (which name their editor) are the organization's only, even of a public resource
+    assert client.get(f"{base}/versions").json() == []
+    assert client.get(f"{base}/versions/2").status_code == 404
+    assert [v["number"] for v in client.get(f"{base}/versions", headers=steward).json()] == [1, 2]
+    assert client.get(f"{base}/versions/2", headers=steward).json()["table_schema"]["fields"][1]["title"] == "เขต"
+    assert client.get(f"{base}/versions/9", headers=steward).status_code == 404
+    compared = client.get(f"{base}/diff", params={"old": 1, "new": 2}, headers=steward).json()
     assert compared["breaking"] is True
     kinds = {(c["kind"], c["field"]) for c in compared["changes"]}
     assert kinds >= {("removed", "trained_total"), ("metadata", "district_name")}

@@ -12,7 +12,8 @@ import requests
 from ckanapi import RemoteCKAN
 from typer.testing import CliRunner
 
-from catalog.actions.datasets import dataset_create, dataset_show
+from catalog.actions.access import dataset_show
+from catalog.actions.datasets import dataset_create
 from catalog.actions.resources import resource_create
 from catalog.settings import Settings
 from schemas.profile import load_profile

@@ -302,7 +302,7 @@ def test_dictionary_goes_as_table_schema_and_spreadsheet_and_personal_files_stay
     from frictionless import Schema
     from openpyxl import load_workbook
 
-    from catalog.actions.datasets import dataset_show
+    from catalog.actions.access import dataset_show
     from catalog.actions.dictionaries import dictionary_version_create, dictionary_versions
     from services.ckan.harvester import Harvester
 

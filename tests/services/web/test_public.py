@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from catalog.actions.datasets import dataset_list
+from catalog.actions.access import dataset_list
 from schemas.profile import load_profile
 from tests.conftest import OpenContext
 from tests.services.web.conftest import SignIn
