@@ -42,7 +42,7 @@ in those years (their name, title and stage). What an actor may not read answers
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+MEMBER_ROLES = frozenset({"admin", "steward", "wg_member"})
 
 # action → roles (per organization) that may perform it; sysadmins may do everything
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -70,6 +72,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # catalog workbooks: importing writes many datasets at once; exporting reads the organization's catalog
     "catalog_import": frozenset({"admin"}),
     "catalog_export": frozenset({"admin", "steward"}),
+    # who changed a dataset, when, from what to what (the audit log): its organization's members
+    "dataset_history_read": MEMBER_ROLES,
     # accounts: an organization's admin manages the accounts that act only within its organizations (every
     # role, the person bound to it and that person's working-group seats), and binds accounts to its people
     "account_create": frozenset({"admin"}),
@@ -121,8 +125,6 @@ RULES: frozenset[str] = frozenset(ACTION_ROLES) | ANYONE | SIGNED_IN
 
 # actions a read-only token may still perform; every other action needs the "write" scope
 READ_SUFFIXES = ("_read", "_show", "_list", "_search")
-
-MEMBER_ROLES = frozenset({"admin", "steward", "wg_member"})
 
 
 # -- the registry and the audit -------------------------------------------------------------------------
@@ -213,10 +215,11 @@ def check(ctx: Context, action: str, organization_id: str | None = None, *, fisc
     raise PermissionDenied(action)
 
 
-def check_read(ctx: Context, action: str, organization_id: str, kind: str, key: str) -> None:
+def check_read(ctx: Context, action: str, organization_id: str, kind: str, key: str, *,
+               fiscal_year: int | None = None) -> None:
     """A read of an organization's records: refused as Hidden (404, as if they did not exist), not 403."""
     try:
-        check(ctx, action, organization_id)
+        check(ctx, action, organization_id, fiscal_year=fiscal_year)
     except PermissionDenied:
         raise Hidden(kind, key) from None
 
@@ -279,10 +282,9 @@ def check_resource_read(ctx: Context, dataset: Dataset, resource: Any) -> None:
 
 
 def check_governance(ctx: Context, organization_id: str, name: str, fiscal_year: int | None = None) -> None:
-    """Hidden unless the actor may read the organization's governance records (of ``fiscal_year``)."""
-    _consulted()
-    if not may_read_governance(ctx.actor, organization_id, fiscal_year):
-        raise Hidden("organization", name)
+    """Hidden unless the actor may read the organization's governance records (of ``fiscal_year``): its
+    members, evaluators (of that year) and sysadmins, by the rule ``indicator_report_read``."""
+    check_read(ctx, "indicator_report_read", organization_id, "organization", name, fiscal_year=fiscal_year)
 
 
 def check_evidence_read(ctx: Context, evidence: Any, key: str) -> None:
@@ -387,8 +389,31 @@ def governed_dataset_clause(ctx: Context) -> Any:
 
 
 def may_read_resource(ctx: Context, dataset: Dataset, resource: Any) -> bool:
-    """A resource of a dataset the actor reads: members read them all; anyone else a public resource of a
-    public dataset."""
+    """A resource of a dataset the actor reads: members read them all; anyone else only what may leave the
+    organization: resources of a public dataset that are neither private nor withheld (``withheld_ids``)."""
     if may_read_org_records(ctx.actor, dataset.owner_org_id):
         return True
-    return is_public(ctx, dataset) and not resource.private
+    return is_public(ctx, dataset) and not withheld_ids(ctx, [resource])
+
+
+def withheld_ids(ctx: Context, resources: Sequence[Any]) -> frozenset[str]:
+    """Of ``resources``, those that never leave their organization, by the rule that keeps them from the open
+    portals (``publish_rules.resource_refusal``): private ones, and files whose data dictionary flags
+    personal-data fields (PDPA). Their files, entries and dictionaries are not served to anyone outside."""
+    from collections import defaultdict
+
+    from sqlmodel import col, select
+
+    from catalog.models.dictionary import DataDictionary, DictionaryVersion
+    from catalog.publish_rules import dictionary_of, resource_refusal
+
+    ids = [resource.id for resource in resources]
+    versions: dict[str, list[DictionaryVersion]] = defaultdict(list)
+    if ids:
+        rows = ctx.session.exec(select(DataDictionary.resource_id, DictionaryVersion).join(
+            DictionaryVersion, col(DictionaryVersion.dictionary_id) == DataDictionary.id
+        ).where(col(DataDictionary.resource_id).in_(ids))).all()
+        for resource_id, version in rows:
+            versions[resource_id].append(version)
+    return frozenset(resource.id for resource in resources
+                     if resource_refusal(resource, dictionary_of(versions[resource.id])[1]) is not None)

@@ -19,6 +19,7 @@ from catalog.actions.datasets import flat_metadata
 from catalog.actions.dictionaries import current_version, resource_dictionary_versions
 from catalog.context import Context
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
+from catalog.models.dictionary import DictionaryVersion
 from catalog.permissions import is_public
 from catalog.publish_messages import publish_problem
 from schemas.messages import Problem
@@ -90,7 +91,11 @@ def content_hash(payload: Any) -> str:
 def resource_dictionary(ctx: Context, resource: Resource) -> tuple[dict[str, Any] | None, list[str]]:
     """The dictionary to publish with a resource (its latest approved version, else its latest draft, as
     validation picks it) and the fields flagged as personal data by that version or by any newer one."""
-    versions = resource_dictionary_versions(ctx, resource)
+    return dictionary_of(resource_dictionary_versions(ctx, resource))
+
+
+def dictionary_of(versions: list[DictionaryVersion]) -> tuple[dict[str, Any] | None, list[str]]:
+    """:func:`resource_dictionary` from a resource's versions (read by the caller)."""
     chosen = current_version(versions)
     if chosen is None:
         return None, []

@@ -71,7 +71,7 @@ class IndicatorReport(BaseModel):
 def indicator_report(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.date | None = None,
                      rubric: Rubric | None = None) -> IndicatorReport:
     org = get_organization(ctx, organization)
-    permissions.check(ctx, "indicator_report_read", org.id, fiscal_year=fiscal_year)
+    permissions.check_governance(ctx, org.id, organization, fiscal_year)
     rubric = rubric or rubric_for(ctx, org, fiscal_year)
     card = scorecard(ctx, org.name, fiscal_year, as_of=as_of, rubric=rubric)
     fy = FiscalYear(fiscal_year)

@@ -80,7 +80,7 @@ def rubric_for(ctx: Context, organization: Organization, fiscal_year: int) -> Ru
 def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.date | None = None,
               rubric: Rubric | None = None) -> Scorecard:
     org = get_organization(ctx, organization)
-    permissions.check(ctx, "indicator_report_read", org.id, fiscal_year=fiscal_year)
+    permissions.check_governance(ctx, org.id, organization, fiscal_year)
     rubric = rubric or rubric_for(ctx, org, fiscal_year)
     if rubric.fiscal_year != fiscal_year:
         raise ValidationFailed([problem("fiscal_year_mismatch", "fiscal_year", file=rubric.id,

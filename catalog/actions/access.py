@@ -16,9 +16,10 @@ from catalog import permissions
 from catalog.actions.datasets import dataset_dict
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.resources import resource_dict
+from catalog.audit import audit_log
 from catalog.context import Context
 from catalog.errors import Hidden, NotFound
-from catalog.models import Dataset, DatasetState, Organization, Resource
+from catalog.models import AuditEntry, Dataset, DatasetState, Organization, Resource
 from catalog.permissions import action, helper, is_public, may_read_org_records
 
 
@@ -145,6 +146,15 @@ def resource_read(ctx: Context, resource_id: str) -> dict[str, Any]:
         raise NotFound("resource", resource_id)
     permissions.check_resource_read(ctx, dataset, resource)
     return resource_dict(ctx, dataset, resource)
+
+
+@action("dataset_history_read")
+def dataset_history_read(ctx: Context, key: str, *, limit: int = 100) -> list[AuditEntry]:
+    """Who changed the dataset, when, and what it was before and after: its organization's members."""
+    dataset = get_dataset(ctx, key)
+    permissions.check_dataset_read(ctx, dataset)
+    permissions.check_read(ctx, "dataset_history_read", dataset.owner_org_id, "dataset", key)
+    return audit_log(ctx, entity_type="dataset", entity_id=dataset.id, limit=limit)
 
 
 @action("organization_read")

@@ -110,7 +110,8 @@ def dataset_dict(
     ctx: Context, dataset: Dataset, org: Organization | None = None, *, with_resources: bool = True,
     public_only: bool = False,
 ) -> dict[str, Any]:
-    """The public shape of a dataset: CKAN-like, with the GD Catalog metadata under its own keys."""
+    """The public shape of a dataset: CKAN-like, with the GD Catalog metadata under its own keys. With
+    ``public_only`` (anyone outside the organization), without the resources that never leave it."""
     from catalog.actions.resources import resource_dict
 
     org = org or ctx.session.get(Organization, dataset.owner_org_id)
@@ -130,10 +131,10 @@ def dataset_dict(
     result["steward"] = {"id": steward.id, "full_name": steward.full_name, "email": steward.email} if steward else None
     if with_resources:
         query = select(Resource).where(Resource.dataset_id == dataset.id).order_by(col(Resource.position))
-        if public_only:
-            query = query.where(Resource.private == False)  # noqa: E712 (SQL comparison)
         resources = ctx.session.exec(query).all()
-        result["resources"] = [resource_dict(ctx, dataset, resource) for resource in resources]
+        withheld = permissions.withheld_ids(ctx, resources) if public_only else frozenset()
+        result["resources"] = [resource_dict(ctx, dataset, resource) for resource in resources
+                               if resource.id not in withheld]
     return result
 
 

@@ -21,7 +21,7 @@ from catalog.actions.signing import acting_person
 from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
-from catalog.errors import ValidationFailed
+from catalog.errors import Hidden, ValidationFailed
 from catalog.gates import lineage, stage_set
 from catalog.models import Dataset, Organization, Person, WorkingGroup
 from catalog.models.governance import Evidence, EvidenceKind, WorkingGroupMeeting
@@ -256,6 +256,11 @@ def _owner(ctx: Context, organization: str | None, dataset_key: str | None,
     if dataset_key:
         dataset = ctx.session.exec(select(Dataset).where(
             (Dataset.name == dataset_key) | (Dataset.id == dataset_key))).first()
+        try:  # one the actor may not read is named exactly as one that does not exist
+            if dataset is not None:
+                permissions.check_dataset_read(ctx, dataset)
+        except Hidden:
+            dataset = None
         if dataset is None:
             problems.append(Problem(field="dataset", code="unknown_dataset", value=dataset_key,
                                     th=f"ไม่พบชุดข้อมูล “{dataset_key}”", en=f"Dataset “{dataset_key}” does not exist"))

@@ -15,7 +15,7 @@ from catalog.actions.validation import check_input
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
-from catalog.models import Dataset, Person
+from catalog.models import Dataset, Organization, Person
 from catalog.models.governance import AuditedResult, IndicatorDataset, QuarterNarrative
 from catalog.permissions import action, helper
 from catalog.versioning import claim_next_version
@@ -97,14 +97,21 @@ class NarrativePublic(BaseModel):
 
 
 @action("indicator_dataset_add")
-def indicator_dataset_add(ctx: Context, data: dict[str, Any], rubric: Rubric) -> IndicatorDatasetPublic:
-    """Count a dataset in its organization's indicator work for a fiscal year, in one part of the rubric."""
+def indicator_dataset_add(ctx: Context, data: dict[str, Any], rubric: Rubric | None = None) -> IndicatorDatasetPublic:
+    """Count a dataset in its organization's indicator work for a fiscal year, in one part of the rubric
+    (the organization's rubric of that year unless given)."""
+    from catalog.scoring import rubric_for
+
     values = check_input(Enrol, data, INDICATOR_LABELS)
+    dataset = get_dataset(ctx, values.dataset)
+    permissions.check_dataset(ctx, "indicator_dataset_add", dataset)
+    if rubric is None:
+        owner = ctx.session.get(Organization, dataset.owner_org_id)
+        assert owner is not None
+        rubric = rubric_for(ctx, owner, values.fiscal_year)
     if rubric.part(values.part) is None:
         raise ValidationFailed([problem("part_unknown", "part", value=values.part, fiscal_year=values.fiscal_year,
                                         allowed=[p.number for p in rubric.parts])])
-    dataset = get_dataset(ctx, values.dataset)
-    permissions.check_dataset(ctx, "indicator_dataset_add", dataset)
     row = ctx.session.exec(select(IndicatorDataset).where(
         IndicatorDataset.dataset_id == dataset.id, IndicatorDataset.fiscal_year == values.fiscal_year)).first()
     before = snapshot(row)

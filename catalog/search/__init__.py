@@ -146,12 +146,13 @@ def _dataset_dicts(ctx: Context, ids: list[str], private_org_ids: frozenset[str]
     for resource in session.scalars(select(Resource).where(col(Resource.dataset_id).in_(ids))
                                     .order_by(col(Resource.position))):
         resources[resource.dataset_id].append(resource)
+    outside = [r for d in datasets.values() for r in resources[d.id]
+               if not (private_org_ids == "*" or d.owner_org_id in private_org_ids)]
+    withheld = permissions.withheld_ids(ctx, outside)  # what never leaves the organization (private, PDPA)
     results = []
     for dataset in (datasets[i] for i in ids):
-        public_only = not (private_org_ids == "*" or dataset.owner_org_id in private_org_ids)
         result = dataset_dict(ctx, dataset, orgs[dataset.owner_org_id], with_resources=False)
         # as dataset_dict(with_resources=True, public_only=...) gives them
-        result["resources"] = [resource_dict(ctx, dataset, r) for r in resources[dataset.id]
-                               if not (public_only and r.private)]
+        result["resources"] = [resource_dict(ctx, dataset, r) for r in resources[dataset.id] if r.id not in withheld]
         results.append(result)
     return results

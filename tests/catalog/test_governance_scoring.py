@@ -130,10 +130,10 @@ def test_blank_narrative_is_refused_naming_the_text(open_ctx: OpenContext, demo:
 
 def test_evaluators_read_scores_only_for_the_years_they_evaluate(open_ctx: OpenContext, demo: None) -> None:
     from catalog.context import Actor
-    from catalog.errors import PermissionDenied
+    from catalog.errors import Hidden
 
     evaluator = Actor(name="evaluator.spe@bangkok.go.th", evaluator_years=frozenset({2564}))
     with open_ctx(evaluator) as ctx:
         assert scorecard(ctx, "bma-hrd", 2564).score == 10
-    with pytest.raises(PermissionDenied), open_ctx(evaluator) as ctx:
+    with pytest.raises(Hidden), open_ctx(evaluator) as ctx:  # as if it did not exist (404)
         scorecard(ctx, "bma-hrd", 2565)

@@ -13,10 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog.actions.access import readable_dataset
 from catalog.actions.indicator import (
-    INDICATOR_LABELS,
-    Enrol,
     IndicatorDatasetPublic,
     NarrativePublic,
     indicator_dataset_add,
@@ -24,14 +21,12 @@ from catalog.actions.indicator import (
     narrative_set,
 )
 from catalog.actions.lookup import get_organization
-from catalog.actions.validation import check_input
 from catalog.narratives import quarter_narrative
 from catalog.reporting import indicator_report
-from catalog.scoring import Scorecard, rubric_for, scorecard
+from catalog.scoring import Scorecard, scorecard
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, Ctx, IfMatch, set_etag, tagged
 from services.api.headers import REPORT_CSP
-from services.api.visibility import governed_org
 from services.reports import ReportFormat, render
 
 router = APIRouter(tags=["governance"])
@@ -67,27 +62,23 @@ class NarrativeBody(BaseModel):
 @router.get("/api/organizations/{name}/indicator-datasets", responses=READ_ERRORS)
 def list_indicator_datasets(ctx: Ctx, name: str, fy: FiscalYear, as_of: AsOf = None) -> list[IndicatorDatasetPublic]:
     """The datasets the organization's indicator counts in a fiscal year, by part."""
-    org = governed_org(ctx, name, fy)
     return [IndicatorDatasetPublic(dataset=dataset.name, title=dataset.title, fiscal_year=row.fiscal_year,
                                    part=row.part, enrolled_on=row.enrolled_on)
-            for row, dataset in indicator_datasets(ctx, org.name, fy, as_of)]
+            for row, dataset in indicator_datasets(ctx, name, fy, as_of)]
 
 
 @router.post("/api/indicator-datasets", dependencies=JSON_WRITE, responses=WRITE_ERRORS)
 def enrol_dataset(ctx: Ctx, body: EnrolBody) -> IndicatorDatasetPublic:
     """Count a dataset in its organization's indicator work for a fiscal year, in one part of the rubric
     (again: change its part or start day)."""
-    data = body.model_dump(mode="json")
-    values = check_input(Enrol, data, INDICATOR_LABELS)  # the year names the rubric the part is checked against
-    owner = get_organization(ctx, readable_dataset(ctx, values.dataset).owner_org_id)
-    return indicator_dataset_add(ctx, data, rubric_for(ctx, owner, values.fiscal_year))
+    return indicator_dataset_add(ctx, body.model_dump(mode="json"))
 
 
 @router.get("/api/organizations/{name}/narratives/{fiscal_year}/{quarter}", responses=READ_ERRORS)
 def show_narrative(ctx: Ctx, name: str, fiscal_year: FiscalYearPath, quarter: QuarterPath, response: Response,
                    as_of: AsOf = None) -> NarrativePublic:
     """The quarter's narrative: the saved text (with its ETag), or a draft made from the recorded events."""
-    narrative = quarter_narrative(ctx, governed_org(ctx, name, fiscal_year).name, fiscal_year, quarter, as_of)
+    narrative = quarter_narrative(ctx, name, fiscal_year, quarter, as_of)
     if narrative.version is not None:
         set_etag(response, narrative.version)
     return narrative
@@ -109,17 +100,17 @@ def save_narrative(ctx: Ctx, name: str, fiscal_year: FiscalYearPath, quarter: Qu
 def score(ctx: Ctx, name: str, fy: FiscalYear, as_of: AsOf = None) -> Scorecard:
     """Indicator figures per quarter as of a day: ``weight``, ``score``, and each quarter's ``target``,
     ``progress``, ``met`` and ``score`` (as ``banchi score --format json``)."""
-    return scorecard(ctx, governed_org(ctx, name, fy).name, fy, as_of=as_of)
+    return scorecard(ctx, name, fy, as_of=as_of)
 
 
 @router.get("/api/organizations/{name}/report.{fmt}", response_class=Response, responses=READ_ERRORS)
 def report(ctx: Ctx, name: str, fmt: ReportFormat, fy: FiscalYear, as_of: AsOf = None) -> Response:
     """The evaluator's report: quarterly table, chart, narratives, datasets, meetings and evidence with links."""
-    org = governed_org(ctx, name, fy)
-    content = render(indicator_report(ctx, org.name, fy, as_of=as_of), fmt)
+    found = indicator_report(ctx, name, fy, as_of=as_of)
+    content = render(found, fmt)
     headers: dict[str, Any] = {}
     if fmt in (ReportFormat.pdf, ReportFormat.xlsx):
-        headers["Content-Disposition"] = f'attachment; filename="{org.name}-{fy}.{fmt.value}"'
+        headers["Content-Disposition"] = f'attachment; filename="{found.organization}-{fy}.{fmt.value}"'
     elif fmt is ReportFormat.html:
         headers["Content-Security-Policy"] = REPORT_CSP  # inline styles and fonts; no script at all
     return Response(content, media_type=REPORT_MEDIA_TYPES[fmt], headers=headers)

@@ -17,10 +17,9 @@ from catalog.actions.stages import stage_advance, stage_status
 from catalog.context import Context
 from catalog.errors import NotFound
 from catalog.gates import stage_set
-from catalog.models import Organization, Person
-from catalog.permissions import allowed, may_read_governance
+from catalog.models import Person
+from catalog.permissions import allowed
 from catalog.reporting import indicator_report
-from catalog.scoring import rubric_for
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.messages import Problem
 from schemas.rubric import available_fiscal_years
@@ -39,17 +38,9 @@ REPORT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def governed_org(ctx: Context, name: str, fiscal_year: int | None = None) -> Organization:
-    """The organization, if the actor may read its governance records (else not found)."""
-    org = get_organization(ctx, name)
-    if not may_read_governance(ctx.actor, org.id, fiscal_year):
-        raise NotFound("organization", name)
-    return org
-
-
 def _board(request: Request, ctx: Context, name: str, problems: dict[str, list[Problem]] | None = None,
            form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    org = governed_org(ctx, name)
+    org = get_organization(ctx, name)
     statuses = stage_status(ctx, org.name)
     columns = [(n, [s for s in statuses if s.stage == n]) for n in range(MAX_STAGE + 1)]
     me = ctx.session.get(Person, ctx.actor.person_id) if ctx.actor.person_id else None
@@ -73,7 +64,7 @@ async def sign_off(request: Request, name: str) -> Response:
     data = {key: form.get(key) or None for key in ("to", "reason", "effective_date")}  # the signer: the account
 
     def advance(ctx: Context) -> Any:
-        org = governed_org(ctx, name)
+        org = get_organization(ctx, name)
         if not any(s.dataset == dataset for s in stage_status(ctx, org.name)):
             raise NotFound("dataset", dataset)
         return stage_advance(ctx, dataset, data)
@@ -90,7 +81,7 @@ async def sign_off(request: Request, name: str) -> Response:
 
 def _evidence_page(request: Request, ctx: Context, name: str, problems: list[Problem] | None = None,
                    form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    org = governed_org(ctx, name)
+    org = get_organization(ctx, name)
     items = evidence_list(ctx, org.name)
     datasets = [(s.dataset, s.title) for s in stage_status(ctx, org.name)]
     gates = [(stage.number, gate.id, gate.text) for stage in stage_set().stages for gate in stage.gates]
@@ -117,7 +108,7 @@ async def add_evidence(request: Request, name: str,
     data = {key: form.get(key) or None for key in ("dataset", "gate", "evidence_date", "description", "url")}
 
     def add(ctx: Context) -> Any:
-        org = governed_org(ctx, name)
+        org = get_organization(ctx, name)
         return evidence_add(ctx, {"organization": org.name, **data}, content=upload.file if upload else None,
                             filename=upload.filename if upload else None)
 
@@ -146,7 +137,7 @@ def _year(request: Request, ctx: Context) -> int:
 
 def _dashboard(request: Request, ctx: Context, name: str, year: int, problems: list[Problem] | None = None,
                status: int = 200) -> HTMLResponse:
-    org = governed_org(ctx, name, year)
+    org = get_organization(ctx, name)
     report = indicator_report(ctx, org.name, year)
     counted = {d.dataset for part in report.parts for d in part.datasets}
     return render(request, "dashboard.html", {
@@ -169,11 +160,10 @@ async def enrol(request: Request, name: str) -> Response:
     data = {key: form.get(key) or None for key in ("dataset", "fiscal_year", "part")}
 
     def add(ctx: Context) -> Any:
-        org = governed_org(ctx, name)
-        year = int(form.get("fiscal_year") or 0)
+        org = get_organization(ctx, name)
         if not any(s.dataset == data["dataset"] for s in stage_status(ctx, org.name)):
             raise NotFound("dataset", str(data["dataset"]))
-        return indicator_dataset_add(ctx, data, rubric_for(ctx, org, year))
+        return indicator_dataset_add(ctx, data)
 
     added, problems = attempt(request, add)
     if added is not None:
@@ -194,7 +184,7 @@ def indicator_report_file(ctx: MemberCtx, name: str, year: int, fmt: str) -> Res
     """The evaluator's report: printable HTML, PDF or XLSX (services.reports renders it)."""
     if fmt not in REPORT_TYPES:
         raise NotFound("report", f"{year}.{fmt}")
-    org = governed_org(ctx, name, year)
+    org = get_organization(ctx, name)
     body = render_report(indicator_report(ctx, org.name, year), ReportFormat(fmt))
     headers = {"Content-Security-Policy": REPORT_CSP} if fmt == "html" else {
         "Content-Disposition": f'attachment; filename="indicator-5.2-{org.name}-{year}.{fmt}"'}

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from catalog.actions.lookup import get_organization
 from catalog.actions.portals import PortalPublic, portal_connection, portal_list
 from catalog.context import open_context
 from catalog.db import get_engine
@@ -20,7 +21,6 @@ from services.ckan.client import PortalClient, PortalUnavailable
 from services.ckan.publisher import Publisher, RunReport
 from services.web.deps import CSRF, MemberCtx
 from services.web.render import render
-from services.web.routers.governance import governed_org
 from services.web.security import page_context
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,7 @@ def _page(request: Request, org: Any, portals: list[PortalPublic] | None = None,
 
 def _publisher(request: Request, name: str, portal: str) -> tuple[Any, Publisher]:
     with page_context(request) as ctx:
-        org = governed_org(ctx, name)
+        org = get_organization(ctx, name)
         if not allowed(ctx, "dataset_publish", org.id):
             raise PermissionDenied("dataset_publish")
         connection = portal_connection(ctx, portal, org.id)
@@ -53,7 +53,7 @@ def _publisher(request: Request, name: str, portal: str) -> tuple[Any, Publisher
 
 @router.get("/organization/{name}/publish", response_class=HTMLResponse)
 def publish_form(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
-    org = governed_org(ctx, name)
+    org = get_organization(ctx, name)
     if not allowed(ctx, "dataset_publish", org.id):
         raise PermissionDenied("dataset_publish")
     return _page(request, org, portal_list(ctx))
@@ -77,4 +77,4 @@ def publish(request: Request, name: str, portal: PortalField, confirm: Annotated
 
 def _org(request: Request, name: str) -> Any:
     with page_context(request) as ctx:
-        return governed_org(ctx, name)
+        return get_organization(ctx, name)

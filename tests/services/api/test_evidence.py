@@ -71,7 +71,9 @@ def test_link_evidence_permissions_and_bad_input(client: TestClient, token_for: 
     assert client.post("/api/evidence", json={**body, "added_by": SECRETARY}, headers=outsider).status_code == 403
     # a non-public dataset of another organization answers as one that does not exist
     hidden = client.post("/api/evidence", json={**body, "dataset": "trainee-registry"}, headers=outsider)
-    assert hidden.status_code == 404
+    missing = client.post("/api/evidence", json={**body, "dataset": "no-such-dataset"}, headers=outsider)
+    assert hidden.status_code == missing.status_code == 422
+    assert hidden.json()["errors"][0]["field"] == missing.json()["errors"][0]["field"] == "dataset"
     steward = token_for(SECRETARY, "steward")
     made = client.post("/api/evidence", json=body, headers=steward)
     assert made.status_code == 201 and made.json()["kind"] == "link" and made.json()["url"] == body["url"]
