@@ -14,6 +14,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Dataset, DatasetState, Organization, Person, Resource
 from catalog.permissions import action, helper
+from catalog.permissions import is_public as is_public  # the rule lives in permissions; kept importable here
 from catalog.versioning import claim_next_version
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.metadata import is_empty, validate_dataset_metadata
