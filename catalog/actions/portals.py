@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import col, select
 
 from catalog import permissions
+from catalog.permissions import action
 from catalog.actions.lookup import get_by_id_or_name
 from catalog.actions.publishing import normalize_portal_url
 from catalog.actions.validation import check_input
@@ -78,6 +79,7 @@ class PortalConnection:
         return f"PortalConnection(name={self.name!r}, url={self.url!r}, api_key={'***' if self.api_key else None})"
 
 
+@action("portal_create")
 def portal_create(ctx: Context, data: dict[str, Any]) -> PortalPublic:
     permissions.check(ctx, "portal_create")
     values = check_input(PortalCreate, data, PORTAL_LABELS)
@@ -100,6 +102,7 @@ def portal_create(ctx: Context, data: dict[str, Any]) -> PortalPublic:
     return _public(portal)
 
 
+@action("portal_delete")
 def portal_delete(ctx: Context, name: str) -> None:
     """Forget a portal and its key; what was published there stays recorded under its URL."""
     permissions.check(ctx, "portal_delete")
@@ -110,16 +113,19 @@ def portal_delete(ctx: Context, name: str) -> None:
     record_change(ctx, "portal_delete", "portal", portal.id, before, None)
 
 
+@action("portal_list")
 def portal_list(ctx: Context) -> list[PortalPublic]:
     _check_reader(ctx)
     return [_public(p) for p in ctx.session.exec(select(Portal).order_by(col(Portal.name)))]
 
 
+@action("portal_list")
 def portal_show(ctx: Context, name: str) -> PortalPublic:
     _check_reader(ctx)
     return _public(get_by_id_or_name(ctx, Portal, name, "portal"))
 
 
+@action("dataset_publish")
 def portal_connection(ctx: Context, name: str, organization_id: str | None = None) -> PortalConnection:
     """The portal with its key, for a run by someone who may publish the organization's datasets (a
     sysadmin for runs over every organization, and for harvests)."""
