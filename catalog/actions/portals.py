@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import col, select
 
 from catalog import permissions
-from catalog.permissions import action
 from catalog.actions.lookup import get_by_id_or_name
 from catalog.actions.publishing import normalize_portal_url
 from catalog.actions.validation import check_input
@@ -24,6 +23,7 @@ from catalog.audit import record_change
 from catalog.context import Context
 from catalog.errors import PermissionDenied, ValidationFailed
 from catalog.models.portal import Portal
+from catalog.permissions import action
 from catalog.publish_messages import publish_problem
 from catalog.secrets import decrypt_secret, encrypt_secret
 
