@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import col
 
 from catalog.actions.dictionaries import dictionary_version_create
 from catalog.actions.lookup import get_dataset
@@ -23,7 +24,7 @@ PUBLIC_A = "junior-executive-personal-reports"  # public, counted in A's indicat
 def _file_resource(open_ctx: OpenContext, dataset: str) -> Resource:
     with open_ctx() as ctx:
         found = get_dataset(ctx, dataset)
-        return next(r for r in ctx.session.query(Resource).filter(Resource.dataset_id == found.id) if r.sha256)
+        return next(r for r in ctx.session.query(Resource).filter(col(Resource.dataset_id) == found.id) if r.sha256)
 
 
 def _flag_personal_data(open_ctx: OpenContext, dataset: str, resource: Resource) -> None:
@@ -79,7 +80,8 @@ def test_web_refuses_an_outsiders_upload_to_a_non_public_dataset_as_not_found(
     assert missing.status_code == 404  # the same answer as for a dataset that does not exist
     with open_ctx() as ctx:
         found = get_dataset(ctx, NON_PUBLIC_A)
-        assert not ctx.session.query(Resource).filter(Resource.dataset_id == found.id, Resource.name == "x.csv").all()
+        assert not ctx.session.query(Resource).filter(col(Resource.dataset_id) == found.id,
+                                                 col(Resource.name) == "x.csv").all()
 
 
 def test_personal_data_files_are_served_to_no_one_outside_the_organization(
