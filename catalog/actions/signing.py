@@ -11,9 +11,11 @@ from catalog.actions.lookup import person_for_input
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Person
+from catalog.permissions import helper
 from schemas.governance_messages import problem
 
 
+@helper
 def acting_person(ctx: Context, named: str | None, field: str) -> Person:
     """The person an action is recorded for. ``named`` (an email or id from the input) is refused from an
     account unless it is the account's own person; an account with no person cannot sign at all."""
