@@ -15,7 +15,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.models import Person
-from catalog.permissions import action
+from catalog.permissions import action, helper
 from schemas.messages import problem
 
 PERSON_LABELS = {
@@ -75,11 +75,13 @@ def person_list(ctx: Context) -> list[PersonPublic]:
     return [person_public(ctx, person, org_name) for person, org_name in rows]
 
 
+@helper
 def person_public(ctx: Context, person: Person, org_name: str | None) -> PersonPublic:
     return PersonPublic(**person.model_dump(include=set(PersonPublic.model_fields) - {"organization", "email"}),
                         email=person_email(ctx, person), organization=org_name)
 
 
+@helper
 def person_email(ctx: Context, person: Person) -> str | None:
     """The person's email if the actor may see it: a sysadmin, an admin of the person's organization, the person."""
     if ctx.actor.person_id == person.id or permissions.allowed(ctx, "person_email_show", person.organization_id):

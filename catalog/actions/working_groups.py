@@ -99,11 +99,12 @@ def working_group_member_add(ctx: Context, group_id: str, data: dict[str, Any]) 
     return working_group_public(ctx, group)
 
 
-@action("indicator_report_read")
+@action("working_group_list")
 def working_groups_of(ctx: Context, organization: str) -> list[WorkingGroupPublic]:
-    """The organization's working groups and their members: for whoever reads its governance records."""
+    """The organization's working groups and their members: for any signed-in account (members' emails
+    only as ``people.person_email`` allows)."""
     org = get_organization(ctx, organization)
-    permissions.check_governance(ctx, org.id, organization)
+    permissions.check(ctx, "working_group_list", org.id)
     groups = ctx.session.exec(
         select(WorkingGroup).where(WorkingGroup.organization_id == org.id).order_by(col(WorkingGroup.created_at))
     ).all()
