@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.profile import DEFAULT_PROFILE
@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     rate_limit_sign_in: str = Field("20/minute;200/hour", description="sign-in attempts per client address")
     rate_limit_storage: str = Field("memory://", description="where rate-limit counters live (limits storage URI; "
                                     "memory:// is per process, redis://… is shared by every worker)")
+
+    @field_validator("data_dir", "storage_dir")
+    @classmethod
+    def _absolute(cls, path: Path | None) -> Path | None:
+        """Relative paths are resolved against the working directory once, at load: a path handed on (a link
+        in a scratch folder, a worker started elsewhere) then means the same place."""
+        return path.expanduser().absolute() if path is not None else None
 
     @property
     def effective_database_url(self) -> str:

@@ -71,6 +71,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("codeList", "รายการรหัส (รหัส=ความหมาย=English; …)", "Code list (code=label=English; …)", width=32),
 )
 HEADER = [f"{c.th} / {c.en}" for c in COLUMNS]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 
 def _cell_value(field: DictField, column: Column, dictionary: Dictionary) -> Any:
@@ -166,10 +167,22 @@ def _read_cell(column: Column, value: Any, where: dict[str, Any]) -> tuple[Any, 
             return None, problem("xlsx_bad_number", label=label, value=text, **where)
         return int(text), None
     if column.kind == "value":
-        return (value if isinstance(value, int | float) and not isinstance(value, bool) else text), None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value, None
+        return _number_or_text(text), None
     if column.kind == "list":
         return [part.strip() for part in text.split("|") if part.strip()], None
     return text, None
+
+
+def _number_or_text(text: str) -> Any:
+    """A bound typed as text (a text cell, a web form) is a number when it reads as one; a date stays text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
 
 
 def _code_list(text: str, where: dict[str, Any]) -> tuple[list[CodeItem] | None, Problem | None]:
@@ -195,7 +208,7 @@ def _field_from_row(values: dict[str, Any], where: dict[str, Any]) -> tuple[Dict
         problems.append(problem("bad_identifier", field=name, value=identifier, **where, column=COLUMNS[1].en))
     codes = None
     if values.get("codeList"):
-        codes, issue = _code_list(values["codeList"], {**where, "column": "codeList"})
+        codes, issue = _code_list(values["codeList"], {**where, "column": COLUMN_BY_KEY["codeList"].en})
         problems += [issue] if issue else []
     if problems:
         return None, problems
@@ -241,19 +254,31 @@ def import_xlsx(path: str | Path) -> Dictionary:
             positions[column.key] = index
     if problems:
         raise ProblemsError(problems)
-    fields, primary_key, rows_of = [], [], {}
+    numbered = []
     for number, row in enumerate(rows[1:], start=2):
-        if all(_text(c) is None for c in row):
+        cells = {key: row[index] if index < len(row) else None for key, index in positions.items()}
+        numbered.append((number, cells))
+    return dictionary_from_rows(numbered, sheet.title, **_settings(settings))
+
+
+def dictionary_from_rows(rows: list[tuple[int, dict[str, Any]]], sheet: str | None = None,
+                         **settings: Any) -> Dictionary:
+    """A dictionary from rows of cells keyed by :data:`COLUMNS` keys, as the sheet (or the web editor's grid)
+    has them, each with the row number people see; raise :class:`ProblemsError` naming each bad row and
+    column. Blank rows are skipped; ``settings`` are the dictionary's own properties (title, missingValues)."""
+    problems: list[Problem] = []
+    fields, primary_key, rows_of = [], [], {}
+    for number, cells in rows:
+        if all(_text(c) is None for c in cells.values()):
             continue
         values: dict[str, Any] = {}
         for column in COLUMNS:
-            if column.key not in positions:
+            if column.key not in cells:
                 continue
-            raw = row[positions[column.key]] if positions[column.key] < len(row) else None
-            where = {"sheet": sheet.title, "row": number, "column": column.en}
-            values[column.key], issue = _read_cell(column, raw, where)
+            where = {"sheet": sheet, "row": number, "column": column.en}
+            values[column.key], issue = _read_cell(column, cells[column.key], where)
             problems += [issue] if issue else []
-        field, issues = _field_from_row(values, {"sheet": sheet.title, "row": number})
+        field, issues = _field_from_row(values, {"sheet": sheet, "row": number})
         problems += issues
         if field is not None:
             fields.append(field)
@@ -264,14 +289,26 @@ def import_xlsx(path: str | Path) -> Dictionary:
         problems.append(problem("schema_no_fields"))
     if problems:
         raise ProblemsError(problems)
-    dictionary = Dictionary(fields=fields, primaryKey=primary_key, **_settings(settings))
+    dictionary = Dictionary(fields=fields, primaryKey=primary_key, **settings)
     issues = check_schema(dictionary)
     for issue in issues:  # place schema-level problems on the row of their field
         if issue.field in rows_of:
-            issue.sheet, issue.row = sheet.title, rows_of[issue.field]
+            issue.sheet, issue.row = sheet, rows_of[issue.field]
     if issues:
         raise ProblemsError(issues)
     return dictionary
+
+
+def field_cells(dictionary: Dictionary) -> list[dict[str, str]]:
+    """Each field as the text of its row in the template (or the web editor's grid), by column key."""
+    rows = []
+    for field in dictionary.fields:
+        cells = {}
+        for column in COLUMNS:
+            value = _cell_value(field, column, dictionary)
+            cells[column.key] = "" if value is None else str(value)
+        rows.append(cells)
+    return rows
 
 
 def _settings(rows: list[list[Any]]) -> dict[str, Any]:

@@ -96,6 +96,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Version {value} is approved and cannot be changed; create a new version",
     ),
     "already_approved": ("ฉบับที่ {value} อนุมัติไปแล้ว", "Version {value} is already approved"),
+    "not_newest_draft": (
+        "ฉบับที่ {value} ไม่ใช่ฉบับล่าสุด (ล่าสุดคือฉบับที่ {newest}) อนุมัติได้เฉพาะร่างฉบับล่าสุด",
+        "Version {value} is not the newest (the newest is version {newest}); only the newest draft can be approved",
+    ),
     "approver_not_in_working_group": (
         "{value} ไม่ได้เป็นคณะทำงานกำกับดูแลข้อมูลของหน่วยงาน {org} จึงอนุมัติพจนานุกรมข้อมูลไม่ได้",
         "{value} is not on a data governance working group of {org} and cannot approve the dictionary",

@@ -43,6 +43,7 @@ class VersionPublic(BaseModel):
     created_at: dt.datetime
     approved_by: str | None = None  # the approver's e-mail
     approved_at: dt.datetime | None = None
+    current: bool = False  # the resource's current approved version (exactly one, once any is approved)
 
 
 class ValidationRunPublic(BaseModel):
@@ -109,6 +110,11 @@ def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, An
     permissions.check_resource_read(ctx, dataset, resource)
     if version.status == VersionStatus.approved:
         raise ValidationFailed([problem("already_approved", "status", value=version.number)])
+    newest = ctx.session.exec(
+        select(func.max(DictionaryVersion.number)).where(DictionaryVersion.dictionary_id == version.dictionary_id)
+    ).one()
+    if newest is not None and newest > version.number:  # a later draft replaces this one
+        raise ValidationFailed([problem("not_newest_draft", "version", value=version.number, newest=newest)])
     approver = _approver(ctx, (data or {}).get("approved_by"))
     if not is_working_group_member(ctx, approver.id, dataset.owner_org_id):
         org = ctx.session.get(Organization, dataset.owner_org_id)
@@ -154,6 +160,14 @@ def _owner(ctx: Context, version: DictionaryVersion) -> tuple[Dataset, Resource]
     return dataset, resource
 
 
+def _current_approved_number(ctx: Context, dictionary_id: str) -> int | None:
+    """Approvals go to the newest draft only, so the highest approved number is the one in force."""
+    return ctx.session.exec(
+        select(func.max(DictionaryVersion.number)).where(
+            DictionaryVersion.dictionary_id == dictionary_id, DictionaryVersion.status == VersionStatus.approved)
+    ).one()
+
+
 def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
     dataset, resource = _owner(ctx, version)
     approver = ctx.session.get(Person, version.approved_by_id) if version.approved_by_id else None
@@ -162,6 +176,7 @@ def _version_public(ctx: Context, version: DictionaryVersion) -> VersionPublic:
         status=VersionStatus(version.status), table_schema=version.table_schema, created_by=version.created_by,
         created_at=version.created_at, approved_by=approver.email if approver else None,
         approved_at=version.approved_at,
+        current=version.number == _current_approved_number(ctx, version.dictionary_id),
     )
 
 
@@ -177,7 +192,8 @@ def resource_dictionary_versions(ctx: Context, resource: Resource) -> list[Dicti
 
 
 def current_version(versions: list[DictionaryVersion]) -> DictionaryVersion | None:
-    """The version that counts for a resource: its latest approved one, else its latest draft."""
+    """The version files are checked against: the current approved one (the highest approved number), else
+    the latest draft."""
     return max(versions, key=lambda v: (v.status == VersionStatus.approved, v.number), default=None)
 
 

@@ -49,7 +49,7 @@ def stored_path(storage_dir: Path, resource: Resource) -> Iterator[Path | None]:
     with scratch_folder(storage_dir, "banchi-api-") as folder:
         named = resource.filename or f"data.{(resource.format or 'csv').lower()}"
         path = folder / f"data{_suffix(named)}"
-        path.symlink_to(stored)
+        path.symlink_to(stored.absolute())  # a relative target would be read from the scratch folder
         yield path
 
 

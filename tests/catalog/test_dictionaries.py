@@ -49,22 +49,31 @@ def test_drafts_are_numbered_and_approved_once_by_the_working_group(open_ctx: Op
         second = dictionary_version_create(ctx, "city-indicators", resource, {"fields": [{"name": "id"}]})
     assert (first.number, second.number, first.status, second.status) == (1, 2, "draft", "draft")
     with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
-        dictionary_version_approve(ctx, first.id, {"approved_by": OUTSIDER})
+        dictionary_version_approve(ctx, second.id, {"approved_by": OUTSIDER})
     assert [p.code for p in caught.value.problems] == ["approver_not_in_working_group"]
     assert "คณะทำงาน" in caught.value.problems[0].th
-    with open_ctx(clock=at("2025-03-01")) as ctx:
-        approved = dictionary_version_approve(ctx, first.id, {"approved_by": CHAIR})
-    assert (approved.status, approved.approved_by) == ("approved", CHAIR)
-    assert approved.approved_at == at("2025-03-01")()
     with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
         dictionary_version_approve(ctx, first.id, {"approved_by": CHAIR})
+    assert [p.code for p in caught.value.problems] == ["not_newest_draft"]  # version 2 replaced it
+    assert "ฉบับล่าสุด" in caught.value.problems[0].th and "newest" in caught.value.problems[0].en
+    with open_ctx(clock=at("2025-03-01")) as ctx:
+        approved = dictionary_version_approve(ctx, second.id, {"approved_by": CHAIR})
+    assert (approved.status, approved.approved_by, approved.current) == ("approved", CHAIR, True)
+    assert approved.approved_at == at("2025-03-01")()
+    with pytest.raises(ValidationFailed) as caught, open_ctx() as ctx:
+        dictionary_version_approve(ctx, second.id, {"approved_by": CHAIR})
     assert [p.code for p in caught.value.problems] == ["already_approved"]
     with open_ctx() as ctx:
+        third = dictionary_version_create(ctx, "city-indicators", resource, SCHEMA)
+        dictionary_version_approve(ctx, third.id, {"approved_by": CHAIR})
         versions = dictionary_versions(ctx, "city-indicators", resource)
         actions_logged = [e.action for e in audit_log(ctx, entity_type="dictionary_version")]
-    assert [(v.number, v.status) for v in versions] == [(1, "approved"), (2, "draft")]
+    # exactly one approved version is current: the newest approved
+    assert [(v.number, v.status, v.current) for v in versions] == [
+        (1, "draft", False), (2, "approved", False), (3, "approved", True)]
     assert versions[0].table_schema == first.table_schema  # content never changes
-    assert sorted(actions_logged) == ["dictionary_version_approve", "dictionary_version_create",
+    assert sorted(actions_logged) == ["dictionary_version_approve", "dictionary_version_approve",
+                                      "dictionary_version_create", "dictionary_version_create",
                                       "dictionary_version_create"]
 
 

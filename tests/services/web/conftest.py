@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -47,3 +48,59 @@ def sign_in(site: TestClient, open_ctx: OpenContext) -> SignIn:
         return site
 
     return make
+
+
+class _FormReader(HTMLParser):
+    """What a browser would submit from one form of a page: inputs with their values (checked boxes only),
+    each select's chosen option; no script runs."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, {}  # type: ignore[var-annotated]
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+        self.option: tuple[str | None, bool] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form":
+            self.inside = found.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = found.get("name")
+        if tag == "input" and name and found.get("type") not in ("file", "submit"):
+            if found.get("type") in ("checkbox", "radio"):
+                if "checked" in found:
+                    self.values[name] = found.get("value") or "on"
+            else:
+                self.values[name] = found.get("value") or ""
+        elif tag == "select" and name:
+            self.select, self.options = name, []
+        elif tag == "option" and self.select:
+            self.option = (found.get("value"), "selected" in found)
+            self.options.append(("", "selected" in found))
+            if found.get("value") is not None:
+                self.options[-1] = (found["value"] or "", "selected" in found)
+
+    def handle_data(self, data: str) -> None:
+        if self.option is not None and self.option[0] is None and self.options:
+            text, chosen = self.options[-1]
+            self.options[-1] = (text + data, chosen)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option":
+            self.option = None
+        elif tag == "select" and self.select:
+            chosen = [text.strip() for text, selected in self.options if selected] or \
+                [text.strip() for text, _ in self.options[:1]]
+            self.values[self.select] = chosen[0] if chosen else ""
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_values(page: str, form_id: str) -> dict[str, str]:
+    reader = _FormReader(form_id)
+    reader.feed(page)
+    assert reader.values, f"the page has no form #{form_id}"
+    return dict(reader.values)

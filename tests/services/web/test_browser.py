@@ -270,8 +270,10 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
     # the working group's chair approves the dictionary ...
     sign_in(page, "director.hrd@bangkok.go.th")
     page.goto(f"/dataset/{NAME}/dictionary")
-    page.click('tr[data-version="1"] form button[type=submit]')
-    expect(page.locator('tr[data-version="1"][data-status="approved"]')).to_be_visible()
+    page.click('tr[data-version="1"] a[href$="/dictionary/versions/1"]')
+    expect(page.locator('table.version-fields tr[data-field="trained_total"]')).to_contain_text("คน")  # read first
+    page.click("#approve-form button[type=submit]")
+    expect(page.locator('#version-status[data-status="approved"][data-current="true"]')).to_be_visible()
     shot(page, "18-dictionary-approved")
 
     # ... counts the dataset in this year's indicator work, beside a dataset of part 2 ...

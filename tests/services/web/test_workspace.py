@@ -3,18 +3,18 @@ evidence, dashboard, evaluation and publishing, each through the catalog's actio
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from catalog.actions.datasets import dataset_create
+from catalog.actions.dictionaries import dictionary_versions
 from catalog.actions.portals import portal_create
 from catalog.demo import DEMO_DIR
 from tests.conftest import OpenContext
 from tests.factories import dataset_input
-from tests.services.web.conftest import SignIn, csrf_of
+from tests.services.web.conftest import SignIn, csrf_of, form_values
 
 DATASET = "city-development-indicators"
 GOOD_CSV = (DEMO_DIR / "files" / "city-indicators-2564.csv").read_bytes()
@@ -34,14 +34,7 @@ def resource_id(site: TestClient, dataset: str = DATASET) -> str:
 
 def editor_form(page: str) -> dict[str, str]:
     """What the dictionary editor would submit as it stands."""
-    data = {"csrf_token": csrf_of(page)}
-    data["base"] = html.unescape(re.search(r'name="base" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
-    data["count"] = re.search(r'name="count" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    data.update(dict(re.findall(r'<input name="(\w+_\d+)" value="([^"]*)"', page)))
-    for name, options in re.findall(r'<select name="(type_\d+)"[^>]*>(.*?)</select>', page, re.S):
-        data[name] = re.search(r"<option selected>(\w+)", options).group(1)  # type: ignore[union-attr]
-    data.update({name: "1" for name in re.findall(r'type="checkbox" name="(required_\d+)" value="1" checked', page)})
-    return data
+    return form_values(page, "dictionary-form")
 
 
 @pytest.fixture
@@ -93,16 +86,18 @@ def test_upload_with_errors_is_reported_by_row_and_field_then_fixed(site: TestCl
 
 
 def test_working_group_member_approves_the_dictionary(site: TestClient, with_dictionary: str,
-                                                       sign_in: SignIn) -> None:
+                                                       sign_in: SignIn, open_ctx: OpenContext) -> None:
     rid = with_dictionary
-    page = site.get(f"/dataset/{DATASET}/resource/{rid}/dictionary").text
-    version_id = re.search(r'name="version_id" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = site.get(f"/dataset/{DATASET}/resource/{rid}/dictionary/versions/1").text
+    assert 'id="approve-form"' not in page and "คณะทำงานกำกับดูแลข้อมูล" in page  # no seat, no button
+    with open_ctx() as ctx:
+        version_id = dictionary_versions(ctx, DATASET, rid)[0].id
     refused = site.post(f"/dataset/{DATASET}/resource/{rid}/dictionary/approve",
                         data={"csrf_token": csrf_of(page), "version_id": version_id})
     assert refused.status_code == 422  # the steward does not sit on the working group
     site.post("/user/logout", data={"csrf_token": csrf_of(page)})
     sign_in(CHAIR, role=None)  # a seat on the working group is enough
-    page = site.get(f"/dataset/{DATASET}/resource/{rid}/dictionary").text
+    page = site.get(f"/dataset/{DATASET}/resource/{rid}/dictionary/versions/1").text
     approved = site.post(f"/dataset/{DATASET}/resource/{rid}/dictionary/approve",
                          data={"csrf_token": csrf_of(page), "version_id": version_id})
     assert 'data-status="approved"' in approved.text and CHAIR in approved.text
