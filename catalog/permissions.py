@@ -118,8 +118,7 @@ ANYONE: frozenset[str] = frozenset({
 
 # what any signed-in account may do for itself (its own tokens and sessions, the people it may pick from)
 SIGNED_IN: frozenset[str] = frozenset({
-    "token_create", "token_list", "token_revoke", "person_list", "working_group_list", "account_self_update",
-    "account_self_show",
+    "token_create", "token_list", "token_revoke", "person_list", "working_group_list",
 })
 
 RULES: frozenset[str] = frozenset(ACTION_ROLES) | ANYONE | SIGNED_IN

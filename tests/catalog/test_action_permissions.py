@@ -101,3 +101,15 @@ def test_hidden_is_not_found_and_write_refusals_are_permission_denied(open_ctx: 
         dataset_update(ctx, "trainee-registry", {"notes": "x"})
     with open_ctx(outsider) as ctx, pytest.raises(PermissionDenied):
         dataset_update(ctx, "training-course-catalog", {"notes": "x"})
+
+
+def test_every_rule_is_used_somewhere() -> None:
+    """A rule no action declares and no code checks is a dead rule: it reads as a permission that exists."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = "\n".join(path.read_text(encoding="utf-8") for package in ("catalog", "services")
+                        for path in (root / package).rglob("*.py") if path.name != "permissions.py")
+    declared = {rule for rule in permissions.REGISTRY.values() if rule}
+    unused = sorted(rule for rule in RULES if rule not in declared and f'"{rule}"' not in sources)
+    assert not unused, f"rules declared in catalog.permissions that nothing uses: {unused}"
