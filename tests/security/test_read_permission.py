@@ -18,7 +18,8 @@ from tests.conftest import OpenContext
 from tests.security.conftest import NON_PUBLIC_A, ORG_A, ORG_B, PASSWORD, TokenFor
 from tests.services.web.conftest import csrf_of
 
-PUBLIC_A = "junior-executive-personal-reports"  # public, counted in A's indicator for 2564 (part 2)
+PUBLIC_A = "junior-executive-personal-reports"
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"  # public, counted in A's indicator for 2564 (part 2)
 
 
 def _file_resource(open_ctx: OpenContext, dataset: str) -> Resource:
@@ -127,3 +128,43 @@ def test_draft_dictionaries_with_the_editors_email_are_the_organizations_only(
     steward = token_for("steward.a@bangkok.go.th", "steward", org=ORG_A)
     drafts: list[dict[str, Any]] = client.get(base, headers=steward).json()
     assert [(v["number"], v["status"]) for v in drafts] == [(1, "draft")]
+
+
+def test_a_personal_data_file_leaves_no_trace_in_any_public_interface(
+    client: TestClient, open_ctx: OpenContext, token_for: TokenFor,
+) -> None:
+    """Attack: the file is withheld from its download link, but an outsider looks for it everywhere else a
+    resource shows: the catalog's DCAT in every serialisation, schema.org, the dataset page, the search,
+    the CKAN API (show, search, lists, activity), the history and the dictionary workbook. None names it:
+    not its id, its file name or its hash."""
+    resource = _file_resource(open_ctx, PUBLIC_A)
+    traces = (resource.id, str(resource.filename), str(resource.sha256))
+    before = client.get(f"/api/3/action/package_show?id={PUBLIC_A}").text
+    assert resource.id in before  # before: an ordinary public file, so the probes below can find it
+    _flag_personal_data(open_ctx, PUBLIC_A, resource)
+    other_org = token_for("steward.b@bangkok.go.th", "steward", org=ORG_B)
+    probes = [
+        "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", f"/dataset/{PUBLIC_A}.jsonld", f"/dataset/{PUBLIC_A}.rdf",
+        f"/api/datasets/{PUBLIC_A}/schema.org", f"/dataset/{PUBLIC_A}", f"/api/datasets/{PUBLIC_A}/history",
+        f"/api/search?q={resource.filename}", "/api/datasets?limit=1000",
+        f"/api/3/action/package_show?id={PUBLIC_A}", f"/api/3/action/package_search?q=id:{resource.id}",
+        "/api/3/action/package_search?rows=1000", "/api/3/action/current_package_list_with_resources?limit=1000",
+        f"/api/3/action/package_activity_list?id={PUBLIC_A}", f"/api/3/action/resource_show?id={resource.id}",
+        f"/dataset/{PUBLIC_A}/resource/{resource.id}/dictionary.xlsx", f"/dataset/{PUBLIC_A}/resource/{resource.id}",
+    ]
+    for headers in ({}, other_org):
+        for probe in probes:
+            answer = client.get(probe, headers=headers)
+            assert answer.status_code < 500, probe
+            body = answer.text
+            if resource.id in probe:  # an answer may repeat what was asked: it must be the unknown id's answer
+                unknown = client.get(probe.replace(resource.id, UNKNOWN_ID), headers=headers)
+                assert (answer.status_code, body.replace(resource.id, UNKNOWN_ID)) == (
+                    unknown.status_code, unknown.text), probe
+                continue
+            leaked = [trace for trace in traces if trace in body]
+            assert not leaked, f"{probe} names the withheld file ({leaked})"
+    steward = token_for("steward.a@bangkok.go.th", "steward", org=ORG_A)
+    # the organization still reads it (the CKAN API shows what the portals get: without it, to everyone)
+    shown = client.get(f"/api/datasets/{PUBLIC_A}", headers=steward).json()
+    assert resource.id in {r["id"] for r in shown["resources"]}

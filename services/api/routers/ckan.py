@@ -20,18 +20,17 @@ from sqlmodel import col, select
 
 from catalog.actions.access import (
     organization_dataset_counts,
+    public_activity,
     public_clause,
+    published_resource,
     readable_dataset,
     readable_dataset_names,
-    readable_resource,
 )
-from catalog.actions.datasets import is_public
 from catalog.actions.lookup import get_organization
-from catalog.audit import ACTIVITY_TYPES, public_dataset_activity
+from catalog.audit import ACTIVITY_TYPES
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization
-from catalog.publish_rules import resource_dictionary, resource_refusal
 from catalog.search import SearchQuery, search_datasets
 from schemas.licenses import LICENSES
 from schemas.messages import Problem
@@ -323,10 +322,7 @@ def group_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def resource_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Return a resource of a public dataset (``id``), as it is published."""
     key = _required(params, "id")
-    dataset, resource = readable_resource(ctx, key)
-    _, personal = resource_dictionary(ctx, resource)
-    if resource_refusal(resource, personal) is not None:  # what is never published is not shown here either
-        raise NotFound("resource", key)
+    dataset, resource = published_resource(ctx, key)
     return ckan_resource(ctx, dataset, resource)
 
 
@@ -339,13 +335,12 @@ def package_activity_list(ctx: Context, params: dict[str, Any]) -> list[dict[str
     key = _required(params, "id")
     if problems:
         raise ValidationFailed(problems)
+    entries = public_activity(ctx, key, limit=limit, offset=offset)
     dataset = readable_dataset(ctx, key)
-    if not is_public(ctx, dataset):  # its history is the public's only while the dataset is public
-        raise NotFound("dataset", key)
     package = {"id": dataset.id, "name": dataset.name, "title": dataset.title, "type": "dataset"}
     return [{"id": str(entry.id), "timestamp": ckan_time(entry.at), "user_id": None, "object_id": dataset.id,
              "activity_type": ACTIVITY_TYPES[entry.action], "data": {"package": package}}
-            for entry in public_dataset_activity(ctx, dataset, limit=limit, offset=offset)]
+            for entry in entries]
 
 
 def help_show(ctx: Context, params: dict[str, Any]) -> str:
