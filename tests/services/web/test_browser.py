@@ -32,6 +32,8 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the Python client) is not installed")
 pytest.importorskip("time_machine", reason="time-machine is not installed (pip install -e '.[test]')")
 expect = sync_api.expect
+# assertions wait as long as actions do: on a loaded machine ReDoc takes over 5 s (their default) to render
+expect.set_options(timeout=20_000)
 
 
 def free_port() -> int:
