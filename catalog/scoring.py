@@ -55,6 +55,7 @@ class QuarterFigure(BaseModel):
     score: float | None
     stage: int | None  # the stage the organization's indicator work has reached
     audited: float | None  # the evaluator's audited result, kept beside the agency's own figure
+    running: bool = False  # the as-of day falls within the quarter: not met yet is not failed
     datasets: list[DatasetFigure] = []
 
 
@@ -101,8 +102,11 @@ def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.da
             cutoff = min(quarter.end, day)
             stage, datasets = work_stage(ctx, org, rubric, cutoff)
             progress = rubric.percent_for_stage(stage)
+            running = not figure.complete
+            # a quarter still running has not failed: it is met once its target is reached, else undecided
+            met = progress >= figure.target if not running or progress >= figure.target else None
             figure = figure.model_copy(update={
-                "computed_as_of": cutoff, "progress": progress, "met": progress >= figure.target,
+                "computed_as_of": cutoff, "progress": progress, "met": met, "running": running,
                 "score": rubric.score(progress), "stage": stage, "datasets": datasets})
         quarters.append(figure)
     latest = next((q for q in reversed(quarters) if q.progress is not None), None)

@@ -70,6 +70,8 @@ class EvidencePublic(BaseModel):
     dataset_title: str | None
     stage: int | None
     gate: str | None
+    gate_th: str | None = None  # the gate's words from the stages file, for people (the id is for programs)
+    gate_en: str | None = None
     fiscal_year: int | None
     kind: EvidenceKind
     url: str
@@ -171,7 +173,9 @@ def evidence_public(ctx: Context, evidence: Evidence) -> EvidencePublic:
     dataset = ctx.session.get(Dataset, evidence.dataset_id) if evidence.dataset_id else None
     person = ctx.session.get(Person, evidence.added_by_id)
     assert org is not None and person is not None
+    found = stage_set().gate(evidence.gate) if evidence.gate else None
     return EvidencePublic(
+        gate_th=found[1].text.th if found else None, gate_en=found[1].text.en if found else None,
         id=evidence.id, organization=org.name, dataset=dataset.name if dataset else None,
         dataset_title=dataset.title if dataset else None, stage=evidence.stage, gate=evidence.gate,
         fiscal_year=evidence.fiscal_year, kind=EvidenceKind(evidence.kind), url=evidence_url(ctx, evidence),

@@ -13,6 +13,7 @@ from catalog.reporting import IndicatorReport
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 150, 24, 44
 MET, UNMET, TARGET_COLOUR = "#2b5797", "#d9822b", "#b91d47"
+RUNNING = "#8c9bb5"  # a quarter still running, below its target so far
 # presentation attributes, not CSS classes: the SVG renders the same in browsers, WeasyPrint and image viewers
 FONT = 'font-family="Sarabun, \'TH Sarabun New\', \'Noto Sans Thai\', sans-serif"'
 TICK = f'{FONT} font-size="12" fill="#444"'
@@ -39,7 +40,7 @@ def progress_chart(report: IndicatorReport) -> str:
         center = LEFT + slot * (index + 0.5)
         if quarter.progress is not None:
             height = plot_h * quarter.progress / 100
-            colour = MET if quarter.met else UNMET
+            colour = MET if quarter.met else (RUNNING if quarter.running else UNMET)  # running: not failed
             parts.append(f'<rect x="{center - slot * 0.3:.1f}" y="{y(quarter.progress):.1f}" width="{slot * 0.6:.1f}" '
                          f'height="{height:.1f}" fill="{colour}"/>'
                          f'<text x="{center:.1f}" y="{y(quarter.progress) - 6:.1f}" text-anchor="middle" '

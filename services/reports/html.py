@@ -28,8 +28,8 @@ def environment() -> Environment:
 
 def render_html(report: IndicatorReport, *, for_print: bool = False) -> str:
     template = environment().get_template("indicator.html")
-    return template.render(report=report, chart=Markup(progress_chart(report)), fonts=Markup(font_face_css()),
-                           for_print=for_print)
+    return template.render(report=report, chart=Markup(progress_chart(report)),
+                           fonts=Markup(font_face_css(for_pdf=for_print)), for_print=for_print)
 
 
 def _be_date(value: dt.date | dt.datetime | None, long: bool = True) -> str:

@@ -54,7 +54,8 @@ def _summary_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[s
          f"({format_be_date(report.period_start, long=False)} – {format_be_date(report.period_end, long=False)})"),
         ("ค่าเป้าหมาย คะแนน (น้ำหนัก)", report.weight), ("ผลงานที่ทำได้ (ร้อยละ)", report.achieved),
         ("คะแนนที่ได้รับ", report.score), ("ประเภทตัวชี้วัด", report.indicator.kind.th),
-        ("ข้อมูล ณ วันที่", format_be_date(report.as_of)), ("เกณฑ์", report.rubric),
+        ("ข้อมูล ณ วันที่", format_be_date(report.as_of)),
+        ("เกณฑ์", f"ตัวชี้วัดที่ {report.indicator.code} {report.fiscal_year_th}"),
     ]
     for row, (label, value) in enumerate(facts, start=1):
         sheet.write_string(row, 0, label, s["label"])
@@ -64,7 +65,8 @@ def _summary_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[s
                "ผลประเมินตัวชี้วัด (สยป.)"]
     sheet.write_row(top, 0, headers, s["head"])
     for index, q in enumerate(report.quarters, start=top + 1):
-        met = "-" if q.met is None else ("บรรลุ" if q.met else "ไม่บรรลุ")
+        met = "อยู่ระหว่างไตรมาส" if q.running and not q.met else (
+            "-" if q.met is None else ("บรรลุ" if q.met else "ไม่บรรลุ"))
         _row(sheet, index, [q.quarter, q.period_th], s["cell"])
         sheet.write(index, 2, q.target, s["num"])
         sheet.write(index, 3, q.progress if q.progress is not None else "", s["num"])
@@ -123,7 +125,7 @@ def _evidence_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[
                     s["head"])
     for row, e in enumerate(report.evidence, start=1):
         _row(sheet, row, [iso_be(e.evidence_date), e.description, e.dataset_title or "-", e.stage or "-",
-                          e.gate or "-", e.added_by_name], s["cell"])
+                          e.gate_th or "-", e.added_by_name], s["cell"])
         if is_http_url(e.url):
             sheet.write_url(row, 6, e.url, s["link"], string=e.filename or e.url)
         else:

@@ -185,7 +185,7 @@ def list_evidence(organization: OrgOption = None, dataset: Annotated[str | None,
         print_json([item.model_dump(mode="json") for item in items])
         return
     print_table("หลักฐาน / Evidence", ["วันที่", "หลักฐาน", "ชุดข้อมูล", "เกณฑ์", "ผู้เพิ่ม", "ลิงก์"],
-                [(format_be_date(i.evidence_date, long=False), i.description, i.dataset or "-", i.gate or "-",
+                [(format_be_date(i.evidence_date, long=False), i.description, i.dataset or "-", i.gate_th or "-",
                   i.added_by_name, i.url) for i in items])
 
 

@@ -123,8 +123,12 @@ async def add_evidence(request: Request, name: str,
 
 
 def default_year(ctx: Context) -> int:
-    """This fiscal year if it has a rubric, else the latest one that has."""
+    """An evaluator's year (the latest of their role's years up to now); else this fiscal year if it has a
+    rubric, else the latest one that has."""
     current, years = fiscal_year_of(thai_today(ctx.now())).year, available_fiscal_years()
+    if ctx.actor.evaluator_years and not ctx.actor.sysadmin:
+        evaluated = sorted(ctx.actor.evaluator_years)
+        return max((year for year in evaluated if year <= current), default=evaluated[0])
     earlier = [year for year in years if year <= current]
     if current in years or not years:
         return current

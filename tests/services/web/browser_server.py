@@ -23,6 +23,9 @@ ACCOUNTS = (
      "roles": [{"role": "steward", "organization": "bma-hrd"}]},
     # the working group's chair: a seat on the group is the only role needed to approve and sign off
     {"email": "director.hrd@bangkok.go.th", "password": PASSWORD},
+    # the demo's evaluator (สยป.), for fiscal year 2564 only: the year of the seed page
+    {"email": "evaluator.spe@bangkok.go.th", "password": PASSWORD,
+     "roles": [{"role": "evaluator", "fiscal_year": 2564}]},
 )
 
 
