@@ -154,7 +154,7 @@ def run(kind: str, server: str, book: Path, work: Path, timer: Timer) -> None:
         report = timer("re-import (no change)", do_import)
         assert len(report.datasets_unchanged) == len(content.datasets) and not report.datasets_updated
 
-        def export(writer: Callable[..., None], target: Path) -> None:
+        def export(writer: Callable[..., object], target: Path) -> None:
             with open_context(engine=engine, settings=settings) as ctx:
                 snapshot = catalog_snapshot(ctx)
             writer(target, snapshot)

@@ -69,6 +69,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ไม่พบหน่วยงาน “{value}” ในระบบ (ระบุ --org หรือใช้ --create-organizations เพื่อสร้างหน่วยงาน)",
         "Organization “{value}” is not in the registry (give --org, or --create-organizations to create it)",
     ),
+    # what ckanext-thai_gdc's importer cannot hold (the notes sheet of an export)
+    "gdc_one_choice": ("thai_gdc เก็บได้หนึ่งตัวเลือกต่อเซลล์: นำเข้าเฉพาะ “{cell}” (Banchi มี “{value}”)",
+                       "thai_gdc holds one choice per cell: it imports “{cell}” only (Banchi holds “{value}”)"),
+    "gdc_not_in_importer_list": (
+        "รายการของตัวนำเข้า thai_gdc ไม่มี “{cell}” จึงบันทึกเป็น “{other}” พร้อมข้อความ “{cell}”",
+        "thai_gdc's importer list lacks “{cell}”: it stores “{other}” with the text “{cell}”"),
+    "gdc_other_text_dropped": (
+        "thai_gdc ส่งคอลัมน์นี้ให้ CKAN ตามที่เป็น จึงเขียน “{cell}” และไม่มีข้อความ “{value}”",
+        "thai_gdc passes this column to CKAN as it is: the cell says “{cell}”, without the text “{value}”"),
+    "gdc_empty_yes_no": ("เซลล์ว่าง: thai_gdc อ่านเป็น “{reads}” (เซลล์ที่ไม่มีคำว่า “{marker}” คือใช่)",
+                         "Empty: thai_gdc reads it as “{reads}” (a cell without “{marker}” means yes)"),
+    "gdc_no_column": ("แม่แบบไม่มีคอลัมน์ของ {label}: thai_gdc ไม่ได้รับค่า “{value}”",
+                      "The template has no column for {label}: thai_gdc does not get “{value}”"),
+    "gdc_sets_field": ("แม่แบบไม่มีคอลัมน์ของ {label}: thai_gdc กำหนดเป็น “{reads}” (Banchi มี “{value}”)",
+                       "The template has no column for {label}: thai_gdc sets “{reads}” (Banchi holds “{value}”)"),
+    "gdc_owner": ("thai_gdc นำเข้าทุกชุดข้อมูลไปยังหน่วยงานที่เลือกในหน้านำเข้า คอลัมน์ owner_org ใช้กรองแถวด้วย "
+                  "template_org เท่านั้น และตั้งทุกชุดข้อมูลเป็น private",
+                  "thai_gdc imports every dataset into the organization chosen on its import page; the owner_org "
+                  "column only filters rows (template_org), and every dataset is made private"),
     "ambiguous_organization": ("มีหน่วยงานชื่อ “{value}” มากกว่าหนึ่งแห่ง ({matches}) กรุณาใช้ชื่อย่อ (URL)",
                                "More than one organization is called “{value}” ({matches}); use its URL name"),
 }

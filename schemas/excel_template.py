@@ -29,6 +29,12 @@ ORGANIZATION_COLUMNS = ("name", "title", "title_en", "kind", "parent")
 # refuse a row whose record someone changed since (instead of silently reverting their change).
 VERSIONS_SHEET = "Banchi_Versions"
 VERSION_COLUMNS = ("dataset", "resource", "id", "version")
+# Banchi's own sheet: every cell written differently from what Banchi holds so thai_gdc's importer reads it
+# (one choice per cell, a choice its importer would refuse), and every value thai_gdc cannot hold. Banchi's
+# import puts the value it holds back where the cell is as exported, so its own round trip loses nothing.
+NOTES_SHEET = "Banchi_Notes"
+NOTE_COLUMNS = ("sheet", "row", "column", "dataset", "resource", "field", "cell", "banchi_value", "thai_gdc_reads",
+                "note_th", "note_en")
 
 
 class ColumnKind(StrEnum):
@@ -103,6 +109,24 @@ class GdcExportLayout(BaseModel):
     columns: list[str]
 
 
+class GdcImporterRules(BaseModel):
+    """What ckanext-thai_gdc's importer does with a cell, where it differs from Banchi's reading."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    # columns read through a fixed list: a cell that is not exactly one entry becomes the "other" choice with
+    # the whole cell as its text, so such a cell holds one choice; other columns go to CKAN as they are
+    mapped_columns: list[str]
+    # the importer's list where it is not the profile's vocabulary without the "other" choice
+    choice_lists: dict[str, list[str]]
+    # yes/no columns it reads as "contains ไม่ → False, else True"; other yes/no columns go to CKAN as they
+    # are, so their cells hold the stored value ("True" / "False")
+    yes_no_columns: list[str]
+    # what it sets on every dataset, whatever the workbook says
+    sets: dict[str, str]
+
+
 class ExcelTemplate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -123,6 +147,7 @@ class ExcelTemplate(BaseModel):
     dataset_sheets: list[RawSheet]
     resource_sheets: list[RawSheet]
     gdc_export: GdcExportLayout
+    gdc_importer: GdcImporterRules
 
     @property
     def first_data_row(self) -> int:
@@ -269,6 +294,18 @@ class ExportedVersion:
 
     id: str
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportNote:
+    """A value thai_gdc's importer cannot hold as Banchi holds it, at its place in an exported workbook."""
+
+    note: Any  # schemas.messages.Problem: code, sheet, row, column (letter), field (column key), th, en
+    dataset: str | None = None
+    resource: str | None = None
+    cell: Any = None  # what the cell holds
+    banchi_value: Any = None  # the cell as Banchi writes what it holds, when the cell differs
+    thai_gdc_reads: Any = None
 
 
 @dataclass

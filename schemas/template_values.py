@@ -7,8 +7,14 @@ text "True"; Buddhist Era dates become ISO. Writing is the inverse, so import �
 the identity. Everything is driven by the column's profile field; no GD Catalog field is named here.
 
 Dates are written as date cells whose year is the Buddhist Era year (31/03/2567), which is what the
-template carries and what the GD Catalog importer reads back (it subtracts 543 from the year). Date
-cells with a Christian Era year (typed in an Excel with the Thai calendar) are read as they are.
+template carries and what the GD Catalog importer reads back (it subtracts 543 from the first four
+characters of the cell as text, "2567-03-31 00:00:00"). 29 February of a leap year has no date cell with
+its Buddhist Era year (CE + 543 is never leap), so it is written as year-first text, "2563-02-29", which
+that importer reads the same way. Date cells with a Christian Era year (typed in an Excel with the Thai
+calendar) are read as they are.
+
+``CellWriter.importer_cell`` is the cell as thai_gdc's importer must find it (one choice per cell, a choice
+its list has) and, where that is not what Banchi holds, the note saying so.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from schemas.buddhist_era import BE_OFFSET, parse_be_date
@@ -63,8 +70,8 @@ def date_cell(iso: str) -> dt.date | str:
         return iso
     try:
         return day.replace(year=day.year + BE_OFFSET)
-    except ValueError:  # 29 February: a leap year's BE year (CE + 543) is never leap, so write it as text
-        return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"
+    except ValueError:  # 29 February: a leap year's BE year (CE + 543) is never leap, so write it as text,
+        return f"{day.year + BE_OFFSET}-{day.month:02d}-{day.day:02d}"  # year first, as thai_gdc slices it
 
 
 def _text(value: Any) -> str:
@@ -204,3 +211,60 @@ class CellWriter:
         items = value if isinstance(value, list) else [value]
         shown = [other_text if item == other and other_text else item for item in items]
         return f"{self.template.list_separator} ".join(str(item) for item in shown)
+
+
+@dataclass(frozen=True)
+class ImporterCell:
+    """A cell as thai_gdc's importer must find it, and the note when it is not what Banchi holds."""
+
+    value: Any  # what the cell holds
+    banchi_cell: Any = None  # the cell as Banchi writes what it holds, when different (Banchi's import reads it)
+    note: Problem | None = None  # what thai_gdc reads instead (code, th, en)
+    reads: Any = None
+
+
+def importer_cell(writer: CellWriter, layout: SheetLayout, column: TemplateColumn,
+                  record: Mapping[str, Any]) -> ImporterCell:
+    """The cell written so ckanext-thai_gdc's importer reads the value Banchi holds, where it can hold it.
+
+    Its importer compares a whole cell with its list (``isin``), so a list column holds one choice; a
+    yes/no cell without "ไม่" is yes, an empty one too; columns it does not map go to CKAN as they are,
+    so such a cell must be a choice of the list itself, not the "other" text.
+    """
+    template, profile = writer.template, writer.profile
+    full = writer.cell(layout, column, record)
+    marker = template.negative_marker
+    rules = template.gdc_importer
+    if column.kind is ColumnKind.boolean and column.key not in rules.yes_no_columns:
+        stored = record.get(column.field)  # passed to CKAN as it is: the stored "True" / "False"
+        return ImporterCell(stored or None)
+    if column.kind is ColumnKind.boolean:
+        if full is not None:
+            return ImporterCell(full)
+        yes = profile.terms(column.spec)[-1]
+        return ImporterCell(None, note=excel_problem("gdc_empty_yes_no", reads=yes.th, marker=marker), reads=yes.value)
+    if column.kind not in (ColumnKind.choice, ColumnKind.choices):
+        return ImporterCell(full)
+    value = record.get(column.field)
+    if value in (None, "", []):
+        return ImporterCell(full)
+    other = profile.other_value_of(column.spec)
+    other_text = record.get(column.spec.other_field or "")
+    first = (value if isinstance(value, list) else [value])[0]
+    if column.key in rules.mapped_columns:
+        cell = other_text if first == other and other_text else first
+        choices = rules.choice_lists.get(column.key) or [v for v in profile.term_values(column.spec) if v != other]
+        held = cell in choices if first != other else cell not in choices  # "other" text: "อื่นๆ" + the text
+        reads = cell if cell in choices else f"{other} ({cell})"
+        if cell != full:
+            note = excel_problem("gdc_one_choice", cell=cell, value=full)
+        elif not held:
+            note = excel_problem("gdc_not_in_importer_list", cell=cell, other=other)
+        else:
+            return ImporterCell(full)
+        return ImporterCell(cell, banchi_cell=full if cell != full else None, note=note, reads=reads)
+    cell = first
+    if cell == full:
+        return ImporterCell(full)
+    code = "gdc_other_text_dropped" if not isinstance(value, list) or len(value) == 1 else "gdc_one_choice"
+    return ImporterCell(cell, banchi_cell=full, note=excel_problem(code, cell=cell, value=full), reads=cell)

@@ -20,6 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from schemas.excel_messages import excel_problem
 from schemas.excel_template import (
+    NOTE_COLUMNS,
+    NOTES_SHEET,
     ORGANIZATION_COLUMNS,
     ORGANIZATIONS_SHEET,
     VERSION_COLUMNS,
@@ -68,9 +70,44 @@ def read_catalog_workbook(path: Path, template: ExcelTemplate | None = None) -> 
             content.organizations = _rows(book[ORGANIZATIONS_SHEET], columns, template, content.problems)
         if VERSIONS_SHEET in book.sheetnames:
             content.versions = _versions(book[VERSIONS_SHEET], content.problems)
+        if NOTES_SHEET in book.sheetnames:
+            _restore_noted_values(book[NOTES_SHEET], template, content)
     finally:
         book.close()
     return content
+
+
+def _restore_noted_values(sheet: Worksheet, template: ExcelTemplate, content: WorkbookContent) -> None:
+    """Cells an export wrote for thai_gdc's importer (one choice per cell): where a cell still holds what
+    was exported, read the value Banchi held, which the notes sheet keeps, so a round trip loses nothing."""
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+    if header[:len(NOTE_COLUMNS)] != list(NOTE_COLUMNS):
+        return  # not an export's notes sheet: nothing to restore
+    at = {key: index for index, key in enumerate(NOTE_COLUMNS)}
+    held: dict[tuple[str, str, str, str], tuple[str, Any]] = {}
+    for values in rows:
+        values = tuple(values) + (None,) * len(NOTE_COLUMNS)
+        if values[at["banchi_value"]] is None or values[at["cell"]] is None:
+            continue
+        key = [str(values[at[k]] or "") for k in ("sheet", "dataset", "resource", "field")]
+        held[(key[0], key[1], key[2], key[3])] = (str(values[at["cell"]]), values[at["banchi_value"]])
+    if not held:
+        return
+    for row in (*content.datasets, *content.resources):
+        layout = template.layout_of(row.sheet)
+        if layout is None:
+            continue
+        if layout.level == "dataset":
+            names = (str(row.cells.get(template.name_column) or ""), "")
+        else:
+            names = (str(row.cells.get(template.resource_dataset_column) or ""),
+                     str(row.cells.get(template.resource_name_column) or ""))
+        for column in layout.columns:
+            found = held.get((row.sheet, *names, column.key))
+            cell = row.cells.get(column.key)
+            if found is not None and cell is not None and str(cell).strip() == found[0]:
+                row.cells[column.key] = found[1]
 
 
 def _versions(sheet: Worksheet, problems: list[Problem]) -> dict[tuple[str, str], ExportedVersion]:

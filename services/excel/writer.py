@@ -22,20 +22,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from catalog.actions.catalog_export import CatalogSnapshot
 from catalog.actions.organizations import ORG_LABELS
 from schemas.buddhist_era import iso_be
+from schemas.excel_messages import excel_problem
 from schemas.excel_template import (
+    NOTE_COLUMNS,
+    NOTES_SHEET,
     ORGANIZATION_COLUMNS,
     ORGANIZATIONS_SHEET,
     VERSION_COLUMNS,
     VERSIONS_SHEET,
     ColumnKind,
     ExcelTemplate,
+    ExportNote,
     SheetLayout,
     TemplateColumn,
     load_template,
 )
 from schemas.formulas import keep_as_text
 from schemas.profile import InputKind
-from schemas.template_values import CellWriter
+from schemas.template_values import CellWriter, importer_cell
 
 FONT_NAME = "Tahoma"  # ships with Windows, macOS and LibreOffice and has Thai glyphs (Calibri has none)
 FONT = Font(name=FONT_NAME, size=10)
@@ -53,20 +57,63 @@ WIDE_INPUTS = {InputKind.markdown: 50, InputKind.email: 30, InputKind.url: 36, I
 
 
 def write_template(path: Path, snapshot: CatalogSnapshot, template: ExcelTemplate | None = None,
-                   today: dt.date | None = None) -> None:
-    """The template NSO publishes, filled with the catalog: import it back and nothing changes."""
+                   today: dt.date | None = None) -> list[ExportNote]:
+    """The template NSO publishes, filled with the catalog: import it back and nothing changes.
+
+    Each cell is written so ckanext-thai_gdc's importer reads the value Banchi holds; what it cannot hold is
+    returned and listed in the notes sheet, which Banchi's own import reads back."""
     template = template or load_template()
     book, writer, by_type = _prepare(template, snapshot)
     today = today or dt.date.today()
+    notes = [ExportNote(excel_problem("gdc_owner", field=template.organization_field))]
     for layout in template.dataset_layouts:
-        book.template_sheet(layout, [writer.cells(layout, r) for r in by_type(layout)], today)
+        book.template_sheet(layout, _importer_rows(writer, layout, by_type(layout), notes), today)
     for layout in template.resource_layouts:
-        rows = [writer.cells(layout, {**resource, template.resource_dataset_column: r["name"]})
-                for r in by_type(layout) for resource in r["resources"]]
-        book.template_sheet(layout, rows, today)
+        records = [{**resource, template.resource_dataset_column: r["name"]}
+                   for r in by_type(layout) for resource in r["resources"]]
+        book.template_sheet(layout, _importer_rows(writer, layout, records, notes), today)
     book.organizations_sheet(snapshot)
+    book.notes_sheet(notes)
     book.versions_sheet(snapshot)
     book.save(path)
+    return notes
+
+
+def _importer_rows(writer: CellWriter, layout: SheetLayout, records: list[dict[str, Any]],
+                   notes: list[ExportNote]) -> list[list[Any]]:
+    """The sheet's rows as thai_gdc's importer must find them; what it cannot hold goes to ``notes``."""
+    template, profile = writer.template, writer.profile
+    rows = []
+    resource_level = layout.level == "resource"
+    for offset, record in enumerate(records):
+        row = template.first_data_row + offset
+        names = {"dataset": record[template.resource_dataset_column] if resource_level else record["name"],
+                 "resource": record.get("name") if resource_level else None}
+        cells = []
+        for index, column in enumerate(layout.columns, start=1):
+            cell = importer_cell(writer, layout, column, record)
+            cells.append(cell.value)
+            if cell.note is not None:
+                place = {"sheet": layout.sheet, "row": row, "column": get_column_letter(index), "field": column.key}
+                notes.append(ExportNote(cell.note.model_copy(update=place), **names, cell=cell.value,
+                                        banchi_value=cell.banchi_cell, thai_gdc_reads=cell.reads))
+        specs = (profile.resource_fields_for_type(layout.type_code) if resource_level
+                 else profile.fields_for_type(layout.type_code))
+        for spec in specs:  # fields the template has no column for
+            value = record.get(spec.key)
+            if spec.key in layout.by_field or spec.key == template.type_field or value in (None, "", []):
+                continue
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            sets = template.gdc_importer.sets.get(spec.key)
+            if value == sets or (sets is None and spec.vocabulary and value == "False"):
+                continue  # what thai_gdc sets, or a "False" select, which is what it holds when given nothing
+            note = (excel_problem("gdc_sets_field", reads=sets, value=shown, label=spec.label.th,
+                                  label_en=spec.label.en) if sets is not None else
+                    excel_problem("gdc_no_column", value=shown, label=spec.label.th, label_en=spec.label.en))
+            notes.append(ExportNote(note.model_copy(update={"sheet": layout.sheet, "row": row, "field": spec.key}),
+                                    **names, banchi_value=shown, thai_gdc_reads=sets))
+        rows.append(cells)
+    return rows
 
 
 def write_gdc_export(path: Path, snapshot: CatalogSnapshot, template: ExcelTemplate | None = None) -> None:
@@ -137,6 +184,24 @@ class _Book:
                 _styled(keep_as_text(sheet.cell(template.first_data_row + offset, index, values.get(key))), FONT)
         sheet.freeze_panes = f"A{template.first_data_row}"
 
+    def notes_sheet(self, notes: list[ExportNote]) -> None:
+        """What thai_gdc's importer cannot hold as Banchi holds it, cell by cell; Banchi's import reads it."""
+        sheet = self.book.create_sheet(NOTES_SHEET)
+        sheet.append(list(NOTE_COLUMNS))
+        for cell in sheet[1]:
+            _styled(cell, BOLD, HEADER_FILL)
+        for item in notes:
+            note = item.note
+            values = [note.sheet, note.row, note.column, item.dataset, item.resource, note.field,
+                      _note_text(item.cell), _note_text(item.banchi_value), _note_text(item.thai_gdc_reads),
+                      note.th, note.en]
+            sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                _styled(keep_as_text(cell), FONT)
+        for letter, width in zip("ABCDEFGHIJK", (20, 6, 7, 28, 24, 24, 30, 30, 30, 60, 60), strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = "A2"
+
     def versions_sheet(self, snapshot: CatalogSnapshot) -> None:
         """Hidden: each dataset's and resource's id and version, so an import can tell what changed since."""
         sheet = self.book.create_sheet(VERSIONS_SHEET)
@@ -205,6 +270,11 @@ class _Book:
                 self._lists.cell(offset, index, value)
             self._list_ranges[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
         return self._list_ranges[key]
+
+
+def _note_text(value: Any) -> Any:
+    """A notes-sheet cell: a date cell's date (its year is already the Buddhist Era year) as year-first text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _help(column: TemplateColumn, template: ExcelTemplate) -> str:

@@ -139,7 +139,7 @@ def test_what_is_not_a_be_date_is_refused(cell: object) -> None:
 
 def test_dates_are_written_as_be_date_cells_and_29_february_as_text() -> None:
     assert date_cell("2024-03-31") == dt.date(2567, 3, 31)
-    assert date_cell("2024-02-29") == "29/02/2567"  # 2567 is not a leap year in a date cell
+    assert date_cell("2024-02-29") == "2567-02-29"  # 2567 is not leap: year-first text, as thai_gdc slices it
     for iso in ("2024-03-31", "2024-02-29", "2020-10-01"):
         assert read_date(date_cell(iso)) == iso
 

@@ -85,3 +85,16 @@ def test_gdc_export_csv_and_json_lines(tmp_path: Path) -> None:
 def test_unknown_export_type_is_refused(tmp_path: Path) -> None:
     code, _, err = banchi("catalog", "export", str(tmp_path / "catalog.ods"))
     assert code == 2 and ".jsonl" in err
+
+
+@pytest.mark.usefixtures("demo")
+def test_template_export_names_what_thai_gdc_cannot_hold(tmp_path: Path) -> None:
+    code, out, err = banchi("catalog", "export", str(tmp_path / "catalog.xlsx"), "--format", "json")
+    assert code == 0, err
+    notes = json.loads(out)["thai_gdc_notes"]
+    assert notes[0]["field"] == "owner_org" and "template_org" in notes[0]["en"]
+    cells = [n for n in notes if n["sheet"]]
+    assert cells and all(n["th"] and n["en"] and n["row"] >= 6 for n in cells)
+    code, out, err = banchi("catalog", "export", str(tmp_path / "again.xlsx"))
+    assert code == 0, err
+    assert f"{len(cells)} values thai_gdc's importer cannot hold" in out and "Banchi_Notes" in out

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from catalog.actions.catalog_export import CatalogSnapshot, catalog_snapshot
 from catalog.actions.datasets import dataset_create
 from catalog.actions.resources import resource_create
-from schemas.excel_template import ORGANIZATIONS_SHEET, VERSIONS_SHEET
+from schemas.excel_template import NOTES_SHEET, ORGANIZATIONS_SHEET, VERSIONS_SHEET
 from schemas.profile import load_profile
 from services.excel.writer import DATE_FORMAT, FONT_NAME, LISTS_SHEET, write_gdc_export, write_template
 from tests.conftest import OpenContext
@@ -45,7 +46,7 @@ def test_template_export_has_every_sheet_frozen_headers_and_profile_labels(
     book = load_workbook(path)
     expected = [lay.sheet for lay in (*TEMPLATE.dataset_layouts, *TEMPLATE.resource_layouts)]
     assert book.sheetnames[: len(expected)] == expected
-    assert set(book.sheetnames[len(expected):]) == {ORGANIZATIONS_SHEET, VERSIONS_SHEET, LISTS_SHEET}
+    assert set(book.sheetnames[len(expected):]) == {ORGANIZATIONS_SHEET, NOTES_SHEET, VERSIONS_SHEET, LISTS_SHEET}
     assert book[LISTS_SHEET].sheet_state == book[VERSIONS_SHEET].sheet_state == "hidden"
     versions = {(row[0], row[1]): row[3] for row in book[VERSIONS_SHEET].iter_rows(min_row=2, values_only=True)}
     expected_versions: dict[tuple[str, str | None], int] = {("trainees", None): 1, ("trainees", "ทะเบียน 2567"): 1}
@@ -72,7 +73,12 @@ def test_template_export_writes_values_dates_and_thai_font(snapshot: CatalogSnap
     book, record, keys = _exported(snapshot, tmp_path)
     row = {key: record.cell(6, index).value for index, key in enumerate(keys, start=1) if key}
     assert row["name"] == "trainees" and row["owner_org"] == "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร"
-    assert row["data_format"] == "CSV, Parquet"  # the *_other text stands in for "อื่นๆ"
+    assert row["data_format"] == "CSV"  # one choice per cell, as thai_gdc's importer reads it
+    notes = {(r[0].value, r[1].value, r[2].value, r[5].value): [c.value for c in r]
+             for r in book[NOTES_SHEET].iter_rows(min_row=2)}
+    column = get_column_letter(keys.index("data_format") + 1)
+    # the cell, what Banchi holds, what thai_gdc reads
+    assert notes[("Temp2_Meta_Record", 6, column, "data_format")][6:9] == ["CSV", "CSV, Parquet", "CSV"]
     assert row["high_value_dataset"] == "ใช่"
     created = record.cell(6, keys.index("created_date") + 1)
     assert created.is_date and created.value == dt.datetime(2563, 10, 1) and created.number_format == DATE_FORMAT
@@ -80,7 +86,7 @@ def test_template_export_writes_values_dates_and_thai_font(snapshot: CatalogSnap
     stat = book["Temp2_Meta_Stat"]
     stat_keys = [c.value for c in stat[4]]
     assert stat.cell(6, stat_keys.index("last_updated_date") + 1).value == dt.datetime(2567, 3, 31)
-    assert stat.cell(6, stat_keys.index("data_release_calendar") + 1).value == "29/02/2567"
+    assert stat.cell(6, stat_keys.index("data_release_calendar") + 1).value == "2567-02-29"  # year first
     resources = book["Temp3_Resource_Record"]
     assert [c.value for c in resources[6]][:3] == ["trainees", "ทะเบียน 2567", "https://example.go.th/t.csv"]
     orgs = book[ORGANIZATIONS_SHEET]

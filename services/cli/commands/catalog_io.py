@@ -13,6 +13,7 @@ import typer
 
 from catalog.actions.catalog_export import catalog_snapshot
 from catalog.actions.catalog_import import ImportReport, catalog_import
+from schemas.excel_template import NOTES_SHEET, ExportNote
 from schemas.messages import Problem, ProblemsError
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
 from services.cli.session import action_context
@@ -78,20 +79,34 @@ def export_catalog(
     with action_context(as_json=as_json) as ctx:
         snapshot = catalog_snapshot(ctx, organization, include_withdrawn=withdrawn)
         profile = ctx.profile
+    notes: list[ExportNote] = []
+
+    def template(path: Path) -> None:
+        notes.extend(write_template(path, snapshot))
+
     writers: dict[str, Callable[[Path], object]] = {
-        ".xlsx": lambda path: (write_template if layout is Layout.template else write_gdc_export)(path, snapshot),
+        ".xlsx": template if layout is Layout.template else lambda path: write_gdc_export(path, snapshot),
         ".csv": lambda path: write_catalog_csv(path, snapshot, profile),
         ".jsonl": lambda path: write_catalog_jsonl(path, snapshot),
     }
     _write_whole(file, writers[suffix])
+    cells = [n for n in notes if n.note.sheet]  # values thai_gdc cannot hold (the general note aside)
     summary = {"success": True, "file": str(file), "datasets": len(snapshot.datasets),
                "resources": sum(len(d["resources"]) for d in snapshot.datasets),
-               "layout": layout.value if suffix == ".xlsx" else suffix.lstrip(".")}
+               "layout": layout.value if suffix == ".xlsx" else suffix.lstrip("."),
+               "thai_gdc_notes": [{"sheet": n.note.sheet, "row": n.note.row, "column": n.note.column,
+                                   "dataset": n.dataset, "resource": n.resource, "field": n.note.field,
+                                   "th": n.note.th, "en": n.note.en} for n in notes]}
     if as_json:
         print_json(summary)
-    else:
-        console.print(f"ส่งออกแล้ว / exported {summary['datasets']} ชุดข้อมูล / datasets, "
-                      f"{summary['resources']} ทรัพยากร / resources → {file}", highlight=False)
+        return
+    console.print(f"ส่งออกแล้ว / exported {summary['datasets']} ชุดข้อมูล / datasets, "
+                  f"{summary['resources']} ทรัพยากร / resources → {file}", highlight=False)
+    if cells:
+        fields = ", ".join(sorted({n.note.field or "" for n in cells}))
+        console.print(f"ค่าที่ตัวนำเข้าของ thai_gdc เก็บไม่ได้ตามที่ Banchi มี {len(cells)} ค่า ({fields}) ดูแผ่นงาน "
+                      f"{NOTES_SHEET} / {len(cells)} values thai_gdc's importer cannot hold as Banchi holds them "
+                      f"({fields}): see the sheet {NOTES_SHEET}", highlight=False)
 
 
 def _write_whole(target: Path, write: Callable[[Path], object]) -> None:
