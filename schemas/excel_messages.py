@@ -27,6 +27,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "do not insert or delete rows above it"),
     "header_not_found": ("ไม่พบหัวตารางที่แถว {expected} (ต้องมีชื่อคอลัมน์ {columns})",
                          "No header on row {expected} (expected the columns {columns})"),
+    "misnamed_sheet": ("ไม่พบแผ่นงาน “{value}” แต่มีแผ่นงาน “{found}” กรุณาเปลี่ยนชื่อให้ตรงกับแม่แบบ (ตัวนำเข้าของ thai_gdc "
+                       "อ่านแผ่นงานตามชื่อ)",
+                       "Sheet “{value}” is missing but there is a sheet “{found}”: rename it as the template names "
+                       "it (thai_gdc's importer finds sheets by name)"),
+    "header_differs": ("แผ่นงาน {sheet} คอลัมน์ {letter}: หัวคอลัมน์คือ “{value}” ไม่ใช่ “{expected}” ({label}) "
+                       "จึงอ่านคอลัมน์นี้เป็น {expected} ตามตำแหน่ง เช่นเดียวกับตัวนำเข้าของ thai_gdc",
+                       "Sheet {sheet}, column {letter}: the header is “{value}”, not “{expected}” ({label}); the "
+                       "column is read as {expected} by its position, as thai_gdc's importer reads it"),
     "unknown_column": ("ไม่รู้จักคอลัมน์ “{value}” ในแผ่นงานนี้", "“{value}” is not a column of this sheet"),
     "missing_column": ("ไม่พบคอลัมน์ {value} ({label})", "Column {value} ({label}) is missing"),
     "duplicate_column": ("คอลัมน์ {value} ซ้ำกัน", "Column {value} appears twice"),
@@ -36,6 +44,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merged_cell": ("เซลล์ {value} ถูกผสาน (merge) กรุณายกเลิกการผสานเซลล์", "Cells {value} are merged: unmerge them"),
     "not_a_date": ("{label}: “{value}” ไม่ใช่วันที่ (ใช้ปีพุทธศักราช เช่น 31/03/2567 หรือ 2567-03-31)",
                    "{label}: “{value}” is not a date (use a Buddhist Era date such as 31/03/2567 or 2567-03-31)"),
+    "no_such_day": ("{label}: ไม่มีวันที่ “{value}” ในปฏิทิน (ปี พ.ศ. {year} คือ ค.ศ. {ce})",
+                    "{label}: “{value}” is not a day of the calendar (Buddhist Era {year} is {ce})"),
     "bad_version_row": ("แถวนี้ของแผ่นงานรุ่นข้อมูล (ซ่อนไว้) เสียหาย (“{value}”) กรุณาส่งออกบัญชีข้อมูลใหม่",
                         "This row of the hidden versions sheet is damaged (“{value}”): export the catalog again"),
     # rows

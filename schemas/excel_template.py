@@ -315,5 +315,6 @@ class WorkbookContent:
     resources: list[SheetRow] = field(default_factory=list)
     organizations: list[SheetRow] = field(default_factory=list)
     problems: list[Any] = field(default_factory=list)  # schemas.messages.Problem found while reading
+    warnings: list[Any] = field(default_factory=list)  # what was read but may not be what was meant
     # (dataset name, resource name or "") → as exported; None when the workbook carries no versions
     versions: dict[tuple[str, str], ExportedVersion] | None = None

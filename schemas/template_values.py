@@ -33,6 +33,7 @@ from schemas.profile import FieldSpec, Profile
 
 _WHITESPACE = re.compile(r"\s+")
 BE_YEAR_FLOOR = 2400  # a year this large in a date cell is a Buddhist Era year
+_DAY = re.compile(r"^\s*(\d{4})-\d{1,2}-\d{1,2}\s*$|^\s*\d{1,2}/\d{1,2}/(\d{4})\s*$")  # a date's shape
 
 
 def normalize_name(text: str) -> str:
@@ -129,9 +130,13 @@ class CellReader:
             try:
                 values.update(self._readers.get(column.kind, self._as_text)(column, value))
             except ValueError:
+                day = _DAY.match(_text(value))
+                year = int(day.group(1) or day.group(2)) if day else 0
+                code = "no_such_day" if year >= BE_YEAR_FLOOR else "not_a_date"  # 2564-02-29, 31/04/2564
                 problems.append(excel_problem(
-                    "not_a_date", sheet=row.sheet, row=row.row, column=row.letters[column.key], field=column.key,
-                    value=_text(value), label=column.label.th, label_en=column.label.en))
+                    code, sheet=row.sheet, row=row.row, column=row.letters[column.key], field=column.key,
+                    value=_text(value), label=column.label.th, label_en=column.label.en, year=year,
+                    ce=year - BE_OFFSET))
         return values, problems
 
     @staticmethod

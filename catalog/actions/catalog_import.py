@@ -16,7 +16,7 @@ its audit entry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -42,7 +42,7 @@ from schemas.excel_template import (
 )
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.metadata import is_empty, validate_dataset_metadata, validate_resource_metadata
-from schemas.template_values import CellReader
+from schemas.template_values import CellReader, normalize_name, plain
 
 CHUNK = 500  # names per IN (...) query
 UPLOAD_URL_STAND_IN = "https://upload.invalid/"  # an upload meets the required url as resource_create has it
@@ -59,7 +59,9 @@ class ImportReport(BaseModel):
     resources_unchanged: int = 0
     organizations_created: list[str] = []
     overwritten: list[str] = []  # with force: rows written over changes made since the export ("sheet row N")
+    left_out: int = 0  # rows of other organizations than ``template_org`` (datasets and their resources)
     problems: list[Problem] = []
+    warnings: list[Problem] = []  # read, but maybe not as meant (a header text that is not the column's)
 
 
 class ImportFailed(ValidationFailed):
@@ -74,15 +76,20 @@ class ImportFailed(ValidationFailed):
 def catalog_import(
     ctx: Context, content: WorkbookContent, *, organization: str | None = None,
     create_organizations: bool = False, dry_run: bool = False, force: bool = False,
+    template_org: str | None = None,
 ) -> ImportReport:
     """Upsert the workbook's datasets and resources; ``organization`` receives every dataset if given.
 
-    ``force`` writes rows over records changed since the workbook was exported (audited as such)."""
+    ``force`` writes rows over records changed since the workbook was exported (audited as such).
+    ``template_org`` keeps only the dataset rows whose organization cell is that text, and their resources,
+    as thai_gdc's importer filters a workbook several agencies filled."""
     permissions.check_somewhere(ctx, "catalog_import")
     template = load_template(content.template)
     savepoint = ctx.session.begin_nested() if dry_run else None
     try:
-        report = _Import(ctx, template, create_organizations, content.versions, force).run(content, organization)
+        importer = _Import(ctx, template, create_organizations, content.versions, force)
+        report = importer.run(_only_organization(content, template, template_org, importer.report)
+                              if template_org else content, organization)
     finally:
         if savepoint is not None:
             savepoint.rollback()
@@ -127,6 +134,7 @@ class _Import:
     def run(self, content: WorkbookContent, organization: str | None) -> ImportReport:
         for found in content.problems:
             self.add(found)
+        self.report.warnings = list(content.warnings)
         target = self.orgs.prepare(organization, content.organizations)
         if organization and target is None:
             return self.report  # the --org problem is recorded; rows cannot be placed anywhere
@@ -347,6 +355,31 @@ class _Import:
             for resource in self.ctx.session.exec(query):
                 found.setdefault((resource.dataset_id, resource.name), resource)
         return found
+
+
+def _only_organization(content: WorkbookContent, template: ExcelTemplate, template_org: str,
+                       report: ImportReport) -> WorkbookContent:
+    """The rows whose organization cell is ``template_org`` (compared as thai_gdc compares it: the whole cell,
+    trimmed) and the resource rows of those datasets; the problems of the rows left out go with them."""
+    owner = next(c.key for c in template.dataset_layouts[0].columns if c.field == template.organization_field)
+    wanted = template_org.strip()
+    datasets = [row for row in content.datasets if str(row.cells.get(owner) or "").strip() == wanted]
+    names = {normalize_name(str(row.cells[template.name_column])) for row in datasets
+             if plain(row.cells.get(template.name_column)) is not None}
+    reader = CellReader(template)
+    resources = [row for row in content.resources
+                 if reader.dataset_ref(_layout(template, row), row) in names]
+    kept = {(row.sheet, row.row) for row in (*datasets, *resources)}
+    left = {(row.sheet, row.row) for row in (*content.datasets, *content.resources)} - kept
+    report.left_out = len(left)
+    return replace(content, datasets=datasets, resources=resources,
+                   problems=[p for p in content.problems if (p.sheet, p.row) not in left])
+
+
+def _layout(template: ExcelTemplate, row: SheetRow) -> SheetLayout:
+    layout = template.layout_of(row.sheet)
+    assert layout is not None  # rows come from the template's sheets
+    return layout
 
 
 def _without(values: dict[str, Any], problems: list[Problem], layout: SheetLayout) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """Read a catalog workbook in the GD Catalog template into rows, naming every structural problem.
 
 The file is checked before openpyxl opens it (``safety``). Each sheet's header must be on the template's
-header row; its columns are found by their names (the importer's keys, or the profile's Thai or English
-labels), or by position when the header holds other text in the template's number of columns, as the
-GD Catalog importer reads them. Formula cells and merged cells are refused with their place named.
+header row; a header as wide as the template's is read by position, as the GD Catalog importer
+(ckanext-thai_gdc) reads it, with a warning for each header text that is not the column's; any other
+header is read by column names (the importer's keys, or the profile's Thai or English labels). Formula
+cells and merged cells are refused with their place named.
 """
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ class _Column:
     names: frozenset[str]  # folded texts a header cell may hold for it
     optional: bool
     label: str
+    label_en: str = ""
 
 
 def read_catalog_workbook(path: Path, template: ExcelTemplate | None = None) -> WorkbookContent:
@@ -62,9 +65,10 @@ def read_catalog_workbook(path: Path, template: ExcelTemplate | None = None) -> 
     try:
         expected = [layout.sheet for layout in (*template.dataset_layouts, *template.resource_layouts)]
         for layout in template.dataset_layouts:
-            content.datasets += _layout_rows(book, layout, template, expected, content.problems)
+            content.datasets += _layout_rows(book, layout, template, expected, content.problems, content.warnings)
         for layout in template.resource_layouts:
-            content.resources += _layout_rows(book, layout, template, expected, content.problems)
+            content.resources += _layout_rows(book, layout, template, expected, content.problems,
+                                              content.warnings)
         if ORGANIZATIONS_SHEET in book.sheetnames:
             columns = [_Column(key, frozenset({key}), key != "name", key) for key in ORGANIZATION_COLUMNS]
             content.organizations = _rows(book[ORGANIZATIONS_SHEET], columns, template, content.problems)
@@ -132,11 +136,18 @@ def _versions(sheet: Worksheet, problems: list[Problem]) -> dict[tuple[str, str]
 
 
 def _layout_rows(book: Any, layout: SheetLayout, template: ExcelTemplate, expected: list[str],
-                 problems: list[Problem]) -> list[SheetRow]:
+                 problems: list[Problem], warnings: list[Problem]) -> list[SheetRow]:
     if layout.sheet not in book.sheetnames:
-        problems.append(excel_problem("missing_sheet", sheet=layout.sheet, value=layout.sheet, expected=expected))
+        others = [name for name in book.sheetnames if name not in expected and not name.startswith("Banchi_")]
+        close = difflib.get_close_matches(layout.sheet.casefold(), [n.casefold() for n in others], n=1, cutoff=0.8)
+        if close:  # a sheet renamed by hand ("Temp2_Meta_Records", "temp2_meta_record")
+            found = others[[n.casefold() for n in others].index(close[0])]
+            problems.append(excel_problem("misnamed_sheet", sheet=found, value=layout.sheet, found=found))
+        else:
+            problems.append(excel_problem("missing_sheet", sheet=layout.sheet, value=layout.sheet,
+                                          expected=expected))
         return []
-    return _rows(book[layout.sheet], _columns_of(layout), template, problems)
+    return _rows(book[layout.sheet], _columns_of(layout), template, problems, warnings)
 
 
 def _columns_of(layout: SheetLayout) -> list[_Column]:
@@ -148,12 +159,14 @@ def _columns_of(layout: SheetLayout) -> list[_Column]:
     found = []
     for column in layout.columns:
         own = {label for label in (_fold(column.label.th), _fold(column.label.en)) if labels[label] == 1}
-        found.append(_Column(column.key, frozenset({_fold(column.key), *own}), column.optional, column.label.th))
+        found.append(_Column(column.key, frozenset({_fold(column.key), *own}), column.optional, column.label.th,
+                             column.label.en))
     return found
 
 
-def _rows(sheet: Worksheet, columns: list[_Column], template: ExcelTemplate, problems: list[Problem]) -> list[SheetRow]:
-    positions = _header(sheet, columns, template.header_row, problems)
+def _rows(sheet: Worksheet, columns: list[_Column], template: ExcelTemplate, problems: list[Problem],
+          warnings: list[Problem] | None = None) -> list[SheetRow]:
+    positions = _header(sheet, columns, template.header_row, problems, warnings)
     if positions is None:
         return []
     letters = {key: get_column_letter(index) for key, index in positions.items()}
@@ -174,11 +187,19 @@ def _rows(sheet: Worksheet, columns: list[_Column], template: ExcelTemplate, pro
     return rows
 
 
-def _header(sheet: Worksheet, columns: list[_Column], header_row: int,
-            problems: list[Problem]) -> dict[str, int] | None:
-    """Column key → 1-based position, or None (with the problem recorded) when the header is not usable."""
+def _header(sheet: Worksheet, columns: list[_Column], header_row: int, problems: list[Problem],
+            warnings: list[Problem] | None = None) -> dict[str, int] | None:
+    """Column key → 1-based position, or None (with the problem recorded) when the header is not usable.
+
+    A header as wide as the template's (or its 2.1 version's, without the optional columns) is read by
+    position, as thai_gdc's importer reads it (``df.columns = [...]``); a header text that is not the
+    column's is a warning naming the sheet, the column and the text. Otherwise columns are found by name.
+    """
     cells = _row_texts(sheet, header_row)
     matched = _match(cells, columns)
+    required = [c for c in columns if not c.optional]
+    width = max(cells, default=0)
+    by_position = columns if width == len(columns) else required if width == len(required) else None
     if not matched:
         moved = next((row for row in range(1, header_row + HEADER_SEARCH_ROWS)
                       if row != header_row and len(_match(_row_texts(sheet, row), columns)) * 2 >= len(columns)), None)
@@ -186,14 +207,20 @@ def _header(sheet: Worksheet, columns: list[_Column], header_row: int,
             problems.append(excel_problem("header_shifted", sheet=sheet.title, row=moved, value=moved,
                                           expected=header_row))
             return None
-        required = [c for c in columns if not c.optional]
-        if len(cells) in (len(columns), len(required)):  # other header texts: by position, as the importer does
-            chosen = columns if len(cells) == len(columns) else required
-            return {column.key: index for column, index in zip(chosen, sorted(cells), strict=True)}
-        problems.append(excel_problem("header_not_found", sheet=sheet.title, row=header_row, expected=header_row,
-                                      columns=[c.key for c in columns]))
-        return None
-    return _checked(sheet, header_row, cells, matched, columns, problems)
+        if by_position is None:
+            problems.append(excel_problem("header_not_found", sheet=sheet.title, row=header_row,
+                                          expected=header_row, columns=[c.key for c in columns]))
+            return None
+    if by_position is None:
+        return _checked(sheet, header_row, cells, matched, columns, problems)
+    for index, column in enumerate(by_position, start=1):
+        text = cells.get(index, "")
+        if _fold(text) not in column.names and warnings is not None:
+            letter = get_column_letter(index)
+            warnings.append(excel_problem("header_differs", sheet=sheet.title, row=header_row, column=letter,
+                                          letter=letter, field=column.key, value=text, expected=column.key,
+                                          label=column.label, label_en=column.label_en or column.label))
+    return {column.key: index for index, column in enumerate(by_position, start=1)}
 
 
 def _checked(sheet: Worksheet, header_row: int, cells: dict[int, str], matched: dict[int, _Column],

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import delete, inspect
 from sqlmodel import SQLModel, func, select
 
@@ -30,6 +31,7 @@ from tests.excel_books import (
     RES_RECORD,
     RES_STAT,
     STAT_SHEET,
+    TEMPLATE,
     record_row,
     resource_row,
     stat_row,
@@ -347,3 +349,76 @@ def test_rows_of_records_changed_since_the_export_or_without_a_version_are_refus
         assert dataset_show(ctx, "trainee-registry")["resources"][0]["description"] == "แก้ไขโดยผู้อื่น"
     report = run_import(open_ctx, write_book(tmp_path / "old.xlsx", edited, versions=exported), force=True)
     assert report.overwritten == [f"{RES_RECORD} row 6"] and report.resources_updated == 1
+
+
+def test_template_org_imports_only_that_organizations_rows_and_their_resources(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    other = "สำนักการศึกษา"
+    path = write_book(tmp_path / "shared.xlsx", {  # a workbook several agencies filled, as thai_gdc takes it
+        RECORD_SHEET: [record_row("ours"), record_row("theirs", owner_org=other, created_date="31/04/2564")],
+        STAT_SHEET: [stat_row(owner_org=other)],
+        RES_RECORD: [resource_row("ours", "ของเรา"), resource_row("theirs", "ของเขา")],
+        RES_STAT: [resource_row("training-statistics", "สถิติ")],
+    })
+    report = run_import(open_ctx, path, template_org=f" {HRD_TITLE} ", organization="bma-hrd")
+    assert (report.datasets_created, report.resources_created, report.left_out) == (["ours"], 1, 4)
+    assert report.problems == []  # the bad date is in a row left out, as thai_gdc leaves it
+    with open_ctx() as ctx:
+        assert [r["name"] for r in dataset_show(ctx, "ours")["resources"]] == ["ของเรา"]
+        assert {d.name for d in ctx.session.exec(select(Dataset))} == {"ours"}
+
+
+def test_header_warnings_reach_the_report(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    keys = [c.key for c in TEMPLATE.dataset_layouts[0].columns]
+    keys[2] = "ชื่อชุดข้อมูล (ภาษาไทย)"
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [{**record_row("ds-a"), keys[2]: "ชื่อจากคอลัมน์ C"}]},
+                      columns={RECORD_SHEET: keys})
+    report = run_import(open_ctx, path)
+    assert [(w.code, w.sheet, w.column, w.value) for w in report.warnings] == [
+        ("header_differs", RECORD_SHEET, "C", "ชื่อชุดข้อมูล (ภาษาไทย)")]
+    with open_ctx() as ctx:
+        assert dataset_show(ctx, "ds-a")["title"] == "ชื่อจากคอลัมน์ C"
+
+
+@pytest.mark.parametrize(("cell", "column"), [("2564-02-29", "S"), ("31/04/2564", "S"), ("29/02/2564", "T")])
+def test_a_day_that_does_not_exist_is_named_and_nothing_is_written(open_ctx: OpenContext, hrd: str, tmp_path: Path,
+                                                                   cell: str, column: str) -> None:
+    field = "created_date" if column == "S" else "last_updated_date"
+    path = write_book(tmp_path / "bad.xlsx", {RECORD_SHEET: [record_row("fine"), record_row("bad", **{field: cell})]})
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path)
+    [found] = failure.problems
+    assert (found.sheet, found.row, found.column, found.code) == (RECORD_SHEET, 7, column, "no_such_day")
+    assert cell in found.th and cell in found.en and found.th != found.en
+    assert "ค.ศ. 2021" in found.th and "Buddhist Era 2564 is 2021" in found.en
+    assert counts(open_ctx) == before
+
+
+def test_leap_day_2563_is_29_february_2020(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "leap.xlsx", {RECORD_SHEET: [record_row("leap", created_date="2563-02-29",
+                                                                         last_updated_date="29/02/2563")]})
+    run_import(open_ctx, path)
+    with open_ctx() as ctx:
+        leap = dataset_show(ctx, "leap")
+    assert (leap["created_date"], leap["last_updated_date"]) == ("2020-02-29", "2020-02-29")
+
+
+def test_wrong_sheet_names_and_values_outside_the_code_list_are_named_and_nothing_is_written(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    path = write_book(tmp_path / "bad.xlsx", {
+        RECORD_SHEET: [record_row("ok", data_category="ข้อมูลลับสุดยอด")],
+        STAT_SHEET: [stat_row(unit_of_multiplier="โหล")],  # mapped like thai_gdc: "อื่นๆ" with the text
+    }, missing=[GIS_SHEET])
+    book = load_workbook(path)
+    book.create_sheet("Temp2_Meta_GIS ")
+    book.save(path)
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path)
+    assert [(p.sheet, p.row, p.column, p.code) for p in failure.problems] == [
+        (RECORD_SHEET, 6, "O", "not_in_vocabulary"),
+        ("Temp2_Meta_GIS ", None, None, "misnamed_sheet"),
+    ]
+    assert "ข้อมูลลับสุดยอด" in failure.problems[0].th and "ข้อมูลลับสุดยอด" in failure.problems[0].en
+    assert counts(open_ctx) == before

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.settings import Settings
-from tests.excel_books import RECORD_SHEET, record_row, write_book
+from tests.excel_books import HRD_TITLE, RECORD_SHEET, TEMPLATE, record_row, write_book
 from tests.services.test_cli import banchi, demo  # noqa: F401 (demo: the demo catalog fixture)
 
 
@@ -98,3 +98,23 @@ def test_template_export_names_what_thai_gdc_cannot_hold(tmp_path: Path) -> None
     code, out, err = banchi("catalog", "export", str(tmp_path / "again.xlsx"))
     assert code == 0, err
     assert f"{len(cells)} values thai_gdc's importer cannot hold" in out and "Banchi_Notes" in out
+
+
+def test_import_warns_of_a_header_that_differs_and_takes_template_org(banchi_env: Settings, tmp_path: Path) -> None:
+    assert banchi("init")[0] == 0
+    keys = [c.key for c in TEMPLATE.dataset_layouts[0].columns]
+    keys[4] = "ผู้ติดต่อ"
+    rows = [{**record_row("ours"), "ผู้ติดต่อ": "ฝ่ายทะเบียน"},
+            {**record_row("theirs", owner_org="สำนักการศึกษา"), "ผู้ติดต่อ": "ฝ่ายอื่น"}]
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: rows}, columns={RECORD_SHEET: keys})
+    options = ["--org", "district-office", "--create-organizations", "--template-org", HRD_TITLE]
+    code, out, err = banchi("catalog", "import", str(path), *options, "--dry-run", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["warnings"][0]["column"], report["left_out"], report["datasets_created"]) == ("E", 1, ["ours"])
+    code, out, err = banchi("catalog", "import", str(path), *options)
+    assert code == 0, err
+    assert "Temp2_Meta_Record row 4 E" in err and "ผู้ติดต่อ" in err and "maintainer" in err  # the warning
+    assert "rows of other organizations left out: 1" in out
+    [dataset] = json.loads(banchi("dataset", "list", "--format", "json")[1])
+    assert (dataset["name"], dataset["owner_org"], dataset["maintainer"]) == ("ours", "district-office", "ฝ่ายทะเบียน")

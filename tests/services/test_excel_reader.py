@@ -69,14 +69,53 @@ def test_a_shifted_header_row_is_named_with_where_it_is(tmp_path: Path) -> None:
     assert "แถวที่ 4" in shifted.th and "row 4" in shifted.en
 
 
-def test_unknown_and_missing_columns_are_named(tmp_path: Path) -> None:
+def test_a_header_text_that_differs_is_read_by_position_with_a_warning_as_thai_gdc_reads_it(tmp_path: Path) -> None:
     keys = [c.key for c in TEMPLATE.dataset_layouts[0].columns]
-    keys[4] = "หมายเหตุ"  # maintainer replaced by a column of the agency's own
+    keys[4] = "หมายเหตุ"  # maintainer's header replaced: thai_gdc still reads the 5th column as maintainer
+    row = {**record_row(), "หมายเหตุ": "ฝ่ายทะเบียน"}
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [row]}, columns={RECORD_SHEET: keys})
+    content = read_catalog_workbook(path)
+    assert content.problems == []
+    assert content.datasets[0].cells["maintainer"] == "ฝ่ายทะเบียน"
+    [warning] = content.warnings
+    assert (warning.code, warning.sheet, warning.row, warning.column, warning.field) == (
+        "header_differs", RECORD_SHEET, 4, "E", "maintainer")
+    for text in (warning.th, warning.en):  # sheet, column and header named, in Thai and in English
+        assert RECORD_SHEET in text and " E" in text and "หมายเหตุ" in text and "maintainer" in text
+    assert "ชื่อฝ่ายงานสำหรับติดต่อ" in warning.th and "Contact" in warning.en
+
+
+def test_swapped_columns_are_read_by_position_and_each_header_is_named(tmp_path: Path) -> None:
+    keys = [c.key for c in TEMPLATE.dataset_layouts[0].columns]
+    keys[4], keys[5] = keys[5], keys[4]  # maintainer_email before maintainer: thai_gdc reads by position
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row()]}, columns={RECORD_SHEET: keys})
+    content = read_catalog_workbook(path)
+    assert [(w.column, w.field, w.value) for w in content.warnings] == [
+        ("E", "maintainer", "maintainer_email"), ("F", "maintainer_email", "maintainer")]
+    assert content.datasets[0].cells["maintainer"] == "registry@bangkok.go.th"  # what is in the 5th column
+
+
+def test_a_header_of_another_width_is_read_by_name_and_unknown_and_missing_columns_are_named(tmp_path: Path) -> None:
+    keys = [c.key for c in TEMPLATE.dataset_layouts[0].columns]
+    keys[4] = "หมายเหตุ"  # maintainer replaced, and one more column: thai_gdc could not read this sheet
+    keys.append("ผู้บันทึก")
     path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row()]}, columns={RECORD_SHEET: keys})
     content = read_catalog_workbook(path)
     assert _codes(content.problems) == [("unknown_column", RECORD_SHEET, 4, "E"),
+                                        ("unknown_column", RECORD_SHEET, 4, "AA"),
                                         ("missing_column", RECORD_SHEET, 4, None)]
-    assert "ชื่อฝ่ายงานสำหรับติดต่อ" in content.problems[1].th  # the profile's label of maintainer
+    assert "ชื่อฝ่ายงานสำหรับติดต่อ" in content.problems[2].th  # the profile's label of maintainer
+
+
+def test_a_renamed_sheet_is_named_with_the_name_it_should_have(tmp_path: Path) -> None:
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row()]}, missing=[STAT_SHEET])
+    book = load_workbook(path)
+    book.create_sheet("temp2_meta_stats")
+    book.save(path)
+    content = read_catalog_workbook(path)
+    [problem] = content.problems
+    assert (problem.code, problem.sheet) == ("misnamed_sheet", "temp2_meta_stats")
+    assert STAT_SHEET in problem.th and "temp2_meta_stats" in problem.en
 
 
 def test_a_21_sheet_without_data_classification_is_read(tmp_path: Path) -> None:
@@ -96,6 +135,7 @@ def test_header_in_other_words_is_read_by_position_as_the_gd_catalog_importer_do
     content = read_catalog_workbook(path)
     assert content.problems == []
     assert content.datasets[0].cells["maintainer_email"] == "registry@bangkok.go.th"
+    assert len(content.warnings) == len(layout.columns)  # each header named
 
 
 def test_formula_cells_are_refused_with_their_place(tmp_path: Path) -> None:

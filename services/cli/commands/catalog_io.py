@@ -15,7 +15,7 @@ from catalog.actions.catalog_export import catalog_snapshot
 from catalog.actions.catalog_import import ImportReport, catalog_import
 from schemas.excel_template import NOTES_SHEET, ExportNote
 from schemas.messages import Problem, ProblemsError
-from services.cli.output import OutputFormat, console, fail, print_json, print_table
+from services.cli.output import OutputFormat, console, err_console, fail, print_json, print_table
 from services.cli.session import action_context
 from services.excel.reader import read_catalog_workbook
 from services.excel.writer import write_gdc_export, write_template
@@ -43,6 +43,9 @@ def import_catalog(
     force: Annotated[bool, typer.Option(
         "--force", help="write rows over datasets and resources changed since the workbook was exported "
                         "(each such change is marked in the audit log)")] = False,
+    template_org: Annotated[str | None, typer.Option(
+        "--template-org", help="import only the rows whose owner_org cell is this text (and their resources), "
+                               "as thai_gdc's template_org does")] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Import datasets and resources from the GD Catalog Excel template; all or nothing. / นำเข้าบัญชีข้อมูล"""
@@ -51,9 +54,12 @@ def import_catalog(
         content = read_catalog_workbook(file)
     except ProblemsError as exc:
         fail(exc.problems, as_json=as_json)
+    if not as_json:
+        _print_warnings(content.warnings)
     with action_context(as_json=as_json) as ctx:
         report = catalog_import(ctx, content, organization=organization,
-                                create_organizations=create_organizations, dry_run=dry_run, force=force)
+                                create_organizations=create_organizations, dry_run=dry_run, force=force,
+                                template_org=template_org)
     if as_json:
         print_json({"success": True, **report.model_dump(mode="json")})
     else:
@@ -122,6 +128,15 @@ def _write_whole(target: Path, write: Callable[[Path], object]) -> None:
             os.unlink(temp_name)
 
 
+def _print_warnings(warnings: list[Problem]) -> None:
+    """Read, but maybe not as meant: each named by sheet, row and column, Thai then English."""
+    for item in warnings:
+        err_console.print(f"[bold yellow]คำเตือน / warning[/] {item.sheet} row {item.row} {item.column or ''}",
+                          highlight=False)
+        err_console.print(f"   {item.th}", highlight=False, markup=False)
+        err_console.print(f"   {item.en}", highlight=False, markup=False)
+
+
 def _print_report(report: ImportReport) -> None:
     title = "ตรวจสอบแล้ว ไม่มีการบันทึก / Dry run: nothing written" if report.dry_run else "นำเข้าแล้ว / Imported"
     print_table(title, ["", "ชุดข้อมูล / datasets", "ทรัพยากร / resources"], [
@@ -132,6 +147,9 @@ def _print_report(report: ImportReport) -> None:
     if report.overwritten:
         console.print("[bold]เขียนทับการแก้ไขหลังการส่งออก (--force) / written over changes made since the export:[/] "
                       f"{', '.join(report.overwritten)}", highlight=False)
+    if report.left_out:
+        console.print(f"ไม่นำเข้าแถวของหน่วยงานอื่น (--template-org) / rows of other organizations left out: "
+                      f"{report.left_out}", highlight=False, soft_wrap=True)
     if report.organizations_created:
         console.print("หน่วยงานที่สร้างใหม่ / organizations created: "
                       f"{', '.join(report.organizations_created)}", highlight=False)
