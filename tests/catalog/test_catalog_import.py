@@ -422,3 +422,26 @@ def test_wrong_sheet_names_and_values_outside_the_code_list_are_named_and_nothin
     ]
     assert "ข้อมูลลับสุดยอด" in failure.problems[0].th and "ข้อมูลลับสุดยอด" in failure.problems[0].en
     assert counts(open_ctx) == before
+
+
+def test_a_list_exported_one_choice_per_cell_comes_back_whole_unless_the_cell_was_edited(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))  # trainee-registry: two objectives, two formats
+    exported = tmp_path / "exported.xlsx"
+    with open_ctx() as ctx:
+        write_template(exported, catalog_snapshot(ctx))
+    book = load_workbook(exported)
+    sheet = book[RECORD_SHEET]
+    keys = [c.value for c in sheet[4]]
+    row = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(r, 1).value == "trainee-registry")
+    assert sheet.cell(row, keys.index("objective") + 1).value == "พันธกิจหน่วยงาน"  # one choice per cell
+    sheet.cell(row, keys.index("data_format") + 1).value = "JSON"  # edited: the cell wins over the note
+    book.save(exported)
+    report = run_import(open_ctx, exported)
+    assert report.datasets_updated == ["trainee-registry"]
+    with open_ctx() as ctx:
+        trainees = dataset_show(ctx, "trainee-registry")
+    assert trainees["objective"] == ["พันธกิจหน่วยงาน", "อื่นๆ"]  # as Banchi held it, from the notes sheet
+    assert trainees["objective_other"] == "แผนพัฒนากรุงเทพมหานคร"
+    assert trainees["data_format"] == ["JSON"]
