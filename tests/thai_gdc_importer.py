@@ -143,8 +143,10 @@ def _read(book: Any, sheet_name: str, columns: list[str]) -> list[dict[str, str]
     if sheet_name not in book.sheetnames:
         return []
     sheet = book[sheet_name]
-    table = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
-    width = max((i + 1 for row in table for i, v in enumerate(row) if v is not None), default=0)
+    every_row = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # pandas takes the width of the whole used range, the rows above the header included
+    width = max((i + 1 for row in every_row for i, v in enumerate(row) if v is not None), default=0)
+    table = every_row[3:]
     if width != len(columns) or not table:
         return []  # "Length mismatch": the sheet is skipped
     rows = []
