@@ -13,7 +13,7 @@ its Buddhist Era year (CE + 543 is never leap), so it is written as year-first t
 that importer reads the same way. Date cells with a Christian Era year (typed in an Excel with the Thai
 calendar) are read as they are.
 
-``CellWriter.importer_cell`` is the cell as thai_gdc's importer must find it (one choice per cell, a choice
+``importer_cell`` is the cell as thai_gdc's importer must find it (one choice per cell, a choice
 its list has) and, where that is not what Banchi holds, the note saying so.
 """
 
