@@ -13,8 +13,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from dictionaries.messages import problem
 from schemas.messages import ProblemsError
 
@@ -85,6 +83,8 @@ def detect_encoding(head: bytes, *, full: bool = True) -> str:
     broken = text.count("\ufffd")
     if len(text) - len(body.decode("ascii", errors="ignore")) > 20 * broken:
         return "utf-8"
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8 (saves its import)
+
     best = from_bytes(head, cp_isolation=["cp874", "tis_620", "iso8859_11", "cp1252", "latin_1"]).best()
     text = head.decode("cp874", errors="replace")
     thai = sum(1 for ch in text if ord(ch) in _THAI)

@@ -17,8 +17,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, NamedTuple
 
-import rfc3986
-import validators
 from dateutil import parser as dateutil_parser
 
 from dictionaries.model import TYPE_CONSTRAINTS, DictField
@@ -203,6 +201,8 @@ def _yearmonth(field: DictField) -> Reader:
 
 
 def _uri(cell: str) -> bool:
+    import rfc3986  # here, not at start-up: few files have URI fields
+
     validator = rfc3986.validators.Validator().require_presence_of("scheme")
     try:
         validator.validate(rfc3986.uri_reference(cell))
@@ -219,9 +219,21 @@ def _binary(cell: str) -> bool:
     return True
 
 
+def _email(cell: str) -> Any:
+    import validators  # imported when a cell needs the exact check (most are cleared in bulk)
+
+    return validators.email(cell)
+
+
+def _uuid(cell: str) -> Any:
+    import validators
+
+    return validators.uuid(cell)
+
+
 _STRING_CHECKS: dict[str, Callable[[str], Any]] = {
-    "email": validators.email,
-    "uuid": validators.uuid,
+    "email": _email,
+    "uuid": _uuid,
     "uri": _uri,
     "binary": _binary,
 }

@@ -12,10 +12,12 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 # decoded, the rows that ended before that block are the last it checks. We stop at the same place.
 TEXT_CHUNK = 8192
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+CHECK_THREADS = max(2, min(4, os.cpu_count() or 2))
 
 
 @dataclass
@@ -227,10 +230,13 @@ def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: io.RawIOBase) -> 
     key_fields = run.keys.fields
     plans = [ColumnPlan(f, r, i in key_fields) for i, (f, r) in enumerate(zip(lay.fields, lay.readers, strict=True))]
     types = [f.type for f in lay.fields]
+    # Arrow's kernels release the GIL: the columns of a batch are checked on every core, while the
+    # reader thread parses the next batch.
+    pool = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="banchi-check")
     try:
         for batch in _prefetch(csvsource.arrow_batches(source, reader)):
             if len(batch.rows):
-                _fast_batch(run, plans, types, batch)
+                _fast_batch(run, plans, types, batch, pool)
             if batch.ragged:
                 _check_rows(run, iter(batch.ragged))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -238,10 +244,14 @@ def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: io.RawIOBase) -> 
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "decode" in message:
             raise _EncodingFailure from exc
         raise ProblemsError([csvsource.csv_problem(exc, run.rows + source.header_number + 1)]) from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _fast_batch(run: _Run, plans: list[ColumnPlan], types: list[str], batch: csvsource.Batch) -> None:
-    checks = [plan.check(column) for plan, column in zip(plans, batch.columns, strict=True)]
+def _fast_batch(
+    run: _Run, plans: list[ColumnPlan], types: list[str], batch: csvsource.Batch, pool: ThreadPoolExecutor
+) -> None:
+    checks = list(pool.map(ColumnPlan.check, plans, batch.columns))
     ok = np.logical_and.reduce([c.ok for c in checks])
     blank = np.logical_and.reduce([c.missing for c in checks])
     flagged = ~ok | blank

@@ -6,14 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
-from rich.table import Table
 
-from schemas.messages import Problem
+if TYPE_CHECKING:  # pydantic stays off the start-up path of commands that print no records
+    from pydantic import BaseModel
+
+    from schemas.messages import Problem
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # messages stay whole for people and for grep
@@ -31,6 +32,8 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column)

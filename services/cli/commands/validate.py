@@ -7,14 +7,14 @@ bar on stderr, so ``--format json`` output stays clean.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dictionaries.validate import Report, validate
-from schemas.messages import ProblemsError
 from services.cli.output import OutputFormat, console, err_console, fail, print_json, print_table
+
+if TYPE_CHECKING:
+    from dictionaries.validate import Report
 
 PROGRESS_FROM_BYTES = 5 << 20
 SHOWN_ERRORS = 50
@@ -38,10 +38,19 @@ def _summary(report: Report) -> None:
             console.print(f"… และอีก / and {more:,} (ดูทั้งหมดด้วย / see all with --format json)")
 
 
+def validate(*args: Any, **options: Any) -> Report:
+    """The engine, imported when a file is validated (NumPy and Arrow stay off the ``--help`` path)."""
+    from dictionaries.validate import validate as engine
+
+    return engine(*args, **options)
+
+
 def run_validation(datafile: Path, schema: Any, sheet: str | None, encoding: str | None, **options: Any) -> Report:
     """Validate with a progress bar on stderr when the file is large."""
     if not datafile.is_file() or datafile.stat().st_size < PROGRESS_FROM_BYTES:
         return validate(datafile, schema, sheet=sheet, encoding=encoding, **options)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("ตรวจ / validating"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("validate", total=datafile.stat().st_size)
@@ -65,6 +74,8 @@ def register(app: typer.Typer) -> None:
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
     ) -> None:
         """Validate a data file against a data dictionary. / ตรวจไฟล์ข้อมูลตามพจนานุกรมข้อมูล"""
+        from schemas.messages import ProblemsError
+
         as_json = output is OutputFormat.json
         try:
             report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles)
