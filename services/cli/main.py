@@ -54,6 +54,10 @@ COMMANDS: dict[str, Entry] = {
     "portal": Entry(("portals",), "CKAN portals / พอร์ทัล CKAN ที่ลงทะเบียน"),
     "publish": Entry(("publish",), "Publish public datasets to a CKAN portal."),
     "harvest": Entry(("harvest",), "Import a portal's datasets into Banchi."),
+    "backup": Entry(("backup",), "Back up every table, stored file and the schema revision into one archive, "
+                                 "while Banchi keeps serving."),
+    "restore": Entry(("backup",), "Restore an archive into an empty database (every check passes first, or "
+                                  "nothing is written)."),
 }
 
 # Every module registers into this one Typer, once per process (register() may add to another
@@ -78,6 +82,17 @@ def all_modules() -> list[str]:
     return sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
 
 
+def _uncovered_commands() -> list[str]:
+    """Commands of modules the table does not name yet (imported to be found: slower, never lost);
+    tests/services/test_cli_startup.py asks for their entries."""
+    covered = {module for entry in COMMANDS.values() for module in entry.modules}
+    uncovered = tuple(name for name in all_modules() if name not in covered)
+    if not uncovered:
+        return []
+    _register(uncovered)
+    return list(typer.main.get_group(_registry).commands)
+
+
 def load(name: str) -> Any:
     """The click command of one top-level command, importing only the modules it needs."""
     entry = COMMANDS.get(name)
@@ -99,7 +114,7 @@ class LazyGroup(TyperGroup):
     _listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
+        return list(COMMANDS) + [name for name in _uncovered_commands() if name not in COMMANDS]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if self._listing and cmd_name in COMMANDS:
