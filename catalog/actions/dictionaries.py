@@ -25,6 +25,7 @@ from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization, Person, Resource
 from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
 from catalog.permissions import action, helper
+from catalog.storage import store_upload
 from dictionaries.messages import problem
 from dictionaries.model import Dictionary, parse_schema
 from dictionaries.validate import Report, validate
@@ -251,13 +252,19 @@ def validation_run_store(
 
 @action("resource_update")
 def resource_validate(
-    ctx: Context, dataset: str, resource_id: str, path: str | Path, *, version_id: str | None = None, **options: Any
+    ctx: Context, dataset: str, resource_id: str, path: str | Path, *, version_id: str | None = None,
+    keep_file: bool = False, **options: Any
 ) -> ValidationRunPublic:
-    """Validate a file against the resource's dictionary (see :func:`_version_for`) and store the run."""
+    """Validate a file against the resource's dictionary (see :func:`_version_for`) and store the run.
+    ``keep_file``: the checked file goes into the store too (by its hash, as uploads do), so the report can
+    show its rows even when the file is not taken as the resource's data."""
     found, resource = _resource(ctx, dataset, resource_id)
     permissions.check(ctx, "resource_update", found.owner_org_id)
     version = _version_for(ctx, resource, version_id)
     report = validate(path, version.table_schema, **options)
+    if keep_file:
+        with Path(path).open("rb") as content:
+            store_upload(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
     return validation_run_store(ctx, dataset, resource_id, version.id, report)
 
 

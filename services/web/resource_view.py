@@ -5,11 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.actions.access import readable_resource
 from catalog.actions.dictionaries import ValidationRunPublic, VersionPublic, dictionary_versions, validation_runs
 from catalog.context import Context
+from catalog.errors import NotFound
+from catalog.models import Dataset, Resource
 from catalog.models.dictionary import ValidationRun
+from catalog.permissions import may_read_org_records
 
 REPORT_ROWS = 200  # errors listed on the page; the rest are counted
+
+
+def member_resource(ctx: Context, name: str, resource_id: str) -> tuple[Dataset, Resource]:
+    """The resource, for the members of its organization only (drafts, their editors and the reports of files
+    never published are theirs); anyone else gets the answer a resource that does not exist gets."""
+    dataset, resource = readable_resource(ctx, resource_id, name)
+    if not may_read_org_records(ctx.actor, dataset.owner_org_id):
+        raise NotFound("resource", resource_id)
+    return dataset, resource
 
 
 @dataclass
@@ -18,6 +31,11 @@ class ResourceState:
     run: ValidationRunPublic | None
     errors: list[dict[str, Any]] = field(default_factory=list)
     served: bool = False  # the validated file is the one the resource serves
+
+    @property
+    def marked_invalid(self) -> bool:
+        """The file served was kept though its newest check found errors."""
+        return bool(self.served and self.run and not self.run.valid)
 
     @property
     def current(self) -> VersionPublic | None:

@@ -14,8 +14,8 @@ from services.web.errors import install_page_errors
 
 STATIC_DIR = Path(__file__).parent / "static"
 # each module's ``router`` is included in this order (fixed paths such as /dataset/new before /dataset/{name})
-ROUTERS = ("session", "workspace", "datasets_edit", "resources", "dictionary", "governance", "publish", "portals",
-           "evaluation", "public")
+ROUTERS = ("session", "workspace", "datasets_edit", "resources", "dictionary", "report", "governance", "publish",
+           "portals", "evaluation", "public")
 
 
 def create_site() -> FastAPI:

@@ -4,12 +4,13 @@ form against A's drafts, its versions, the Excel template and approval."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlmodel import col
 
 from catalog.actions.accounts import account_create
-from catalog.actions.dictionaries import dictionary_version_create, dictionary_versions
+from catalog.actions.dictionaries import dictionary_version_create, dictionary_versions, resource_validate
 from catalog.actions.lookup import get_dataset
 from catalog.actions.resources import resource_create
 from catalog.models import Resource
@@ -95,3 +96,24 @@ def test_a_cross_site_form_cannot_save_or_approve_a_dictionary(client: TestClien
                          headers=headers).status_code == 403
     assert _versions(open_ctx, PUBLIC_A, rid) == 1
     assert site.post(base, data={**form, "csrf_token": token}, follow_redirects=False).status_code == 303
+
+
+def test_another_agencys_steward_cannot_read_a_validation_report(client: TestClient, open_ctx: OpenContext,
+                                                                 tmp_path: Path) -> None:
+    """Attack: B's steward opens A's validation reports (the rows of a file that may never have been
+    published) and downloads their error lists, for a non-public dataset and a public one alike."""
+    site, _ = _signed_in(client, open_ctx, "steward.b2@bangkok.go.th", ORG_B)
+    for dataset in (NON_PUBLIC_A, PUBLIC_A):
+        rid, _ = _resource_with_draft(open_ctx, dataset)
+        data = tmp_path / f"{dataset}.csv"
+        data.write_text("เขต\n\n", encoding="utf-8")
+        with open_ctx() as ctx:
+            run = resource_validate(ctx, dataset, rid, data, keep_file=True)
+        assert not run.valid
+        base = f"/dataset/{dataset}/resource/{rid}/report"
+        for path in (base, f"{base}/{run.id}", f"{base}/{run.id}/errors.csv", f"{base}/{run.id}/errors.xlsx",
+                     f"{base}/{run.id}?rows=all"):
+            answer = site.get(path, follow_redirects=False)
+            assert answer.status_code == 404, (path, answer.status_code)
+        visitor = TestClient(client.app, headers={"accept": "text/html"})
+        assert visitor.get(f"{base}/{run.id}/errors.csv", follow_redirects=False).status_code in (302, 303)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog import permissions
-from catalog.actions.access import dataset_show, readable_resource
+from catalog.actions.access import dataset_show
 from catalog.actions.dictionaries import (
     VersionPublic,
     dictionary_version_approve,
@@ -28,7 +28,6 @@ from catalog.actions.working_groups import is_working_group_member
 from catalog.context import Context
 from catalog.errors import NotFound
 from catalog.models import Dataset, Resource
-from catalog.permissions import may_read_org_records
 from catalog.scratch import scratch_folder
 from dictionaries.diff import Change, diff, is_breaking
 from dictionaries.excel import COLUMNS, export_xlsx, field_cells, import_xlsx
@@ -42,6 +41,7 @@ from services.web.deps import CSRF, MemberCtx, PageUploadRoute, attempt
 from services.web.dictionary_form import Grid, grid_from_form
 from services.web.preview import table_kind
 from services.web.render import render
+from services.web.resource_view import member_resource
 from services.web.security import page_context
 
 router = APIRouter(include_in_schema=False, route_class=PageUploadRoute)
@@ -57,14 +57,6 @@ def dataset_dictionaries(request: Request, ctx: MemberCtx, name: str) -> Respons
         return RedirectResponse(f"/dataset/{name}/resource/{files[0]['id']}/dictionary", status_code=303)
     versions = {r["id"]: dictionary_versions(ctx, name, r["id"]) for r in files}
     return render(request, "dictionaries.html", {"d": shown, "files": files, "versions": versions})
-
-
-def _member_resource(ctx: Context, name: str, resource_id: str) -> tuple[Dataset, Resource]:
-    """The resource, for the members of its organization only (drafts and their editors are theirs)."""
-    dataset, resource = readable_resource(ctx, resource_id, name)
-    if not may_read_org_records(ctx.actor, dataset.owner_org_id):
-        raise NotFound("resource", resource_id)
-    return dataset, resource
 
 
 def _inferred(ctx: Context, dataset: Dataset, resource: Resource) -> dict[str, Any]:
@@ -89,7 +81,7 @@ def _changes(old: VersionPublic | None, new: VersionPublic | None) -> list[Chang
 
 def _editor(request: Request, ctx: Context, name: str, resource_id: str, *, grid: Grid | None = None,
             problems: list[Problem] | None = None, status: int = 200, source: str = "") -> HTMLResponse:
-    dataset, resource = _member_resource(ctx, name, resource_id)
+    dataset, resource = member_resource(ctx, name, resource_id)
     versions = dictionary_versions(ctx, name, resource_id)
     params = request.query_params
     by_number = {str(v.number): v for v in versions}
@@ -129,7 +121,7 @@ async def save_dictionary(request: Request, name: str, resource_id: str) -> Resp
     grid = grid_from_form(await request.form())
 
     def save(ctx: Context) -> VersionPublic:
-        _member_resource(ctx, name, resource_id)
+        member_resource(ctx, name, resource_id)
         return dictionary_version_create(ctx, name, resource_id, grid.to_schema())
 
     saved, problems = attempt(request, save)
@@ -143,7 +135,7 @@ async def save_dictionary(request: Request, name: str, resource_id: str) -> Resp
 @router.get("/dataset/{name}/resource/{resource_id}/dictionary/template.xlsx")
 def dictionary_workbook(request: Request, ctx: MemberCtx, name: str, resource_id: str) -> Response:
     """The shown version (else the newest, else a draft inferred from the file) as the Excel template."""
-    dataset, resource = _member_resource(ctx, name, resource_id)
+    dataset, resource = member_resource(ctx, name, resource_id)
     versions = dictionary_versions(ctx, name, resource_id)
     wanted = request.query_params.get("version", "")
     version = next((v for v in versions if str(v.number) == wanted), versions[-1] if versions else None)
@@ -165,7 +157,7 @@ def load_workbook(request: Request, name: str, resource_id: str,
     """A filled-in Excel template, loaded into the grid to review and save (nothing is saved yet)."""
     suffix = PurePosixPath(file.filename or "").suffix.lower()
     with page_context(request) as ctx:
-        _member_resource(ctx, name, resource_id)
+        member_resource(ctx, name, resource_id)
         if suffix != ".xlsx":
             refused = problem("unsupported_format", "file", value=suffix or file.filename or "")
             return _editor(request, ctx, name, resource_id, problems=[refused], status=422)
@@ -191,7 +183,7 @@ def _may_approve(ctx: Context, dataset: Dataset) -> bool:
 
 def _version_page(request: Request, ctx: Context, name: str, resource_id: str, number: int,
                   problems: list[Problem] | None = None, status: int = 200) -> HTMLResponse:
-    dataset, resource = _member_resource(ctx, name, resource_id)
+    dataset, resource = member_resource(ctx, name, resource_id)
     versions = dictionary_versions(ctx, name, resource_id)
     version = next((v for v in versions if v.number == number), None)
     if version is None:
@@ -220,7 +212,7 @@ async def approve_dictionary(request: Request, name: str, resource_id: str) -> R
 
     def approve(ctx: Context) -> Any:
         nonlocal number
-        _member_resource(ctx, name, resource_id)
+        member_resource(ctx, name, resource_id)
         listed = {v.id: v for v in dictionary_versions(ctx, name, resource_id)}
         if version_id not in listed:
             raise NotFound("dictionary_version", version_id)

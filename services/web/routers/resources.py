@@ -77,8 +77,10 @@ def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, 
 
 @router.post("/dataset/{name}/resource/{resource_id}/upload", dependencies=[CSRF])
 @gated(may_update_resource)
-def upload_new_data(request: Request, name: str, resource_id: str, file: UploadField) -> Response:
-    """Check the new file against the resource's dictionary; only a file that passes replaces the data."""
+def upload_new_data(request: Request, name: str, resource_id: str, file: UploadField,
+                    keep_invalid: Annotated[bool, Form()] = False) -> Response:
+    """Check the new file against the resource's dictionary; only a file that passes replaces the data, unless
+    the steward chose to keep it anyway (then it is served marked as failing, with its report)."""
     filename = file.filename or "data.csv"
     suffix = PurePosixPath(filename).suffix.lower() or ".csv"
     with scratch_folder(get_settings().effective_storage_dir, "banchi-upload-") as folder:
@@ -88,15 +90,15 @@ def upload_new_data(request: Request, name: str, resource_id: str, file: UploadF
 
         def check_then_keep(ctx: Context) -> dict[str, Any]:
             has_dictionary = bool(dictionary_versions(ctx, name, resource_id))
-            run = resource_validate(ctx, name, resource_id, path) if has_dictionary else None
-            if run is None or run.valid:
+            run = resource_validate(ctx, name, resource_id, path, keep_file=True) if has_dictionary else None
+            if run is None or run.valid or keep_invalid:
                 with path.open("rb") as content:
                     resource_file_replace(ctx, resource_id, content, filename)
-            return {"valid": run.valid if run else None}
+            return {"run": run.id if run else None}
 
         outcome, problems = attempt(request, check_then_keep)
     if outcome is not None:
-        return RedirectResponse(f"/dataset/{name}/resource/{resource_id}#report", status_code=303)
+        return RedirectResponse(_report_url(name, resource_id, outcome["run"]), status_code=303)
     with page_context(request) as ctx:
         return _resource_page(request, ctx, name, resource_id, problems, problem_status(problems))
 
@@ -116,6 +118,13 @@ def validate_served_file(request: Request, name: str, resource_id: str) -> Respo
 
     outcome, problems = attempt(request, check)
     if outcome is not None:
-        return RedirectResponse(f"/dataset/{name}/resource/{resource_id}#report", status_code=303)
+        return RedirectResponse(_report_url(name, resource_id, outcome.id), status_code=303)
     with page_context(request) as ctx:
         return _resource_page(request, ctx, name, resource_id, problems, 422)
+
+
+def _report_url(name: str, resource_id: str, run_id: str | None) -> str:
+    """The run's report page; the resource's own page when there was no dictionary to check against."""
+    if run_id is None:
+        return f"/dataset/{name}/resource/{resource_id}#report"
+    return f"/dataset/{name}/resource/{resource_id}/report/{run_id}"

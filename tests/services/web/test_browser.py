@@ -172,7 +172,8 @@ def test_public_pages_fit_a_phone(browser: Any, server: str) -> None:
 
 # -- the stewards' and the working group's journey -------------------------------------------------------
 
-HEADER = "district_code,district_name,trained_total\n"
+HEADER = "รหัสเขต,ชื่อเขต,จำนวนผู้ผ่านการอบรม\n"  # Thai headers, as agencies' files have them
+COUNT = "จำนวนผู้ผ่านการอบรม"
 GOOD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,107\n1003,หนองจอก,88\n1004,บางรัก,95\n"
 BAD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,หนึ่งร้อย\n1003,หนองจอก,-5\n1004,บางรัก,95\n"
 FIXED = HEADER + "1001,พระนคร,131\n1002,ดุสิต,110\n1003,หนองจอก,90\n1004,บางรัก,97\n"
@@ -235,7 +236,7 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
     shot(page, "09-workspace")
     register_dataset(page)
 
-    # the first data file, and a dictionary inferred from it
+    # the first data file (Thai headers), and a dictionary inferred from it in the editor's grid
     page.click(f'a[href="/dataset/{NAME}/resource/new"]')
     upload(page, "#file", tmp_path, "district-training.csv", GOOD)
     page.fill("#resource_name", "จำนวนผู้ผ่านการฝึกอบรมรายเขต")
@@ -244,40 +245,64 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
     shot(page, "13-resource")
     page.click('a[href$="/dictionary"]')
     expect(page.locator(".notice")).to_be_visible()  # inferred, not saved yet
-    row = page.locator("table.editor tbody tr").filter(has=page.locator('input[value="trained_total"]'))
-    row.locator('input[name^="title_"]').fill("จำนวนผู้ผ่านการฝึกอบรม")
+    row = page.locator("table.editor tbody tr").filter(has=page.locator(f'input[value="{COUNT}"]'))
+    expect(row.locator('select[name^="type_"]')).to_have_value("integer")
+    row.locator('input[name^="titleEn_"]').fill("People trained")
     row.locator('input[name^="unit_"]').fill("คน")
     row.locator('input[name^="minimum_"]').fill("0")
-    shot(page, "14-dictionary-inferred")
+    row.locator('input[name^="description_"]').fill("จำนวนข้าราชการที่ผ่านการอบรมในปีงบประมาณ")
+    rows_before = page.locator("table.editor tbody tr").count()
+    page.click("button.add-row")  # the grid's script adds a row (left blank: not a field)
+    expect(page.locator("table.editor tbody tr")).to_have_count(rows_before + 1)
+    shot(page, "14-dictionary-grid")
     page.click("#dictionary-form button[type=submit]")
     expect(page.locator('tr[data-version="1"][data-status="draft"]')).to_be_visible()
     shot(page, "15-dictionary-draft")
-
-    # new data with errors: the report names rows and fields, in Thai; the earlier data is kept
-    page.click(f'nav.crumbs a[href^="/dataset/{NAME}/resource/"]')
-    upload(page, "#newfile", tmp_path, "district-training.csv", BAD)
-    page.click('#report form button[type=submit]')
-    expect(page.locator('[data-valid="false"]')).to_be_visible()
-    expect(page.locator('table.report tr[data-row="3"][data-field="trained_total"]')).to_be_visible()
-    expect(page.locator('table.report tr[data-row="4"][data-field="trained_total"]')).to_be_visible()
-    assert re.search("[ก-๙]", page.locator("table.report tbody").inner_text())
-    shot(page, "16-validation-report-errors")
-    upload(page, "#newfile", tmp_path, "district-training.csv", FIXED)
-    page.click('#report form button[type=submit]')
-    expect(page.locator('[data-valid="true"]')).to_be_visible()
-    expect(page.locator("table.preview")).to_contain_text("131")
-    shot(page, "17-validation-report-valid")
     sign_out(page)
 
-    # the working group's chair approves the dictionary ...
+    # the working group's chair reads the whole version, then approves it
     sign_in(page, "director.hrd@bangkok.go.th")
     page.goto(f"/dataset/{NAME}/dictionary")
     page.click('tr[data-version="1"] a[href$="/dictionary/versions/1"]')
-    expect(page.locator('table.version-fields tr[data-field="trained_total"]')).to_contain_text("คน")  # read first
+    read = page.locator(f'table.version-fields tr[data-field="{COUNT}"]')
+    expect(read).to_contain_text("People trained")
+    expect(read).to_contain_text("คน")
+    assert page.locator("table.version-fields input").count() == 0  # read-only
+    shot(page, "16-dictionary-version-to-approve")
     page.click("#approve-form button[type=submit]")
     expect(page.locator('#version-status[data-status="approved"][data-current="true"]')).to_be_visible()
-    shot(page, "18-dictionary-approved")
+    shot(page, "17-dictionary-approved")
+    sign_out(page)
 
+    # new data with errors: the report shows the rows as a grid, the bad cells marked with their messages
+    sign_in(page, "steward.hrd@bangkok.go.th")
+    page.goto(f"/dataset/{NAME}")
+    page.click(f'a[href^="/dataset/{NAME}/resource/"]:has-text("จำนวนผู้ผ่านการฝึกอบรมรายเขต")')
+    upload(page, "#newfile", tmp_path, "district-training.csv", BAD)
+    page.click("#upload-data button[type=submit]")
+    expect(page.locator('[data-valid="false"]')).to_be_visible()
+    marked = page.locator(f'table.data-grid tr[data-row="3"] td.bad-cell[data-field="{COUNT}"]')
+    expect(marked).to_contain_text("หนึ่งร้อย")
+    expect(marked.locator(".cell-errors")).to_contain_text("แถวที่ 3")
+    expect(page.locator(f'table.data-grid tr[data-row="4"] td.bad-cell[data-field="{COUNT}"]')).to_contain_text("-5")
+    assert page.locator('table.data-grid tr[data-row="2"]').count() == 0  # only rows with errors
+    shot(page, "18-validation-report-grid")
+    page.select_option("#f-type", "constraint-error")
+    page.click("#report-filters button[type=submit]")
+    expect(page.locator("table.report tbody tr")).to_have_count(1)
+    expect(page.locator('table.report tr[data-row="4"]')).to_be_visible()
+    shot(page, "19-validation-report-filtered")
+    # the steward fixes the file and uploads it from the report
+    upload(page, "#newfile", tmp_path, "district-training.csv", FIXED)
+    page.click("#upload-data button[type=submit]")
+    expect(page.locator('[data-valid="true"]')).to_be_visible()
+    assert page.locator("table.data-grid td.bad-cell").count() == 0
+    shot(page, "20-validation-report-valid")
+    page.click("nav.crumbs a >> nth=1")
+    expect(page.locator("table.preview")).to_contain_text("131")
+    sign_out(page)
+
+    sign_in(page, "director.hrd@bangkok.go.th")
     # ... counts the dataset in this year's indicator work, beside a dataset of part 2 ...
     page.goto("/organization/bma-hrd/dashboard")
     page.select_option("#enrol-dataset", NAME)
@@ -288,7 +313,7 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
     page.click('form[action$="/enrol"] button[type=submit]')
     expect(page.locator(f'li[data-dataset="{NAME}"]')).to_be_visible()
     before = float(page.get_attribute('tr[data-quarter="4"] td[data-progress]', "data-progress") or 0)
-    shot(page, "19-dashboard-before")
+    shot(page, "21-dashboard-before")
 
     # ... and signs off its stages on the board, where what blocks each dataset is shown
     for stage in (1, 2):
@@ -297,20 +322,20 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
         expect(item.locator(".badge.good")).to_be_visible()  # all gates met
         item.locator("summary").click()
         item.locator('input[name="reason"]').fill(f"มติที่ประชุมคณะทำงานฯ ให้เลื่อนเป็นขั้นที่ {stage}")
-        shot(page, f"2{stage}-stage-board")
+        shot(page, f"2{stage + 1}-stage-board")
         item.locator("form button[type=submit]").click()
         expect(page.locator(".success")).to_be_visible()
         expect(page.locator(f'section[data-stage="{stage}"] article[data-dataset="{NAME}"]')).to_be_visible()
-    shot(page, "23-stage-board-signed")
+    shot(page, "24-stage-board-signed")
 
     # the dashboard shows the new progress
     page.goto("/organization/bma-hrd/dashboard")
     after = float(page.get_attribute('tr[data-quarter="4"] td[data-progress]', "data-progress") or 0)
     assert after > before
     expect(page.locator("figure.chart-box svg")).to_be_visible()
-    shot(page, "24-dashboard-after")
+    shot(page, "25-dashboard-after")
     page.goto("/organization/bma-hrd/report/2568.html")
-    shot(page, "25-printable-report")
+    shot(page, "26-printable-report")
 
 
 def test_workspace_pages_fit_a_phone(browser: Any, server: str) -> None:
