@@ -51,6 +51,31 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
         return handle.read(size)
 
 
+# What a file really is when it is not text, by its first bytes: a workbook, a PDF or a picture
+# renamed (or downloaded) as .csv is named as such, rather than read as garbled text.
+_MAGIC: list[tuple[bytes, str, str]] = [
+    (b"PK\x03\x04", "ไฟล์ XLSX (Excel) หรือ ZIP", "an XLSX (Excel) or ZIP file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ไฟล์ Excel รุ่นเก่า (.xls)", "an old Excel (.xls) file"),
+    (b"%PDF", "ไฟล์ PDF", "a PDF file"),
+    (b"\x89PNG", "รูปภาพ PNG", "a PNG picture"),
+    (b"\xff\xd8\xff", "รูปภาพ JPEG", "a JPEG picture"),
+    (b"GIF8", "รูปภาพ GIF", "a GIF picture"),
+    (b"\x1f\x8b", "ไฟล์บีบอัด gzip", "a gzip archive"),
+]
+_HTML = (b"<!doctype html", b"<html")
+
+
+def sniff_kind(head: bytes) -> tuple[str, str] | None:
+    """(Thai, English) name of what the bytes are, when they are plainly not a CSV text."""
+    for magic, thai, english in _MAGIC:
+        if head.startswith(magic):
+            return thai, english
+    start = head.lstrip(codecs.BOM_UTF8).lstrip()[:64].lower()
+    if start.startswith(_HTML):
+        return "หน้าเว็บ HTML", "an HTML web page"
+    return None
+
+
 def is_binary(head: bytes) -> bool:
     """NUL bytes never occur in UTF-8 or cp874 text; they do in executables, images, archives."""
     return b"\x00" in head[:65536]
@@ -68,6 +93,9 @@ def _cut_partial(head: bytes, full: bool) -> bytes:
 
 def detect_encoding(head: bytes, *, full: bool = True) -> str:
     """``utf-8-sig``, ``utf-8`` or ``cp874``; raise a bilingual problem when none fits."""
+    kind = sniff_kind(head)
+    if kind is not None:
+        raise ProblemsError([problem("not_csv", kind=kind[0], kind_en=kind[1])])
     if is_binary(head):
         raise ProblemsError([problem("binary_file")])
     if head.startswith(codecs.BOM_UTF8):

@@ -96,10 +96,22 @@ def infer(path: str | Path, *, sheet: str | None = None) -> Inferred:
         rows, sheet_name = _xlsx_sample(path, sheet)
     else:
         rows, encoding, delimiter = _csv_sample(path)
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    numbers = [n for n, r in enumerate(rows, start=1) if any(c not in (None, "") for c in r)]
+    rows = [rows[n - 1] for n in numbers]
     if not rows:
         raise ProblemsError([problem("empty_file")])
+    if numbers[0] > 1:  # the first line is blank (or only delimiters): the header row is empty
+        raise ProblemsError([problem("blank_header", row=numbers[0])])
     start = header_row([len(r) for r in rows[:100]]) - 1
+    filled = [max((i + 1 for i, c in enumerate(r) if c not in (None, "")), default=0) for r in rows[:100]]
+    below = filled[start + 1 :]
+    typical = max(set(below), key=below.count) if below else 0
+    if 0 < filled[start] < typical:  # a title line read as the header: the real one is the first typical row
+        start = filled.index(typical, start + 1)
+    if start > 0 or numbers[0] > 1:
+        # validation (like frictionless) reads the first line as the header: a dictionary built from a
+        # header further down would never match the file, so the lines above must go first
+        raise ProblemsError([problem("title_above_header", row=numbers[start])])
     headers = ["" if c is None else str(c).strip() for c in rows[start]]
     _check_headers(headers)
     data = rows[start + 1 :]

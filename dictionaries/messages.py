@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV หรือ XLSX (พบข้อมูลไบนารี)",
         "This is not a CSV or XLSX text file (binary content found)",
     ),
+    "not_csv": (
+        "ไฟล์นี้ไม่ใช่ไฟล์ข้อความ CSV แต่เป็น{kind} ถ้าเป็นตารางจาก Excel ให้บันทึกเป็น .xlsx หรือ CSV แล้วส่งใหม่",
+        "This file is not a CSV text but {kind}; save a table from Excel as .xlsx or CSV and send it again",
+    ),
     "unknown_encoding": (
         "ระบุการเข้ารหัสอักขระของไฟล์ไม่ได้ (รองรับ UTF-8, UTF-8 BOM และ TIS-620/cp874)",
         "Cannot detect the file's character encoding (UTF-8, UTF-8 with BOM and TIS-620/cp874 are supported)",
@@ -33,6 +37,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_label": (
         "หัวตาราง “{value}” ซ้ำกันที่คอลัมน์ {columns} ตั้งชื่อให้ไม่ซ้ำก่อนสร้างพจนานุกรมข้อมูล",
         "Header “{value}” appears in columns {columns}; make the headers unique before building a dictionary",
+    ),
+    "blank_header": (
+        "แถวหัวตาราง (บรรทัดแรก) ว่าง ไม่มีชื่อคอลัมน์ ข้อมูลเริ่มที่แถวที่ {row} ใส่ชื่อคอลัมน์ในบรรทัดแรกแล้วส่งใหม่",
+        "The header row (the first line) is empty; data starts on row {row}. Put the column names on the first "
+        "line and send the file again",
+    ),
+    "title_above_header": (
+        "บรรทัดแรกของไฟล์ไม่ใช่หัวตาราง (หัวตารางน่าจะอยู่ที่แถวที่ {row}) ลบบรรทัดเหนือหัวตาราง เช่น ชื่อรายงาน "
+        "หรือบรรทัดว่าง ออกก่อน แล้วสร้างพจนานุกรมข้อมูลใหม่",
+        "The file's first line is not its header (the header seems to be row {row}); delete the lines above "
+        "it, such as a report title or blank lines, and build the dictionary again",
+    ),
+    "header_narrow": (
+        "แถวหัวตารางมี {labels} คอลัมน์ แต่แถวข้อมูลส่วนใหญ่มี {width} คอลัมน์ หัวตารางอาจไม่ได้อยู่บรรทัดแรก "
+        "(เช่น มีชื่อรายงานอยู่ด้านบน) ลบบรรทัดเหนือหัวตารางออกแล้วตรวจใหม่",
+        "The header row has {labels} columns but most data rows have {width}; the header may not be on the "
+        "first line (a report title above it?): delete the lines above it and validate again",
+    ),
+    "header_not_first": (
+        "หัวตารางอยู่ที่แถวที่ {row} ไม่ใช่แถวแรก แถวก่อนหน้านั้นถูกข้ามไป (ไม่ได้ตรวจ)",
+        "The header is on row {row}, not the first; the rows above it were skipped (not checked)",
     ),
     "bad_csv": ("อ่านไฟล์ CSV ไม่ได้: {detail}", "Cannot read the CSV file: {detail}"),
     "bad_xlsx": ("เปิดไฟล์ XLSX ไม่ได้: {detail}", "Cannot open the XLSX file: {detail}"),
@@ -120,37 +145,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx_bad_value": ("{label}: “{value}” ใช้ไม่ได้ ({detail})", "{label}: “{value}” is not valid ({detail})"),
 }
 
-# Thai wording for each frictionless error type, filled from the error's own fields.
-ERROR_TH: dict[str, str] = {
-    "type-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่า “{cell}” ไม่ใช่ชนิด {fieldType}",
-    "constraint-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่า “{cell}” ไม่เป็นไปตามข้อกำหนด {constraintTh}",
-    "unique-error": "แถวที่ {rowNumber} ฟิลด์ “{fieldName}”: ค่าซ้ำกับแถวที่ {firstRow} (ต้องไม่ซ้ำ)",
-    "primary-key": "แถวที่ {rowNumber}: คีย์หลัก (primary key) ว่างหรือซ้ำกับแถวก่อนหน้า ({note})",
-    "extra-cell": "แถวที่ {rowNumber} มีค่าเกินมาในคอลัมน์ที่ {fieldNumber}",
-    "missing-cell": "แถวที่ {rowNumber} ขาดค่าในฟิลด์ “{fieldName}” (คอลัมน์ที่ {fieldNumber})",
-    "blank-row": "แถวที่ {rowNumber} ว่างทั้งแถว",
-    "extra-label": "หัวตารางมีคอลัมน์เกิน “{label}” ที่ตำแหน่ง {fieldNumber}",
-    "missing-label": "หัวตารางขาดคอลัมน์ของฟิลด์ “{fieldName}” ที่ตำแหน่ง {fieldNumber}",
-    "blank-label": "หัวตารางคอลัมน์ที่ {fieldNumber} ว่าง",
-    "duplicate-label": "หัวตาราง “{label}” ที่ตำแหน่ง {fieldNumber} ซ้ำกับคอลัมน์ก่อนหน้า",
-    "incorrect-label": "หัวตาราง “{label}” ที่ตำแหน่ง {fieldNumber} ไม่ตรงกับชื่อฟิลด์ “{fieldName}”",
-    "blank-header": "หัวตารางว่างทั้งแถว",
-    "unmatched-header": "หัวตารางไม่มีคอลัมน์ใดตรงกับฟิลด์ในพจนานุกรมข้อมูลเลย",
-    "error": "จับคู่หัวตารางกับฟิลด์ตามชื่อไม่ได้ เพราะหัวตาราง {label} ซ้ำกัน จึงไม่ได้ตรวจข้อมูลรายแถว",
-    "encoding-error": "ถอดรหัสอักขระไม่ได้ ({note}) ตรวจได้ถึงก่อนตำแหน่งนี้เท่านั้น",
-    "source-error": "อ่านข้อมูลไม่ได้: {note}",
+# How a finding reads to people, Thai then English: the row, the column (its Thai title, then its
+# name when they differ) and the rule, filled from the finding; never a Python value (None, True, a list).
+# frictionless's own English sentence stays in the report's ``note`` for programs that parse it.
+ERRORS: dict[str, tuple[str, str]] = {
+    "type-error": ("แถวที่ {row} คอลัมน์ {column}: ค่า “{cell}” {rule_th}",
+                   "Row {row}, column {column_en}: “{cell}” {rule_en}"),
+    "constraint-error": ("แถวที่ {row} คอลัมน์ {column}: {value_th}{rule_th}",
+                         "Row {row}, column {column_en}: {value_en}{rule_en}"),
+    "unique-error": ("แถวที่ {row} คอลัมน์ {column}: ค่าซ้ำกับแถวที่ {first_row} (คอลัมน์นี้ต้องไม่มีค่าซ้ำ)",
+                     "Row {row}, column {column_en}: the same value as row {first_row} (values must be unique)"),
+    "primary-key": ("แถวที่ {row}: คีย์หลัก ({key_columns}) ซ้ำกับแถวที่ {first_row}",
+                    "Row {row}: the primary key ({key_columns}) repeats row {first_row}"),
+    "primary-key-blank": ("แถวที่ {row}: คีย์หลัก ({key_columns}) ว่าง ต้องมีค่า",
+                          "Row {row}: the primary key ({key_columns}) is empty; it needs a value"),
+    "foreign-key": ("แถวที่ {row}: ค่า {values} ในคอลัมน์ {key_columns} ไม่มีอยู่ใน{target}",
+                    "Row {row}: {values} in column(s) {key_columns} is not found in {target_en}"),
+    "extra-cell": ("แถวที่ {row} มีช่องเกินมาที่ตำแหน่ง {number} (ค่า “{cell}”) หัวตารางมีเพียง {width} คอลัมน์",
+                   "Row {row} has an extra cell at position {number} (“{cell}”); the header has {width} columns"),
+    "missing-cell": ("แถวที่ {row} ไม่มีช่องของคอลัมน์ {column} (แถวมี {cells} ช่อง หัวตารางมี {width} คอลัมน์){required_th}",
+                     "Row {row} has no cell for column {column_en} (the row has {cells} cells, the header "
+                     "{width}){required_en}"),
+    "blank-row": ("แถวที่ {row} ว่างทั้งแถว", "Row {row} is completely blank"),
+    "extra-label": ("หัวตารางมีคอลัมน์ “{label}” ที่ตำแหน่ง {number} ซึ่งไม่มีในพจนานุกรมข้อมูล",
+                    "The header has a column “{label}” at position {number} that the dictionary does not have"),
+    "missing-label": ("หัวตารางไม่มีคอลัมน์ {column} (ตำแหน่งที่ {number} ในพจนานุกรมข้อมูล)",
+                      "The header lacks column {column_en} (position {number} in the dictionary)"),
+    "blank-label": ("หัวตารางคอลัมน์ที่ {number} ว่าง ไม่มีชื่อคอลัมน์",
+                    "The header of column {number} is blank"),
+    "duplicate-label": ("หัวตาราง “{label}” ที่ตำแหน่ง {number} ซ้ำกับคอลัมน์ที่ {earlier}",
+                        "Header “{label}” at position {number} repeats column {earlier}"),
+    "incorrect-label": ("หัวตาราง “{label}” ที่ตำแหน่ง {number} ไม่ตรงกับคอลัมน์ {column} ในพจนานุกรมข้อมูล",
+                        "Header “{label}” at position {number} does not match column {column_en} of the "
+                        "dictionary"),
+    "blank-header": ("หัวตารางว่างทั้งแถว", "The header row is completely blank"),
+    "unmatched-header": ("หัวตารางไม่มีคอลัมน์ใดตรงกับฟิลด์ในพจนานุกรมข้อมูลเลย",
+                         "None of the dictionary's fields is in the header"),
+    "error": ("จับคู่หัวตารางกับฟิลด์ตามชื่อไม่ได้ เพราะหัวตาราง {label} ซ้ำกัน จึงไม่ได้ตรวจข้อมูลรายแถว",
+              "Headers cannot be paired with fields by name because {label} repeat; no row was checked"),
+    "encoding-error": ("ถอดรหัสอักขระแบบ {encoding} ไม่ได้ที่ไบต์ที่ {byte} ตรวจได้เฉพาะแถวก่อนหน้านั้น",
+                       "The file does not decode as {encoding} at byte {byte}; only the rows before it were "
+                       "checked"),
+    "source-error": ("อ่านข้อมูลไม่ได้: {note}", "The data cannot be read: {note}"),
 }
 
-CONSTRAINT_TH: dict[str, str] = {
-    "required": "ต้องมีค่า",
-    "minLength": "ความยาวอย่างน้อย {value}",
-    "maxLength": "ความยาวไม่เกิน {value}",
-    "minimum": "ค่าต่ำสุด {value}",
-    "maximum": "ค่าสูงสุด {value}",
-    "exclusiveMinimum": "ต้องมากกว่า {value}",
-    "exclusiveMaximum": "ต้องน้อยกว่า {value}",
-    "pattern": "รูปแบบ {value}",
-    "enum": "ต้องเป็นค่าใดค่าหนึ่งใน {value}",
+# What a value of each type (and string format) must look like.
+TYPE_RULES: dict[str, tuple[str, str]] = {
+    "integer": ("ไม่ใช่จำนวนเต็ม", "is not a whole number"),
+    "number": ("ไม่ใช่ตัวเลข", "is not a number"),
+    "boolean": ("ไม่ใช่ค่าจริง/เท็จ ({choices})", "is not a yes/no value ({choices})"),
+    "date": ("ไม่ใช่วันที่รูปแบบ {format} (ปี ค.ศ.)", "is not a date as {format}"),
+    "datetime": ("ไม่ใช่วันและเวลารูปแบบ {format}", "is not a date and time as {format}"),
+    "time": ("ไม่ใช่เวลารูปแบบ {format}", "is not a time as {format}"),
+    "year": ("ไม่ใช่ปี 4 หลัก (ค.ศ.)", "is not a four-digit year"),
+    "yearmonth": ("ไม่ใช่ปีและเดือนรูปแบบ YYYY-MM", "is not a year and month as YYYY-MM"),
+    "email": ("ไม่ใช่อีเมลที่ถูกต้อง", "is not a valid email address"),
+    "uri": ("ไม่ใช่ URL ที่ถูกต้อง (ต้องขึ้นต้นด้วย เช่น https://)", "is not a valid URL (it needs a scheme such as "
+            "https://)"),
+    "uuid": ("ไม่ใช่ UUID ที่ถูกต้อง", "is not a valid UUID"),
+    "binary": ("ไม่ใช่ข้อมูล base64", "is not base64 data"),
+    "string": ("ไม่ใช่ข้อความ", "is not text"),
+    "any": ("อ่านไม่ได้", "cannot be read"),
+}
+
+# Each constraint a value breaks, with its limit written as people write it.
+CONSTRAINT_RULES: dict[str, tuple[str, str]] = {
+    "required": ("ต้องมีค่า ห้ามว่าง", "is required and may not be empty"),
+    "minLength": ("ต้องยาวอย่างน้อย {limit} ตัวอักษร", "must be at least {limit} characters long"),
+    "maxLength": ("ต้องยาวไม่เกิน {limit} ตัวอักษร", "must be at most {limit} characters long"),
+    "minimum": ("ต้องไม่น้อยกว่า {limit}", "must be at least {limit}"),
+    "maximum": ("ต้องไม่เกิน {limit}", "must be at most {limit}"),
+    "exclusiveMinimum": ("ต้องมากกว่า {limit}", "must be greater than {limit}"),
+    "exclusiveMaximum": ("ต้องน้อยกว่า {limit}", "must be less than {limit}"),
+    "pattern": ("ต้องตรงกับรูปแบบ {limit}", "must match the pattern {limit}"),
+    "enum": ("ต้องเป็นค่าใดค่าหนึ่งใน: {limit}", "must be one of: {limit}"),
 }
 
 

@@ -44,6 +44,7 @@ class CsvSource:
     labels: list[str]
     size: int
     header_number: int  # record number of the header row (usually 1)
+    widths: list[int] = field(default_factory=list)  # cells per row of the first rows
 
 
 def open_source(path: Path, encoding: str | None = None) -> CsvSource:
@@ -60,9 +61,10 @@ def open_source(path: Path, encoding: str | None = None) -> CsvSource:
         sample = list(itertools.islice(reader, SAMPLE_ROWS))
     except csv.Error as exc:
         raise ProblemsError([csv_problem(exc, reader.line_num)]) from exc
-    number = header_row([len(cells) for cells in sample])
+    widths = [len(cells) for cells in sample]
+    number = header_row(widths)
     labels = [cell.strip() for cell in sample[number - 1]] if sample else []
-    return CsvSource(path, encoding, dialect, labels, size, number)
+    return CsvSource(path, encoding, dialect, labels, size, number, widths)
 
 
 def csv_problem(exc: Exception, row: int) -> Any:

@@ -27,14 +27,14 @@ import pyarrow as pa
 
 from dictionaries.encoding import check_encoding_name
 from dictionaries.messages import problem
-from dictionaries.model import Dictionary, parse_schema
+from dictionaries.model import DictField, Dictionary, parse_schema
 from dictionaries.quality import figures
 from dictionaries.validate import csvsource, xlsxsource
 from dictionaries.validate.fast import ColumnPlan
 from dictionaries.validate.findings import Finding
 from dictionaries.validate.keys import KeyTracker, canonical, key_type
-from dictionaries.validate.report import Report, Stats, to_error
-from dictionaries.validate.rows import SAMPLE_ROWS, Layout, check_row, header_row, layout
+from dictionaries.validate.report import Context, Report, Stats, mark_repeats, to_error
+from dictionaries.validate.rows import SAMPLE_ROWS, Layout, check_row, deduplicate, header_row, layout
 from schemas.messages import ProblemsError
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -60,7 +60,7 @@ class _EncodingFailure(Exception):
 
 def validate(
     path: str | Path,
-    schema: Dictionary | dict[str, Any] | str | Path,
+    schema: Dictionary | dict[str, Any] | str | Path | None = None,
     *,
     sheet: str | None = None,
     encoding: str | None = None,
@@ -71,9 +71,12 @@ def validate(
 
     ``match_titles``: a header may name a column by the field's title (the Thai header) instead of
     its name; frictionless accepts names only, so the default keeps its findings.
+
+    Without a schema only the file's structure is checked (blank or duplicate headers, missing or extra
+    cells, blank rows, encoding): every column is read as an ``any`` field named by its header.
     """
     started = time.perf_counter()
-    dictionary = schema if isinstance(schema, Dictionary) else parse_schema(schema)
+    dictionary = None if schema is None else schema if isinstance(schema, Dictionary) else parse_schema(schema)
     path = Path(path)
     if not path.is_file():
         raise ProblemsError([problem("file_not_found", value=str(path))])
@@ -84,7 +87,29 @@ def validate(
         run, info = _validate_csv(path, dictionary, encoding and check_encoding_name(encoding), progress, match_titles)
     else:
         raise ProblemsError([problem("unsupported_format", value=suffix)])
-    return _report(run, info, dictionary, time.perf_counter() - started)
+    return _report(run, info, time.perf_counter() - started)
+
+
+def structure_only(labels: list[str]) -> Dictionary:
+    """The dictionary of a file checked without one: an ``any`` field per header, in order (a blank
+    header is named ``fieldN`` as frictionless names it)."""
+    names = deduplicate([label or f"field{n}" for n, label in enumerate(labels, start=1)])
+    fields = [DictField(name=name, type="any") for name in names]
+    return Dictionary.model_construct(fields=fields, primary_key=[], missing_values=[""], fields_match=None,
+                                      title=None, description=None, structure_only=True)
+
+
+def header_warnings(header_number: int, widths: list[int]) -> list[str]:
+    """A header found below the first row, or one narrower than the data: a title line above it?"""
+    if header_number > 1:
+        message = problem("header_not_first", row=header_number)
+    else:
+        below = [w for w in widths[header_number:] if w]
+        width = max(set(below), key=below.count) if below else 0
+        if not widths or widths[header_number - 1] >= width:
+            return []
+        message = problem("header_narrow", labels=widths[header_number - 1], width=width)
+    return [f"{message.th} / {message.en}"]
 
 
 def _tracker(dictionary: Dictionary, lay: Layout) -> KeyTracker:
@@ -124,11 +149,13 @@ def _check_rows(run: _Run, numbered: Iterator[tuple[int, list[Any]]]) -> None:
 
 
 def _validate_csv(
-    path: Path, dictionary: Dictionary, encoding: str | None, progress: Progress | None, match_titles: bool
+    path: Path, dictionary: Dictionary | None, encoding: str | None, progress: Progress | None, match_titles: bool
 ) -> tuple[_Run, dict[str, Any]]:
     source = csvsource.open_source(path, encoding)
+    dictionary = dictionary or structure_only(source.labels)
     info: dict[str, Any] = {
         "path": str(path), "format": "csv", "encoding": source.encoding, "delimiter": source.dialect.delimiter,
+        "headerRow": source.header_number, "widths": source.widths, "dictionary": dictionary,
     }
     limit = None
     try:
@@ -308,7 +335,7 @@ def _file_digest(path: Path) -> tuple[int, str]:
 
 
 def _validate_xlsx(
-    path: Path, dictionary: Dictionary, sheet: str | None, progress: Progress | None, match_titles: bool
+    path: Path, dictionary: Dictionary | None, sheet: str | None, progress: Progress | None, match_titles: bool
 ) -> tuple[_Run, dict[str, Any]]:
     book, worksheet = xlsxsource.open_sheet(path, sheet)
     try:
@@ -317,7 +344,11 @@ def _validate_xlsx(
         if not sample:
             raise ProblemsError([problem("empty_file")])
         header = header_row([len(cells) for cells in sample])
+        # a worksheet pads every row to its widest: count up to the last filled cell instead
+        widths = [max((i + 1 for i, cell in enumerate(cells) if cell not in (None, "")), default=0)
+                  for cells in sample]
         labels = ["" if cell is None else str(cell).strip() for cell in sample[header - 1]]
+        dictionary = dictionary or structure_only(labels)
         lay = layout(dictionary, labels, match_titles)
         run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
         if lay.fatal:
@@ -336,20 +367,25 @@ def _validate_xlsx(
     finally:
         book.close()
     size, digest = _file_digest(path)
-    return run, {"path": str(path), "format": "xlsx", "sheet": worksheet.title, "bytes": size, "sha256": digest}
+    return run, {"path": str(path), "format": "xlsx", "sheet": worksheet.title, "bytes": size, "sha256": digest,
+                 "headerRow": header, "widths": widths, "dictionary": dictionary}
 
 
 # -- report ------------------------------------------------------------------------------------
 
 
-def _report(run: _Run, info: dict[str, Any], dictionary: Dictionary, seconds: float) -> Report:
+def _report(run: _Run, info: dict[str, Any], seconds: float) -> Report:
+    dictionary: Dictionary = info.pop("dictionary")
+    if getattr(dictionary, "structure_only", False):
+        info["structureOnly"] = True
     header = [f for f in run.findings if f.row is None and f.type != "encoding-error"]
     stream = [f for f in run.findings if f.type == "encoding-error"]
     rows = [f for f in run.findings if f.row is not None] + run.keys.findings()
     rows.sort(key=Finding.sort_key)
     findings = header + rows + stream
-    field_types = {f.name: f.type for f in run.lay.fields}
-    errors = [to_error(f, field_types) for f in findings]
+    context = Context(run.lay.fields, dictionary.primary_key, info.get("encoding"), len(run.lay.fields))
+    errors = [to_error(f, context) for f in findings]
+    mark_repeats(errors)
     bad_rows = len({f.row for f in rows})
     cells = run.rows * len(run.lay.fields)
     quality = figures(run.rows, bad_rows, cells, run.missing)
@@ -357,4 +393,5 @@ def _report(run: _Run, info: dict[str, Any], dictionary: Dictionary, seconds: fl
         errors=len(errors), rows=run.rows, fields=len(dictionary.fields),
         bytes=info.pop("bytes"), sha256=info.pop("sha256"), seconds=round(seconds, 3),
     )
-    return Report(valid=not errors, stats=stats, errors=errors, quality=quality, source=info)
+    warnings = header_warnings(info.pop("headerRow", 1), info.pop("widths", []))
+    return Report(valid=not errors, stats=stats, errors=errors, quality=quality, source=info, warnings=warnings)

@@ -72,7 +72,7 @@ class _Matcher:
         return key == label_key(spec.name) or bool(self.titles and spec.title and key == label_key(spec.title))
 
 
-def _deduplicate(names: list[str]) -> list[str]:
+def deduplicate(names: list[str]) -> list[str]:
     result: list[str] = []
     used: set[str] = set()
     for name in names:
@@ -102,7 +102,7 @@ def layout(dictionary: Dictionary, labels: list[str] | None, match_titles: bool 
             twice = sorted({label for label, key in zip(labels, keys, strict=True) if keys.count(key) > 1})
             error = Finding("error", note=note, label=", ".join(twice))
             return Layout(labels, [], [], [], [error], fatal=True)
-    names = _deduplicate([spec.name if spec else label for spec, label in zip(matched, labels, strict=True)])
+    names = deduplicate([spec.name if spec else label for spec, label in zip(matched, labels, strict=True)])
     fields = [spec or DictField(name=name, type="any") for spec, name in zip(matched, names, strict=True)]
     result = Layout(labels, fields, [CellReader(f, missing) for f in fields], [spec is not None for spec in matched])
     if mode == "exact":
@@ -128,7 +128,8 @@ def _exact_findings(labels: list[str], fields: list[DictField], matcher: _Matche
         earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if label_key(seen) == key]
         if earlier:
             note = f'at position "{", ".join(earlier)}"'
-            found.append(Finding("duplicate-label", field_name=spec.name, field_number=number, label=label, note=note))
+            found.append(Finding("duplicate-label", field_name=spec.name, field_number=number, label=label, note=note,
+                                 extra={"earlier": ", ".join(earlier)}))
             continue
         if not matcher.matches(label, spec):
             found.append(Finding("incorrect-label", field_name=spec.name, field_number=number, label=label))
@@ -182,19 +183,20 @@ def check_row(cells: list[Any], row_number: int, lay: Layout) -> RowResult:
         name, number = fields[index].name, index + 1
         if notes == "type":
             note = f'type is "{fields[index].type}/{fields[index].format}"'
-            found.append(Finding("type-error", row_number, name, number, str(source), note, cells=texts))
+            found.append(Finding("type-error", row_number, name, number, _cell_text(source), note, cells=texts))
             continue
         blank += value is None
         for seq, constraint in enumerate(notes):
             limit = fields[index].constraints.defined().get(constraint)
             note = f'constraint "{constraint}" is "{limit}"'
             found.append(
-                Finding("constraint-error", row_number, name, number, str(source), note, constraint, texts, seq=seq)
+                Finding("constraint-error", row_number, name, number, _cell_text(source), note, constraint, texts,
+                        seq=seq)
             )
     if len(cells) > n_fields:
         texts = texts or [_cell_text(c) for c in cells]
         for number, cell in enumerate(cells[n_fields:], start=n_fields + 1):
-            found.append(Finding("extra-cell", row_number, "", number, str(cell), cells=texts))
+            found.append(Finding("extra-cell", row_number, "", number, _cell_text(cell), cells=texts))
     elif len(cells) < n_fields:
         texts = texts or [_cell_text(c) for c in cells]
         for number in range(len(cells) + 1, n_fields + 1):

@@ -42,7 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "audit": Entry(("datasets",), "The audit log, newest first."),
     "catalog": Entry(("catalog_io",), "Catalog workbooks / นำเข้าและส่งออกบัญชีข้อมูล"),
     "dictionary": Entry(("dictionary", "registry_dictionary"), "Data dictionaries / พจนานุกรมข้อมูล"),
-    "validate": Entry(("validate",), "Validate a data file against a data dictionary."),
+    "validate": Entry(("validate",), "Validate a data file, with or without a data dictionary."),
     "search": Entry(("search",), "Search datasets, with counts per facet."),
     "stage": Entry(("governance",), "Governance stages / ขั้นตอนการดำเนินงานตามตัวชี้วัด"),
     "evidence": Entry(("governance",), "Evidence / หลักฐาน"),

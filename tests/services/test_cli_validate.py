@@ -46,7 +46,7 @@ def test_table_output_summarises_in_thai_and_english(tmp_path: Path, schema_file
     data = write_csv(tmp_path / "bad.csv", 500, 0.1)
     result = runner.invoke(app, ["validate", str(data), "--schema", str(schema_file)])
     assert result.exit_code == 1
-    assert "ไม่ผ่าน / invalid" in result.stdout and "type-error" in result.stdout
+    assert "ไม่ผ่าน / invalid" in result.stdout and "แถวที่" in result.stdout and "Row " in result.stdout
 
 
 def test_bad_input_exits_two(tmp_path: Path, schema_file: Path):

@@ -77,7 +77,7 @@ def infer_command(
         return
     source = f"sheet {result.sheet}"
     if result.encoding:
-        source = f"encoding {result.encoding}, delimiter {result.delimiter!r}"
+        source = f"encoding {result.encoding}, delimiter “{result.delimiter}”"
     _show_fields(f"ร่างพจนานุกรม / Draft dictionary ({result.rows_sampled:,} rows, {source})", result.dictionary)
     if output:
         console.print(f"บันทึกแล้ว / saved: {output}")

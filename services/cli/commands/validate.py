@@ -1,4 +1,5 @@
-"""``banchi validate DATAFILE --schema SCHEMA.json``: check a CSV or XLSX file against a dictionary.
+"""``banchi validate DATAFILE [--schema SCHEMA.json]``: check a CSV or XLSX file against a dictionary,
+or without one only its structure (headers, missing or extra cells, blank rows, encoding).
 
 Exit codes: 0 valid, 1 invalid, 2 bad input (unreadable file or schema). Long runs show a progress
 bar on stderr, so ``--format json`` output stays clean.
@@ -23,18 +24,24 @@ SHOWN_ERRORS = 50
 def _summary(report: Report) -> None:
     verdict = "[bold green]ผ่าน / valid[/]" if report.valid else "[bold red]ไม่ผ่าน / invalid[/]"
     stats, quality = report.stats, report.quality
+    errors = report.distinct_errors()  # a missing required cell is one problem, though frictionless lists two
+    if report.source.get("structureOnly"):
+        console.print("ตรวจเฉพาะโครงสร้างไฟล์ (ไม่มีพจนานุกรมข้อมูล) / structure only (no data dictionary)")
+    for warning in report.warnings:
+        err_console.print(f"[yellow]{warning}[/]", highlight=False)
     console.print(
-        f"{verdict}  {stats.rows:,} แถว/rows  {stats.errors:,} ข้อผิดพลาด/errors  "
-        f"ความถูกต้อง/validity {quality.validity}%  ความครบถ้วน/completeness {quality.completeness}%"
+        f"{verdict}  {stats.rows:,} แถว/rows  {len(errors):,} ข้อผิดพลาด/errors  "
+        f"ความถูกต้อง/validity {quality.validity}%  ความครบถ้วน/completeness {quality.completeness}%",
+        highlight=False,
     )
-    if report.errors:
+    if errors:
         rows = [
-            (e.row_number or "", e.field_name or "", e.type, e.message_th)
-            for e in report.errors[:SHOWN_ERRORS]
+            (e.row_number or "", e.field_title or e.field_name or "", e.rule or e.type, f"{e.message_th}\n{e.message}")
+            for e in errors[:SHOWN_ERRORS]
         ]
-        print_table("ข้อผิดพลาด / Errors", ["แถว/row", "ฟิลด์/field", "type", "ข้อความ"], rows)
-        if len(report.errors) > SHOWN_ERRORS:
-            more = len(report.errors) - SHOWN_ERRORS
+        print_table("ข้อผิดพลาด / Errors", ["แถว/row", "คอลัมน์/column", "กฎ/rule", "ข้อความ/message"], rows)
+        if len(errors) > SHOWN_ERRORS:
+            more = len(errors) - SHOWN_ERRORS
             console.print(f"… และอีก / and {more:,} (ดูทั้งหมดด้วย / see all with --format json)")
 
 
@@ -45,7 +52,9 @@ def validate(*args: Any, **options: Any) -> Report:
     return engine(*args, **options)
 
 
-def run_validation(datafile: Path, schema: Any, sheet: str | None, encoding: str | None, **options: Any) -> Report:
+def run_validation(
+    datafile: Path, schema: Any | None, sheet: str | None, encoding: str | None, **options: Any
+) -> Report:
     """Validate with a progress bar on stderr when the file is large."""
     if not datafile.is_file() or datafile.stat().st_size < PROGRESS_FROM_BYTES:
         return validate(datafile, schema, sheet=sheet, encoding=encoding, **options)
@@ -65,7 +74,10 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate_command(
         datafile: Annotated[Path, typer.Argument(help="CSV or XLSX file / ไฟล์ข้อมูล")],
-        schema: Annotated[Path, typer.Option("--schema", "-s", help="Table Schema JSON (data dictionary)")],
+        schema: Annotated[
+            Path | None,
+            typer.Option("--schema", "-s", help="Table Schema JSON (data dictionary); without it: structure only"),
+        ] = None,
         sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
         encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected)")] = None,
         match_titles: Annotated[
@@ -73,7 +85,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
     ) -> None:
-        """Validate a data file against a data dictionary. / ตรวจไฟล์ข้อมูลตามพจนานุกรมข้อมูล"""
+        """Validate a data file, with or without a data dictionary. / ตรวจไฟล์ข้อมูล ตามพจนานุกรมข้อมูลหรือเฉพาะโครงสร้าง"""
         from schemas.messages import ProblemsError
 
         as_json = output is OutputFormat.json

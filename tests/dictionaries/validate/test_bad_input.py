@@ -27,6 +27,8 @@ def refused(path: Path, schema: Any = SMALL, **options: Any) -> str:  # bad inpu
 def test_binary_file(tmp_path: Path):
     path = tmp_path / "image.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 10)
+    assert refused(path) == "not_csv"
+    path.write_bytes(b"\x07\x00\x01" + bytes(range(256)) * 10)
     assert refused(path) == "binary_file"
 
 
@@ -131,7 +133,8 @@ def test_report_shape_quality_and_hash(tmp_path: Path):
     assert data["stats"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     error = data["errors"][0]
     assert (error["type"], error["rowNumber"], error["fieldName"]) == ("type-error", 3, "id")
-    assert "สอง" in error["messageTh"] and "Type error" in error["message"]
+    assert "สอง" in error["messageTh"] and "is not a whole number" in error["message"]
+    assert error["title"] == "Type Error" and error["rule"] == "integer"
     assert data["quality"] == {"validity": 75.0, "completeness": 87.5}
 
 
