@@ -96,6 +96,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "primaryKey อ้างถึงฟิลด์ “{value}” ที่ไม่มีใน schema",
         "primaryKey names field “{value}” which is not in the schema",
     ),
+    "bad_foreign_key": (
+        "foreignKeys อ้างถึงฟิลด์ “{value}” ที่ไม่มีใน schema", "foreignKeys names field “{value}” which is not in the schema",
+    ),
+    "foreign_key_width": (
+        "foreignKeys: จำนวนฟิลด์ ({value}) ต้องเท่ากับจำนวนฟิลด์ที่อ้างถึง ({other})",
+        "foreignKeys: the fields ({value}) must be as many as the referenced fields ({other})",
+    ),
+    "unknown_reference": (
+        "foreignKeys อ้างถึงทรัพยากร “{value}” ซึ่งไม่มีในชุดข้อมูล (มี: {allowed})",
+        "foreignKeys refers to resource “{value}”, which the dataset does not have (it has: {allowed})",
+    ),
+    "bad_reference_option": (
+        "--reference “{value}” ต้องอยู่ในรูป ชื่อทรัพยากร=ไฟล์ข้อมูล:ไฟล์schema.json",
+        "--reference “{value}” must look like NAME=DATAFILE:SCHEMA.json",
+    ),
     "colliding_field": (
         "ชื่อฟิลด์ “{value}” กับ “{other}” เป็นชื่อเดียวกันเมื่อไม่นับช่องว่างและรูปแบบการพิมพ์สระ (เช่น ำ กับ ํา)",
         "Field names “{value}” and “{other}” are the same once spaces and Unicode forms (such as ำ and ํา) "
@@ -159,8 +174,8 @@ ERRORS: dict[str, tuple[str, str]] = {
                     "Row {row}: the primary key ({key_columns}) repeats row {first_row}"),
     "primary-key-blank": ("แถวที่ {row}: คีย์หลัก ({key_columns}) ว่าง ต้องมีค่า",
                           "Row {row}: the primary key ({key_columns}) is empty; it needs a value"),
-    "foreign-key": ("แถวที่ {row}: ค่า {values} ในคอลัมน์ {key_columns} ไม่มีอยู่ใน{target}",
-                    "Row {row}: {values} in column(s) {key_columns} is not found in {target_en}"),
+    "foreign-key": ("แถวที่ {row} คอลัมน์ {key_columns}: ค่า “{values}” ไม่มีอยู่ใน{target}",
+                    "Row {row}, column {key_columns}: “{values}” is not found in {target_en}"),
     "extra-cell": ("แถวที่ {row} มีช่องเกินมาที่ตำแหน่ง {number} (ค่า “{cell}”) หัวตารางมีเพียง {width} คอลัมน์",
                    "Row {row} has an extra cell at position {number} (“{cell}”); the header has {width} columns"),
     "missing-cell": ("แถวที่ {row} ไม่มีช่องของคอลัมน์ {column} (แถวมี {cells} ช่อง หัวตารางมี {width} คอลัมน์){required_th}",

@@ -31,6 +31,7 @@ STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
 # Data classification levels of the Thai Government Data Catalog (GDC 2.2), as in schemas/profiles.
 CLASSIFICATIONS = ("เปิดเผย", "ชั้นเผยแพร่ภายในองค์กร", "ลับ", "ลับมาก", "ลับที่สุด")
 FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
+TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
 class Constraints(BaseModel):
@@ -93,6 +94,30 @@ class DictField(BaseModel):
         return bool(self.constraints.required)
 
 
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    resource: str = Field("", description="another resource of the dataset by name; empty: this one")
+    fields: list[str]
+
+    _listed = field_validator("fields", mode="before")(_as_list)
+
+
+class ForeignKey(BaseModel):
+    """Table Schema ``foreignKeys``: these fields' values must be among the referenced fields' values."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    fields: list[str]
+    reference: Reference
+
+    _listed = field_validator("fields", mode="before")(_as_list)
+
+
 class Dictionary(BaseModel):
     """A whole dictionary; ``to_table_schema``/``from_table_schema`` convert to and from plain JSON."""
 
@@ -100,6 +125,7 @@ class Dictionary(BaseModel):
 
     fields: list[DictField]
     primary_key: list[str] = Field(default_factory=list, alias="primaryKey")
+    foreign_keys: list[ForeignKey] = Field(default_factory=list, alias="foreignKeys")
     missing_values: list[str] = Field(default_factory=lambda: [""], alias="missingValues")
     fields_match: str | None = Field(None, alias="fieldsMatch")
     title: str | None = None
@@ -120,6 +146,11 @@ class Dictionary(BaseModel):
     def to_table_schema(self) -> dict[str, Any]:
         data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
         data["fields"] = [_field_json(f) for f in self.fields]
+        bounds = ("exclusiveMinimum", "exclusiveMaximum")
+        if any(b in f.constraints.defined() for f in self.fields for b in bounds) and "$schema" not in data:
+            data["$schema"] = TABLE_SCHEMA_V2  # exclusive bounds are Table Schema 2.0: say so to other tools
+        if self.foreign_keys:  # "resource": "" (this resource) is a default the standard still wants written
+            data["foreignKeys"] = [key.model_dump(by_alias=True) for key in self.foreign_keys]
         if self.missing_values != [""]:
             data["missingValues"] = self.missing_values
         return data
@@ -216,6 +247,14 @@ def check_schema(dictionary: Dictionary) -> list[Problem]:
     for name in dictionary.primary_key:
         if name not in seen:
             problems.append(problem("bad_primary_key", field="primaryKey", value=name))
+    for foreign in dictionary.foreign_keys:
+        own = foreign.reference.resource == ""
+        for name in foreign.fields + (foreign.reference.fields if own else []):
+            if name not in seen:
+                problems.append(problem("bad_foreign_key", field="foreignKeys", value=name))
+        if len(foreign.fields) != len(foreign.reference.fields) or not foreign.fields:
+            problems.append(problem("foreign_key_width", field="foreignKeys", value=", ".join(foreign.fields),
+                                    other=", ".join(foreign.reference.fields)))
     if dictionary.fields_match not in (None, *FIELDS_MATCH):
         problems.append(
             problem("unsupported_fields_match", field="fieldsMatch", value=dictionary.fields_match,

@@ -22,13 +22,13 @@ from catalog.actions.working_groups import is_working_group_member
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
-from catalog.models import Dataset, Organization, Person, Resource
+from catalog.models import Dataset, Organization, Person, Resource, ResourceKind
 from catalog.models.dictionary import DataDictionary, DictionaryVersion, ValidationRun
 from catalog.permissions import action, helper
 from catalog.storage import store_upload
 from dictionaries.messages import problem
 from dictionaries.model import Dictionary, parse_schema
-from dictionaries.validate import Report, validate
+from dictionaries.validate import Reference, Report, validate
 from dictionaries.versions import VersionStatus
 from schemas.messages import ProblemsError
 
@@ -260,6 +260,7 @@ def resource_validate(
     show its rows even when the file is not taken as the resource's data."""
     found, resource = _resource(ctx, dataset, resource_id)
     permissions.check(ctx, "resource_update", found.owner_org_id)
+    options = {"references": _dataset_references(ctx, found, resource), "resource_name": resource.name, **options}
     version = _version_for(ctx, resource, version_id)
     report = validate(path, version.table_schema, **options)
     if keep_file:
@@ -285,3 +286,24 @@ def _run_public(run: ValidationRun, dataset: Dataset, version: DictionaryVersion
         errors=run.errors, validity=run.validity, completeness=run.completeness, created_by=run.created_by,
         created_at=run.created_at,
     )
+
+
+def _dataset_references(ctx: Context, dataset: Dataset, resource: Resource) -> dict[str, Reference]:
+    """The dataset's other uploaded resources that have a current dictionary, by name: what a foreign key
+    of this resource may refer to (their stored file, read with their own dictionary)."""
+    from catalog.storage import object_key
+
+    found: dict[str, Reference] = {}
+    others = ctx.session.exec(
+        select(Resource).where(Resource.dataset_id == dataset.id, Resource.id != resource.id)
+    ).all()
+    for other in others:
+        if other.kind != ResourceKind.file or not other.sha256:
+            continue
+        current = current_version(resource_dictionary_versions(ctx, other))
+        if current is None:
+            continue
+        kind = "xlsx" if (other.filename or "").lower().endswith(".xlsx") else "csv"
+        path = ctx.settings.effective_storage_dir / object_key(other.sha256)
+        found.setdefault(other.name, Reference(path, current.table_schema, kind=kind))
+    return found

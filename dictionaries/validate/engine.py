@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,7 @@ from dictionaries.quality import figures
 from dictionaries.validate import csvsource, xlsxsource
 from dictionaries.validate.fast import ColumnPlan
 from dictionaries.validate.findings import Finding
-from dictionaries.validate.keys import KeyTracker, canonical, key_type
+from dictionaries.validate.keys import ForeignSpec, KeyTracker, canonical, key_type
 from dictionaries.validate.report import Context, Report, Stats, mark_repeats, to_error
 from dictionaries.validate.rows import SAMPLE_ROWS, Layout, check_row, deduplicate, header_row, layout
 from schemas.messages import ProblemsError
@@ -66,6 +66,8 @@ def validate(
     encoding: str | None = None,
     progress: Progress | None = None,
     match_titles: bool = False,
+    references: Mapping[str, Reference] | None = None,
+    resource_name: str | None = None,
 ) -> Report:
     """Validate a data file; bad input (unreadable file, bad schema) raises :class:`ProblemsError`.
 
@@ -74,20 +76,81 @@ def validate(
 
     Without a schema only the file's structure is checked (blank or duplicate headers, missing or extra
     cells, blank rows, encoding): every column is read as an ``any`` field named by its header.
+
+    ``references``: the other resources of the dataset by name (a file and its dictionary), for foreign
+    keys that refer to them; ``resource_name`` is this file's own name (a key may refer to it by name).
     """
     started = time.perf_counter()
     dictionary = None if schema is None else schema if isinstance(schema, Dictionary) else parse_schema(schema)
     path = Path(path)
+    outside: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    if dictionary is not None:
+        dictionary = _own_name_as_self(dictionary, resource_name)
+        outside = _outside_lookups(dictionary, references or {})
+    run, info = _read(path, dictionary, sheet, encoding and check_encoding_name(encoding), progress, match_titles)
+    if run.keys.foreign:
+        lookups = {("", key): values for key, values in run.keys.lookup_values.items()}
+        if dictionary is not None:
+            lookups.update(outside)
+        run.findings += run.keys.foreign_findings(lookups)
+    return _report(run, info, time.perf_counter() - started)
+
+
+@dataclass
+class Reference:
+    """Another resource of the dataset a foreign key may refer to: its file and its dictionary."""
+
+    path: Path
+    schema: Dictionary | dict[str, Any] | str | Path
+    sheet: str | None = None
+    kind: str | None = None  # "csv" or "xlsx" when the path's suffix does not say (a content-addressed store)
+
+
+def _read(
+    path: Path, dictionary: Dictionary | None, sheet: str | None, encoding: str | None,
+    progress: Progress | None, match_titles: bool, collect: tuple[str, ...] | None = None, kind: str | None = None,
+) -> tuple[_Run, dict[str, Any]]:
     if not path.is_file():
         raise ProblemsError([problem("file_not_found", value=str(path))])
-    suffix = path.suffix.lower()
+    suffix = f".{kind}" if kind else path.suffix.lower()
     if suffix == ".xlsx":
-        run, info = _validate_xlsx(path, dictionary, sheet, progress, match_titles)
-    elif suffix in CSV_SUFFIXES or not suffix:
-        run, info = _validate_csv(path, dictionary, encoding and check_encoding_name(encoding), progress, match_titles)
-    else:
-        raise ProblemsError([problem("unsupported_format", value=suffix)])
-    return _report(run, info, time.perf_counter() - started)
+        return _validate_xlsx(path, dictionary, sheet, progress, match_titles, collect)
+    if suffix in CSV_SUFFIXES or not suffix:
+        return _validate_csv(path, dictionary, encoding, progress, match_titles, collect)
+    raise ProblemsError([problem("unsupported_format", value=suffix)])
+
+
+def _own_name_as_self(dictionary: Dictionary, name: str | None) -> Dictionary:
+    """A key that names this very resource refers to it, as an empty name does."""
+    if not name or not any(k.reference.resource == name for k in dictionary.foreign_keys):
+        return dictionary
+    copy = dictionary.model_copy(deep=True)
+    for key in copy.foreign_keys:
+        if key.reference.resource == name:
+            key.reference.resource = ""
+    return copy
+
+
+def _outside_lookups(
+    dictionary: Dictionary, references: Mapping[str, Reference]
+) -> dict[tuple[str, tuple[str, ...]], set[str]]:
+    """The values each foreign key to another resource may take, read from that resource's file."""
+    found: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for key in dictionary.foreign_keys:
+        name, fields = key.reference.resource, tuple(key.reference.fields)
+        if name == "" or (name, fields) in found:
+            continue
+        if name not in references:
+            allowed = ", ".join(sorted(references)) or "-"
+            raise ProblemsError([problem("unknown_reference", field="foreignKeys", value=name, allowed=allowed)])
+        other = references[name]
+        schema = other.schema if isinstance(other.schema, Dictionary) else parse_schema(other.schema)
+        missing = [f for f in fields if f not in schema.field_names]
+        if missing:
+            raise ProblemsError([problem("bad_foreign_key", field="foreignKeys", value=", ".join(missing))])
+        run, _ = _read(Path(other.path), schema, other.sheet, None, None, False, collect=fields, kind=other.kind)
+        found[(name, fields)] = run.keys.lookup_values.get(fields, set())
+    return found
 
 
 def structure_only(labels: list[str]) -> Dictionary:
@@ -112,8 +175,31 @@ def header_warnings(header_number: int, widths: list[int]) -> list[str]:
     return [f"{message.th} / {message.en}"]
 
 
-def _tracker(dictionary: Dictionary, lay: Layout) -> KeyTracker:
+def _tracker(dictionary: Dictionary, lay: Layout, collect: tuple[str, ...] | None = None) -> KeyTracker:
+    """What to remember across rows: unique values, the primary key, foreign keys and the values they
+    may refer to in this file; with ``collect``, only the values of those fields (another resource's
+    foreign key refers to them)."""
     names = [f.name for f in lay.fields]
+
+    def placed(fields: list[str]) -> list[tuple[int, str]] | None:
+        if not all(name in names for name in fields):
+            return None
+        return [(names.index(name), lay.fields[names.index(name)].type) for name in fields]
+
+    if collect is not None:
+        found = placed(list(collect))
+        return KeyTracker([], None, [], {collect: found} if found else {})
+    foreign: list[ForeignSpec] = []
+    lookups: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for key in dictionary.foreign_keys:
+        own = placed(key.fields)
+        if own is None:  # frictionless skips a key whose fields the header lacks
+            continue
+        resource = key.reference.resource
+        fields = [(index, name, kind) for (index, kind), name in zip(own, key.fields, strict=True)]
+        foreign.append(ForeignSpec(fields, resource, tuple(key.reference.fields)))
+        if resource == "" and (target := placed(key.reference.fields)):
+            lookups[tuple(key.reference.fields)] = target
     unique = [
         (index, f.name, f.type)
         for index, (f, own) in enumerate(zip(lay.fields, lay.schema_field, strict=True))
@@ -122,7 +208,7 @@ def _tracker(dictionary: Dictionary, lay: Layout) -> KeyTracker:
     primary = None
     if dictionary.primary_key and all(name in names for name in dictionary.primary_key):
         primary = [(names.index(name), lay.fields[names.index(name)].type) for name in dictionary.primary_key]
-    return KeyTracker(unique, primary)
+    return KeyTracker(unique, primary, foreign, lookups)
 
 
 def _check_rows(run: _Run, numbered: Iterator[tuple[int, list[Any]]]) -> None:
@@ -149,7 +235,8 @@ def _check_rows(run: _Run, numbered: Iterator[tuple[int, list[Any]]]) -> None:
 
 
 def _validate_csv(
-    path: Path, dictionary: Dictionary | None, encoding: str | None, progress: Progress | None, match_titles: bool
+    path: Path, dictionary: Dictionary | None, encoding: str | None, progress: Progress | None, match_titles: bool,
+    collect: tuple[str, ...] | None = None,
 ) -> tuple[_Run, dict[str, Any]]:
     source = csvsource.open_source(path, encoding)
     dictionary = dictionary or structure_only(source.labels)
@@ -159,11 +246,11 @@ def _validate_csv(
     }
     limit = None
     try:
-        run, hashed = _csv_pass(source, dictionary, None, progress, match_titles)
+        run, hashed = _csv_pass(source, dictionary, None, progress, match_titles, collect)
     except _EncodingFailure:
         offset, reason = _first_bad_byte(path, source.encoding)
         limit = offset - offset % TEXT_CHUNK
-        run, hashed = _csv_pass(source, dictionary, limit, progress, match_titles)
+        run, hashed = _csv_pass(source, dictionary, limit, progress, match_titles, collect)
         run.findings.append(Finding("encoding-error", note=reason, extra={"byte": offset}))
     info.update(hashed)
     if limit is not None:
@@ -177,9 +264,10 @@ def _csv_pass(
     limit: int | None,
     progress: Progress | None,
     match_titles: bool,
+    collect: tuple[str, ...] | None = None,
 ) -> tuple[_Run, dict[str, Any]]:
     lay = layout(dictionary, source.labels, match_titles)
-    run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
+    run = _Run(lay, _tracker(dictionary, lay, collect), list(lay.header_findings))
     if lay.fatal:
         size, digest = _file_digest(source.path)
         return run, {"bytes": size, "sha256": digest}
@@ -335,7 +423,8 @@ def _file_digest(path: Path) -> tuple[int, str]:
 
 
 def _validate_xlsx(
-    path: Path, dictionary: Dictionary | None, sheet: str | None, progress: Progress | None, match_titles: bool
+    path: Path, dictionary: Dictionary | None, sheet: str | None, progress: Progress | None, match_titles: bool,
+    collect: tuple[str, ...] | None = None,
 ) -> tuple[_Run, dict[str, Any]]:
     book, worksheet = xlsxsource.open_sheet(path, sheet)
     try:
@@ -350,7 +439,7 @@ def _validate_xlsx(
         labels = ["" if cell is None else str(cell).strip() for cell in sample[header - 1]]
         dictionary = dictionary or structure_only(labels)
         lay = layout(dictionary, labels, match_titles)
-        run = _Run(lay, _tracker(dictionary, lay), list(lay.header_findings))
+        run = _Run(lay, _tracker(dictionary, lay, collect), list(lay.header_findings))
         if lay.fatal:
             sample, rows = [], iter(())
         total = max(worksheet.max_row or 1, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Within one row frictionless reports cell errors first, then unique, then primary key.
-PHASE_CELL, PHASE_UNIQUE, PHASE_KEY = 0, 1, 2
+# Within one row frictionless reports cell errors first, then unique, then primary key, then foreign keys.
+PHASE_CELL, PHASE_UNIQUE, PHASE_KEY, PHASE_FOREIGN = 0, 1, 2, 3
 
 
 @dataclass(slots=True)

@@ -7,6 +7,8 @@ once at the end by sorting. Two values collide exactly when frictionless's parse
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -15,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dictionaries.validate.findings import PHASE_KEY, PHASE_UNIQUE, Finding
+from dictionaries.validate.findings import PHASE_FOREIGN, PHASE_KEY, PHASE_UNIQUE, Finding
 
 # Types whose parsed values are compared as int64; everything else as canonical text.
 INT_KEY_TYPES = ("integer", "year", "boolean")
@@ -121,10 +123,48 @@ class _Column:
         return rows[later].astype(np.int64), rows[first].astype(np.int64)
 
 
+# Foreign keys compare parsed values across fields (and resources) that may differ in type, as Python
+# compares them: 1 (integer) equals 1.0 (number), "1" (string) equals neither. Each canonical key becomes a
+# text of its kind, so equal values give equal texts.
+_KIND = {"integer": "n", "number": "n", "year": "n", "boolean": "n", "string": "s", "any": "s", "date": "d",
+         "datetime": "t", "time": "h", "yearmonth": "m"}
+
+
+def _decimal_text(text: str | None) -> str | None:
+    if text is None or text.startswith("nan#"):
+        return text
+    return format(Decimal(text), "f")
+
+
+def comparable(keys: pa.Array, field_type: str) -> pa.Array:
+    """Canonical keys of one field as kind-prefixed text (null stays null)."""
+    text = keys.cast(pa.string())
+    if field_type == "number":
+        text = pa.array([_decimal_text(v) for v in text.to_pylist()], pa.string())
+    return pc.binary_join_element_wise(pa.scalar(_KIND.get(field_type, "s")), text, ":")
+
+
+@dataclass
+class ForeignSpec:
+    """One foreign key of the file: its fields (index, name, type) and what they refer to."""
+
+    fields: list[tuple[int, str, str]]
+    resource: str
+    reference: tuple[str, ...]
+    rows: list[np.ndarray] = dataclass_field(default_factory=list)
+    keys: list[pa.Array] = dataclass_field(default_factory=list)
+
+
 class KeyTracker:
     """Per unique field and for the primary key, the keys of every row seen so far."""
 
-    def __init__(self, unique: list[tuple[int, str, str]], primary: list[tuple[int, str]] | None):
+    def __init__(
+        self,
+        unique: list[tuple[int, str, str]],
+        primary: list[tuple[int, str]] | None,
+        foreign: list[ForeignSpec] | None = None,
+        lookups: dict[tuple[str, ...], list[tuple[int, str]]] | None = None,
+    ):
         # unique: (field index, field name, field type); primary: (field index, field type) per component
         self.unique = unique
         self.primary = primary or []
@@ -136,10 +176,16 @@ class KeyTracker:
         if self._shared:
             self._primary_col = self._unique_cols[self.primary[0][0]]
         self.blank_keys: list[np.ndarray] = []
+        self.foreign = foreign or []
+        # referenced key (field names) → its fields (index, type) in this file, and the values seen
+        self.lookups = lookups or {}
+        self.lookup_values: dict[tuple[str, ...], set[str]] = {key: set() for key in self.lookups}
 
     @property
     def fields(self) -> set[int]:
-        return {i for i, _, _ in self.unique} | {i for i, _ in self.primary}
+        found = {i for i, _, _ in self.unique} | {i for i, _ in self.primary}
+        found |= {i for spec in self.foreign for i, _, _ in spec.fields}
+        return found | {i for fields in self.lookups.values() for i, _ in fields}
 
     def add(self, columns: dict[int, pa.Array], rows: np.ndarray) -> None:
         """Add a batch: ``columns`` maps field index to canonical keys (null = no value)."""
@@ -151,6 +197,14 @@ class KeyTracker:
                 self._primary_col.add(keys, rows)
             if all_null.any():
                 self.blank_keys.append(rows[all_null])
+        for spec in self.foreign:
+            keys, all_null = composite([comparable(columns[i], kind) for i, _, kind in spec.fields])
+            present = ~all_null
+            spec.rows.append(rows[present])
+            spec.keys.append(keys.filter(pa.array(present)))
+        for name, fields in self.lookups.items():
+            keys, all_null = composite([comparable(columns[i], kind) for i, kind in fields])
+            self.lookup_values[name].update(keys.filter(pa.array(~all_null)).to_pylist())
 
     def add_values(self, rows: list[int], values: list[list[Any]], types: list[str]) -> None:
         """Add rows checked one by one (parsed Python values, in field order)."""
@@ -161,6 +215,26 @@ class KeyTracker:
             for index in self.fields
         }
         self.add(columns, np.asarray(rows, dtype=np.int64))
+
+    def foreign_findings(self, lookups: dict[tuple[str, tuple[str, ...]], set[str]]) -> list[Finding]:
+        """Rows whose foreign key is not among the referenced values (``lookups``: (resource, fields) →
+        values, this file's own included under resource "")."""
+        found: list[Finding] = []
+        for spec in self.foreign:
+            allowed = pa.array(sorted(lookups.get((spec.resource, spec.reference), set())), pa.string())
+            names = [name for _, name, _ in spec.fields]
+            for rows, keys in zip(spec.rows, spec.keys, strict=True):
+                if not len(rows):
+                    continue
+                missing = ~pc.is_in(keys, value_set=allowed).to_numpy(zero_copy_only=False)
+                for row, key in zip(rows[missing].tolist(), keys.filter(pa.array(missing)).to_pylist(), strict=True):
+                    values = ", ".join(_shown(part) for part in _parts(key, len(names)))
+                    note = (f'for "{", ".join(names)}": values "{values}" not found in the lookup table '
+                            f'"{spec.resource}" as "{", ".join(spec.reference)}"')
+                    extra = {"fields": names, "values": values, "resource": spec.resource,
+                             "reference": list(spec.reference)}
+                    found.append(Finding("foreign-key", int(row), note=note, phase=PHASE_FOREIGN, extra=extra))
+        return found
 
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
@@ -180,3 +254,25 @@ class KeyTracker:
                 note = 'cells composing the primary keys are all "None"'
                 found.append(Finding("primary-key", row, note=note, phase=PHASE_KEY))
         return found
+
+
+def _parts(key: str, count: int) -> list[str | None]:
+    """The components of a composite key (``len:text|…``, ``-`` for a missing one)."""
+    if count == 1:
+        return [key]
+    parts: list[str | None] = []
+    rest = key
+    for _ in range(count):
+        if rest.startswith("-"):
+            parts.append(None)
+            rest = rest[2:]
+            continue
+        length, _, rest = rest.partition(":")
+        parts.append(rest[: int(length)])
+        rest = rest[int(length) + 1 :]
+    return parts
+
+
+def _shown(part: str | None) -> str:
+    """A component as people read it: its text without the kind prefix."""
+    return "" if part is None else part.split(":", 1)[-1]

@@ -21,6 +21,7 @@ ERROR_EN: dict[str, tuple[str, str]] = {
                          '"{fieldName}" at position "{fieldNumber}" does not conform to a constraint: {note}'),
     "unique-error": ("Unique Error", 'Row at position "{rowNumber}" has unique constraint violation in field '
                      '"{fieldName}" at position "{fieldNumber}": {note}'),
+    "foreign-key": ("ForeignKey Error", 'Row at position "{rowNumber}" violates the foreign key: {note}'),
     "primary-key": ("Primary Key Error", 'Row at position "{rowNumber}" violates the primary key: {note}'),
     "extra-cell": ("Extra Cell", 'Row at position "{rowNumber}" has an extra value in field at position '
                    '"{fieldNumber}"'),
@@ -187,6 +188,16 @@ def to_error(finding: Finding, context: Context) -> ReportError:
         params["key_columns"] = ", ".join(column_names(context.fields.get(n), n)[0] for n in names)
         if kind == "primary-key" and finding.first_row is None:
             kind = "primary-key-blank"
+        if kind == "foreign-key":
+            extra = finding.extra or {}
+            referred = ", ".join(f"“{name}”" for name in extra.get("reference", []))
+            rule = "foreignKey"
+            if extra.get("resource"):
+                params["target"] = f"คอลัมน์ {referred} ของทรัพยากร “{extra['resource']}”"
+                params["target_en"] = f"column {referred} of resource “{extra['resource']}”"
+            else:
+                params["target"] = f"คอลัมน์ {referred} ของไฟล์นี้"
+                params["target_en"] = f"column {referred} of this file"
     elif kind == "missing-cell" and spec is not None and spec.required:
         params["required_th"], params["required_en"] = " ซึ่งต้องมีค่า", "; the column is required"
     th, en = ERRORS[kind]

@@ -4,6 +4,7 @@ reads anything, then stream rows."""
 from __future__ import annotations
 
 import codecs
+import io
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -90,7 +91,9 @@ def open_sheet(path: Path, sheet: str | None = None) -> tuple[Any, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = load_workbook(path, read_only=True, data_only=True)
+            # a stored file has no .xlsx suffix, which openpyxl insists on for a name: give it the bytes
+            source: Any = path if path.suffix.lower() == ".xlsx" else io.BytesIO(path.read_bytes())
+            book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:
         raise ProblemsError([problem("bad_xlsx", detail=str(exc) or type(exc).__name__)]) from exc
     if sheet is None:

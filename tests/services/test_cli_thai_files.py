@@ -114,3 +114,28 @@ def test_bad_input_is_named_and_replaces_nothing(resource_id: str, tmp_path: Pat
     assert code != 0
     assert any(e["code"] == "colliding_field" for e in json.loads(out)["errors"])
     assert banchi("dictionary", "versions", DATASET, resource_id, "--format", "json")[1] == versions_before
+
+
+def test_foreign_keys_across_files_from_the_cli(tmp_path: Path):
+    districts = tmp_path / "districts.csv"
+    districts.write_text("รหัสเขต,ชื่อเขต\n1001,พระนคร\n1002,ดุสิต\n", "utf-8")
+    districts_schema = tmp_path / "districts.json"
+    districts_schema.write_text(json.dumps({"fields": [{"name": "รหัสเขต", "type": "integer"}, {"name": "ชื่อเขต"}]},
+                                           ensure_ascii=False), "utf-8")
+    stats = tmp_path / "stats.csv"
+    stats.write_text("เขต,จำนวน\n1001,5\n1009,3\n", "utf-8")
+    schema = tmp_path / "stats.json"
+    schema.write_text(json.dumps({
+        "fields": [{"name": "เขต", "type": "integer"}, {"name": "จำนวน", "type": "integer"}],
+        "foreignKeys": [{"fields": "เขต", "reference": {"resource": "districts", "fields": "รหัสเขต"}}],
+    }, ensure_ascii=False), "utf-8")
+    code, out, _ = banchi("validate", str(stats), "--schema", str(schema), "--reference",
+                          f"districts={districts}:{districts_schema}", "--format", "json")
+    assert code == 1
+    [error] = json.loads(out)["errors"]
+    assert (error["type"], error["rowNumber"]) == ("foreign-key", 3)
+    code, out, _ = banchi("validate", str(stats), "--schema", str(schema), "--format", "json")
+    assert code == 2 and json.loads(out)["errors"][0]["code"] == "unknown_reference"
+    code, out, _ = banchi("validate", str(stats), "--schema", str(schema), "--reference", "districts",
+                          "--format", "json")
+    assert code == 2 and json.loads(out)["errors"][0]["code"] == "bad_reference_option"

@@ -6,7 +6,7 @@ What the caller may not read answers 404, exactly as a dataset that does not exi
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -215,11 +215,16 @@ def update_resource(ctx: Ctx, resource_id: str, body: DatasetUpdate, version: If
 
 @router.get("/dataset/{name}/resource/{resource_id}/download/{filename}", tags=["downloads"],
             response_class=FileResponse, responses=READ_ERRORS)
-def download(ctx: Ctx, name: str, resource_id: str, filename: str) -> FileResponse:
-    """The uploaded file, as stored."""
+def download(
+    ctx: Ctx, name: str, resource_id: str, filename: str,
+    encoding: Annotated[Literal["utf-8"] | None, Query(
+        description="utf-8: a copy of a text file re-encoded as UTF-8 (the original may be TIS-620/cp874)")] = None,
+) -> Any:
+    """The uploaded file, as stored, labelled with its own charset (``?encoding=utf-8``: a UTF-8 copy)."""
     _, resource = readable_resource(ctx, resource_id, name)
     return stored_download(ctx, resource.sha256, media_type=resource.mimetype,
-                           filename=resource.filename or filename, missing=NotFound("resource", resource_id))
+                           filename=resource.filename or filename, missing=NotFound("resource", resource_id),
+                           declared_encoding=resource.encoding, as_utf8=encoding == "utf-8")
 
 
 def _metadata_field(raw: str | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -94,7 +94,7 @@ def add_evidence_document(
 
 @router.get("/evidence/{evidence_id}/download/{filename}", tags=["downloads"], response_class=FileResponse,
             responses=READ_ERRORS)
-def download_evidence(ctx: Ctx, evidence_id: str, filename: str) -> FileResponse:
+def download_evidence(ctx: Ctx, evidence_id: str, filename: str) -> Response:
     """A stored document, at the address the evaluator's report links to."""
     evidence = evidence_show(ctx, evidence_id)
     missing = NotFound("evidence", evidence_id)

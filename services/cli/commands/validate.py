@@ -45,6 +45,22 @@ def _summary(report: Report) -> None:
             console.print(f"… และอีก / and {more:,} (ดูทั้งหมดด้วย / see all with --format json)")
 
 
+def _references(specs: list[str]) -> dict[str, Any]:
+    """``NAME=DATAFILE:SCHEMA`` options as the engine's references; a malformed one is named."""
+    from dictionaries.messages import problem
+    from dictionaries.validate import Reference
+    from schemas.messages import ProblemsError
+
+    found: dict[str, Any] = {}
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        datafile, _, schema = rest.rpartition(":")
+        if not name or not datafile or not schema:
+            raise ProblemsError([problem("bad_reference_option", value=spec)])
+        found[name] = Reference(Path(datafile), Path(schema))
+    return found
+
+
 def validate(*args: Any, **options: Any) -> Report:
     """The engine, imported when a file is validated (NumPy and Arrow stay off the ``--help`` path)."""
     from dictionaries.validate import validate as engine
@@ -83,6 +99,11 @@ def register(app: typer.Typer) -> None:
         match_titles: Annotated[
             bool, typer.Option(help="accept the Thai titles as column headers (frictionless: names only)")
         ] = False,
+        reference: Annotated[
+            list[str] | None,
+            typer.Option(help="another resource a foreign key refers to: NAME=DATAFILE:SCHEMA.json (repeatable)"),
+        ] = None,
+        name: Annotated[str | None, typer.Option(help="this resource's name (a foreign key may refer to it)")] = None,
         output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
     ) -> None:
         """Validate a data file, with or without a data dictionary. / ตรวจไฟล์ข้อมูล ตามพจนานุกรมข้อมูลหรือเฉพาะโครงสร้าง"""
@@ -90,7 +111,9 @@ def register(app: typer.Typer) -> None:
 
         as_json = output is OutputFormat.json
         try:
-            report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles)
+            references = _references(reference or [])
+            report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles,
+                                    references=references, resource_name=name)
         except ProblemsError as exc:
             fail(exc.problems, as_json=as_json, exit_code=2)
         except KeyboardInterrupt:
