@@ -10,6 +10,7 @@ modules register, so a new command module cannot be forgotten here.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any, NamedTuple
 
@@ -58,7 +59,15 @@ COMMANDS: dict[str, Entry] = {
                                  "while Banchi keeps serving."),
     "restore": Entry(("backup",), "Restore an archive into an empty database (every check passes first, or "
                                   "nothing is written)."),
+    "worker": Entry(("jobs",), "Run jobs from the queue until stopped (SIGINT/SIGTERM)."),
+    "job": Entry(("jobs",), "Background jobs: start, follow, cancel. / งานเบื้องหลัง"),
+    "schedule": Entry(("jobs",), "Schedules of portals and checks. / กำหนดเวลางาน"),
 }
+
+
+def _installed(entry: Entry) -> bool:
+    """Whether the entry's modules exist: a command whose module has not landed yet is left out."""
+    return all(name in all_modules() for name in entry.modules)
 
 # Every module registers into this one Typer, once per process (register() may add to another
 # module's group, e.g. governance adds ``wg meeting``: twice would add it twice).
@@ -73,13 +82,14 @@ def _register(modules: tuple[str, ...]) -> None:
             _registered.add(name)
 
 
-def all_modules() -> list[str]:
+@functools.cache
+def all_modules() -> tuple[str, ...]:
     """Every command module of the package (what the table must cover)."""
     import pkgutil
 
     from services.cli import commands
 
-    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(commands.__path__)))
 
 
 def _uncovered_commands() -> list[str]:
@@ -96,6 +106,8 @@ def _uncovered_commands() -> list[str]:
 def load(name: str) -> Any:
     """The click command of one top-level command, importing only the modules it needs."""
     entry = COMMANDS.get(name)
+    if entry is not None and not _installed(entry):
+        return None
     # a name the table lacks (a module added without its entry) is still found, the slow way
     _register(entry.modules if entry else tuple(all_modules()))
     if not _registry.registered_commands and not _registry.registered_groups:
@@ -114,7 +126,8 @@ class LazyGroup(TyperGroup):
     _listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS) + [name for name in _uncovered_commands() if name not in COMMANDS]
+        listed = [name for name, entry in COMMANDS.items() if _installed(entry)]
+        return listed + [name for name in _uncovered_commands() if name not in COMMANDS]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if self._listing and cmd_name in COMMANDS:
@@ -127,7 +140,8 @@ class LazyGroup(TyperGroup):
         except UsageError as error:  # the group's own suggestions look only at loaded commands
             from difflib import get_close_matches
 
-            close = get_close_matches(args[0], list(COMMANDS)) if args else []
+            known = [name for name, entry in COMMANDS.items() if _installed(entry)]
+            close = get_close_matches(args[0], known) if args else []
             if close and "Did you mean" not in error.message:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
             raise
