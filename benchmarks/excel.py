@@ -186,7 +186,7 @@ def baseline(engine: Engine, settings: Settings, content: Any) -> None:
         resources.append((ref, {k: v for k, v in values.items() if v is not None}))
     with open_context(engine=engine, settings=settings) as ctx:
         for data in datasets:
-            dataset_create(ctx, data)
+            dataset_create(ctx, data, publish=True)
         for dataset, data in resources:
             resource_create(ctx, dataset, data)
 

@@ -63,7 +63,7 @@ def register(opener: Opener, count: int, suffix: str) -> tuple[list[str], list[s
                 "geo_coverage": "จังหวัด", "data_source": "สำนักงานปกครองและทะเบียน", "data_format": ["CSV"],
                 "data_category": "ข้อมูลสาธารณะ", "license_id": "Open Data Common", "first_year_of_data": "2560",
                 "last_year_of_data": "2567",
-            })
+            }, publish=True)
             resource_create(ctx, name, {"name": "บริการข้อมูล", "url": f"https://data.bangkok.go.th/api/{index}",
                                         "format": "API"})
             if index % 10 == 0:

@@ -12,7 +12,8 @@ from schemas.metadata import is_openly_publishable
 
 # a dataset's changes as CKAN's activity stream names them
 ACTIVITY_TYPES = {"dataset_create": "new package", "dataset_update": "changed package",
-                  "dataset_withdraw": "deleted package", "dataset_restore": "changed package"}
+                  "dataset_publish": "new package", "dataset_withdraw": "deleted package",
+                  "dataset_restore": "changed package", "dataset_delete": "deleted package"}
 
 
 @overload
@@ -67,7 +68,7 @@ def public_dataset_activity(ctx: Context, dataset: Dataset, *, limit: int, offse
 
     def public_after(entry: AuditEntry) -> bool:
         after = entry.after or {}
-        return (entry.action == "dataset_withdraw" and _was_public(entry.before, profile)) or (
+        return (entry.action in ("dataset_withdraw", "dataset_delete") and _was_public(entry.before, profile)) or (
             after.get("state") == DatasetState.active and _was_public(after, profile))
 
     return [entry for entry in entries if public_after(entry)][offset:offset + limit]
@@ -75,6 +76,6 @@ def public_dataset_activity(ctx: Context, dataset: Dataset, *, limit: int, offse
 
 def _was_public(record: dict[str, Any] | None, profile: Any) -> bool:
     record = record or {}
-    return record.get("state") == DatasetState.active and is_openly_publishable(
+    return record.get("state") == DatasetState.active and not record.get("private") and is_openly_publishable(
         {"data_category": record.get("data_category"), "data_classification": record.get("data_classification")},
         profile)

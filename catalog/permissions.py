@@ -30,9 +30,11 @@ for a read of one dataset, ``visible_org_ids``/``readable_clause`` for listings.
 
 Visibility (one rule for every interface)
 -----------------------------------------
-The public reads active datasets of the public category with the public classification, and their
-public resources. Members of the owning organization (admin, steward, working-group member) and
-sysadmins read the rest. Evaluators read what the indicator report of the years they evaluate needs,
+The public reads active datasets of the public category with the public classification that are not
+flagged private, and their public resources. Members of the owning organization (admin, steward,
+working-group member) and sysadmins read the rest: drafts, private and withdrawn datasets. A deleted
+dataset is read only by its organization's admins and stewards (who may restore it) and sysadmins.
+Evaluators read what the indicator report of the years they evaluate needs,
 for every agency: the organization's governance records of those years (stages, evidence, meetings,
 scores, narratives, audited results) and, of non-public datasets, only those counted in the indicator
 in those years (their name, title and stage). What an actor may not read answers
@@ -67,8 +69,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "working_group_member_add": frozenset({"admin"}),
     "dataset_create": frozenset({"admin", "steward"}),
     "dataset_update": frozenset({"admin", "steward"}),
+    # the lifecycle (CKAN's): publishing a draft, withdrawing and restoring, soft deletion (the private flag is
+    # an edit, dataset_update); purging a deleted dataset for good is a sysadmin's
+    "dataset_lifecycle": frozenset({"admin", "steward"}),
+    "dataset_delete": frozenset({"admin", "steward"}),
+    "dataset_purge": frozenset(),
     "resource_create": frozenset({"admin", "steward"}),
     "resource_update": frozenset({"admin", "steward"}),
+    "resource_delete": frozenset({"admin", "steward"}),
     # catalog workbooks: importing writes many datasets at once; exporting reads the organization's catalog
     "catalog_import": frozenset({"admin"}),
     "catalog_export": frozenset({"admin", "steward"}),
@@ -271,6 +279,8 @@ def check_dataset_read(ctx: Context, dataset: Dataset, *, governance: bool = Fal
             raise Hidden("dataset", dataset.name)
     elif not (is_public(ctx, dataset) or may_read_org_records(ctx.actor, dataset.owner_org_id)):
         raise Hidden("dataset", dataset.name)
+    if dataset.state == "deleted" and not may_read_deleted(ctx.actor, dataset.owner_org_id):
+        raise Hidden("dataset", dataset.name)
 
 
 def check_resource_read(ctx: Context, dataset: Dataset, resource: Any) -> None:
@@ -304,12 +314,12 @@ def visible_org_ids(ctx: Context) -> frozenset[str] | Literal["*"]:
 
 
 def is_public(ctx: Context, dataset: Dataset) -> bool:
-    """Open to anyone: active, public category with the public classification (see schemas.metadata)."""
+    """Open to anyone: active, not private, public category with the public classification (schemas.metadata)."""
     from catalog.models import DatasetState
     from schemas.metadata import is_openly_publishable
 
     profile = ctx.profile_for(dataset.profile)
-    return dataset.state == DatasetState.active and is_openly_publishable(
+    return dataset.state == DatasetState.active and not dataset.private and is_openly_publishable(
         {"data_category": dataset.data_category, "data_classification": dataset.data_classification}, profile
     )
 
@@ -328,6 +338,18 @@ def readable_org_ids(actor: Actor) -> frozenset[str] | Literal["*"]:
 def may_read_org_records(actor: Actor, organization_id: str) -> bool:
     readable = readable_org_ids(actor)
     return readable == "*" or organization_id in readable
+
+
+def may_read_deleted(actor: Actor, organization_id: str) -> bool:
+    """Deleted datasets: those who may restore them (the organization's admins and stewards) and sysadmins."""
+    return actor.sysadmin or bool(actor.roles.get(organization_id, frozenset()) & ACTION_ROLES["dataset_delete"])
+
+
+def live_states(ctx: Context, *, include_withdrawn: bool = False) -> tuple[str, ...]:
+    """The states a listing shows: published and draft datasets (drafts reach only the organization's members,
+    through the organization clause of the listing), withdrawn ones when asked for; deleted ones never."""
+    _consulted()
+    return ("active", "draft", "withdrawn") if include_withdrawn else ("active", "draft")
 
 
 def may_read_governance(actor: Actor, organization_id: str, fiscal_year: int | None = None) -> bool:

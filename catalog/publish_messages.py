@@ -8,7 +8,9 @@ from schemas.messages import Problem, render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # why a dataset or a file is not sent openly
-    "not_active": ("ชุดข้อมูลถูกถอนแล้ว", "The dataset is withdrawn"),
+    "not_active": ("ชุดข้อมูลถูกถอนหรือถูกลบแล้ว", "The dataset is withdrawn or deleted"),
+    "not_draft": ("ชุดข้อมูลยังเป็นฉบับร่าง ยังไม่ได้เผยแพร่", "The dataset is a draft, not published yet"),
+    "dataset_private": ("ชุดข้อมูลกำหนดเป็นส่วนตัว (private) จึงไม่เผยแพร่", "The dataset is private, so it is not published"),
     "not_public": (
         "ไม่ใช่ข้อมูลสาธารณะ (หมวดหมู่ “{category}”, ระดับชั้น “{classification}”) จึงไม่เผยแพร่",
         "Not public data (category “{category}”, classification “{classification}”), so it is not published",

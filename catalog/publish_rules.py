@@ -1,9 +1,10 @@
 """What may leave Banchi for an open portal, and exactly what goes: the publish rules, kept here once.
 
-A dataset goes openly only when it is active, of the public category with the public classification
-(``is_public``) and its mandatory metadata is complete. Of its resources, private ones stay home, and
-a data file whose dictionary flags personal-data fields is never uploaded. The steward (a person)
-never leaves. The payload built here is portal-neutral; ``services.ckan`` maps it to a CKAN package.
+A dataset goes openly only when it is active (published, not a draft), not private, of the public
+category with the public classification (``is_public``) and its mandatory metadata is complete. Of its
+resources, private ones stay home, and a data file whose dictionary flags personal-data fields is never
+uploaded. The steward (a person) never leaves. The payload built here is portal-neutral; ``services.ckan``
+maps it to a CKAN package.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ class PublicationContent:
 def dataset_refusals(ctx: Context, dataset: Dataset, org: Organization) -> list[Problem]:
     """Why ``dataset`` may not be published openly; empty when it may."""
     if dataset.state != DatasetState.active:
-        return [publish_problem("not_active", "state")]
+        return [publish_problem("not_draft" if dataset.state == DatasetState.draft else "not_active", "state")]
     problems: list[Problem] = []
-    if not is_public(ctx, dataset):
+    if dataset.private:
+        problems.append(publish_problem("dataset_private", "private"))
+    elif not is_public(ctx, dataset):
         problems.append(publish_problem("not_public", "data_category", category=dataset.data_category or "-",
                                         classification=dataset.data_classification or "-"))
     profile = ctx.profile_for(dataset.profile)

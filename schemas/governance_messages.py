@@ -38,6 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rubric file {file} is for fiscal year {value}, not {expected}",
     ),
     # stages
+    "nothing_selected": ("ยังไม่ได้เลือกชุดข้อมูล", "No dataset is selected"),
     "gate_unmet": (
         "ขั้นตอนที่ {stage} ยังไม่ผ่านเกณฑ์ “{gate}”: {detail}",
         "Stage {stage}: gate “{gate_en}” is not met: {detail_en}",

@@ -30,7 +30,7 @@ def make_agency(ctx: Context, *, meeting: bool = False) -> str:
     group = working_group_create(ctx, {"organization": "bma-hrd", "name": "คณะทำงานกำกับดูแลข้อมูล",
                                        "order_number": "45/2563", "order_date": "2020-12-01"})
     working_group_member_add(ctx, group.id, {"person": CHAIR, "role": "chair"})
-    dataset_create(ctx, dataset_input())
+    dataset_create(ctx, dataset_input(), publish=True)
     if meeting:
         from catalog.actions.evidence import working_group_meeting_add
 

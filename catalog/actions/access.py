@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, true
+from sqlalchemy import and_, false, or_, true
 from sqlmodel import col, func, select
 
 from catalog import permissions
@@ -57,13 +57,16 @@ def is_private_to_actor(ctx: Context, dataset: Dataset) -> bool:
 def public_clause(ctx: Context) -> Any:
     """SQL condition on Dataset for what anyone may read (the rule of ``permissions.is_public``)."""
     rule = ctx.profile.classification_rule
-    return and_(col(Dataset.state) == DatasetState.active, col(Dataset.data_category) == rule.public_category,
+    return and_(col(Dataset.state) == DatasetState.active, col(Dataset.private) == false(),
+                col(Dataset.data_category) == rule.public_category,
                 col(Dataset.data_classification) == rule.public_classification)
 
 
 @helper
 def readable_clause(ctx: Context, *, include_withdrawn: bool = False, public_only: bool = False) -> Any:
-    """SQL condition on Dataset for what the actor may read (consults the permission rule)."""
+    """SQL condition on Dataset for what the actor may read (consults the permission rule): the public
+    datasets, and the drafts and other non-public datasets of the actor's organizations; withdrawn ones only
+    with ``include_withdrawn``, deleted ones never (their admins and stewards open each by name)."""
     public = public_clause(ctx)
     readable = permissions.visible_org_ids(ctx)
     if public_only:
@@ -74,7 +77,7 @@ def readable_clause(ctx: Context, *, include_withdrawn: bool = False, public_onl
         clause = or_(public, col(Dataset.owner_org_id).in_(sorted(readable)))
     else:
         clause = public
-    return clause if include_withdrawn else and_(clause, col(Dataset.state) == DatasetState.active)
+    return and_(clause, col(Dataset.state).in_(permissions.live_states(ctx, include_withdrawn=include_withdrawn)))
 
 
 @action("dataset_list")
@@ -113,6 +116,13 @@ def dataset_list(
 @action("dataset_list")
 def dataset_count(ctx: Context, *, public_only: bool = False) -> int:
     query = select(Dataset).where(readable_clause(ctx, public_only=public_only))
+    return ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+@action("dataset_list")
+def resource_count(ctx: Context) -> int:
+    """Resources of the datasets the actor may read (drafts and deleted ones count only where they are read)."""
+    query = select(Resource.id).join(Dataset, col(Dataset.id) == Resource.dataset_id).where(readable_clause(ctx))
     return ctx.session.exec(select(func.count()).select_from(query.subquery())).one()
 
 

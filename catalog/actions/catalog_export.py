@@ -15,7 +15,7 @@ from catalog.actions.lookup import get_organization
 from catalog.actions.organizations import OrganizationPublic, organization_public
 from catalog.actions.resources import resource_dict
 from catalog.context import Context
-from catalog.models import Dataset, DatasetState, Organization, Resource
+from catalog.models import Dataset, Organization, Resource
 from catalog.permissions import action
 
 
@@ -40,8 +40,8 @@ def catalog_snapshot(ctx: Context, organization: str | None = None, *, include_w
     query = select(Dataset)
     if org is not None:
         query = query.where(Dataset.owner_org_id == org.id)
-    if not include_withdrawn:
-        query = query.where(Dataset.state == DatasetState.active)
+    # the organization's catalog: its drafts too (a workbook round trip keeps them); deleted ones never
+    query = query.where(col(Dataset.state).in_(permissions.live_states(ctx, include_withdrawn=include_withdrawn)))
     datasets = list(ctx.session.exec(query.order_by(col(Dataset.name))))
     orgs = {o.id: o for o in ctx.session.exec(select(Organization))}
     resources: dict[str, list[Resource]] = {}

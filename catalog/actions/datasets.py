@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from catalog import permissions
 from catalog.actions.lookup import get_dataset, organization_for_input, person_for_input
@@ -16,8 +16,8 @@ from catalog.models import Dataset, DatasetState, Organization, Person, Resource
 from catalog.permissions import action, helper
 from catalog.permissions import is_public as is_public  # the rule lives in permissions; kept importable here
 from catalog.versioning import claim_next_version
-from schemas.messages import Problem, ProblemsError, problem
-from schemas.metadata import is_empty, validate_dataset_metadata
+from schemas.messages import Problem, ProblemsError, problem, render
+from schemas.metadata import is_empty, missing_mandatory, validate_dataset_metadata
 from schemas.profile import Profile
 
 # kept in their own columns; everything else of the profile lives under its GD Catalog key in extras
@@ -30,20 +30,29 @@ READ_ONLY_KEYS = frozenset(
 
 
 @action("dataset_create")
-def dataset_create(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+def dataset_create(ctx: Context, data: Mapping[str, Any], *, publish: bool = False) -> dict[str, Any]:
+    """Register a dataset: a draft only its organization reads until a steward publishes it. With
+    ``publish`` (a harvest of public records, the demo, an import told so) it is published at once, by the
+    same rule as :func:`dataset_publish_draft`: the actor may publish and the metadata is complete."""
     profile = ctx.profile
     incoming, steward_key = _split_input(data)
     problems = _registry_problems(ctx, incoming)
+    private = _private_flag(incoming, problems)
     org = _owner(ctx, incoming, problems)
     if org:
         permissions.check(ctx, "dataset_create", org.id)
+        if publish:
+            permissions.check(ctx, "dataset_lifecycle", org.id)
     steward = _steward(ctx, steward_key, problems)
     metadata = _validated(incoming, profile, problems)
     _check_unique(ctx, incoming, None, problems)
+    if publish and not problems:
+        problems.update({p.field or "-": p for p in _unpublishable(metadata, profile)})
     if problems:
         raise ValidationFailed(_ordered(problems, profile))
     assert org is not None
     dataset = Dataset(profile=profile.id, owner_org_id=org.id, steward_id=steward.id if steward else None,
+                      state=DatasetState.active if publish else DatasetState.draft, private=bool(private),
                       created_at=ctx.now(), updated_at=ctx.now(), **_columns(metadata, profile))
     ctx.session.add(dataset)
     ctx.session.flush()
@@ -62,10 +71,12 @@ def dataset_update(
     profile = ctx.profile_for(dataset.profile)
     before = snapshot(dataset)
     incoming, steward_key = _split_input(changes)
+    problems: dict[str, Problem] = {}
+    private = _private_flag(incoming, problems)
     merged = {**flat_metadata(ctx, dataset), **incoming}
     if "data_type" in incoming and incoming["data_type"] != dataset.data_type:
         merged = _drop_fields_of_other_types(merged, incoming, profile)
-    problems = _registry_problems(ctx, merged)
+    problems.update(_registry_problems(ctx, merged))
     org = _owner(ctx, merged, problems)
     if org and org.id != dataset.owner_org_id:
         permissions.check(ctx, "dataset_create", org.id)
@@ -81,6 +92,8 @@ def dataset_update(
     dataset.owner_org_id = org.id
     if steward_key is not None:
         dataset.steward_id = steward.id if steward else None
+    if private is not None:
+        dataset.private = private
     dataset.updated_at = ctx.now()
     ctx.session.add(dataset)
     ctx.session.flush()
@@ -88,22 +101,152 @@ def dataset_update(
     return dataset_dict(ctx, dataset)
 
 
+# -- the lifecycle (CKAN's): draft → active ⇄ withdrawn; any → deleted → (restored as a draft) or purged -----
+
+# the states a dataset may be moved to from each state, and the audit action of each move
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (DatasetState.draft, DatasetState.active): "dataset_publish",
+    (DatasetState.active, DatasetState.withdrawn): "dataset_withdraw",
+    (DatasetState.withdrawn, DatasetState.active): "dataset_restore",
+    (DatasetState.deleted, DatasetState.draft): "dataset_restore",
+    (DatasetState.draft, DatasetState.deleted): "dataset_delete",
+    (DatasetState.active, DatasetState.deleted): "dataset_delete",
+    (DatasetState.withdrawn, DatasetState.deleted): "dataset_delete",
+}
+# the permission rule of each audit action
+TRANSITION_RULES = {"dataset_publish": "dataset_lifecycle", "dataset_withdraw": "dataset_lifecycle",
+                    "dataset_restore": "dataset_lifecycle", "dataset_delete": "dataset_delete"}
+LIFECYCLE_MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_transition": ("ชุดข้อมูล “{value}” อยู่ในสถานะ{state} จึง{act}ไม่ได้",
+                       "Dataset “{value}” is {state_en}, so it cannot be {act_en}"),
+    "required_to_publish": ("ต้องระบุ {label} ก่อนเผยแพร่", "{label} is required before publishing"),
+    "purge_not_deleted": ("ลบถาวรได้เฉพาะชุดข้อมูลที่ถูกลบแล้ว (“{value}” อยู่ในสถานะ{state})",
+                          "Only a deleted dataset can be purged (“{value}” is {state_en})"),
+}
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    "draft": ("ฉบับร่าง", "a draft"), "active": ("เผยแพร่แล้ว", "published"),
+    "withdrawn": ("ถอนแล้ว", "withdrawn"), "deleted": ("ถูกลบ", "deleted"),
+}
+ACT_LABELS: dict[DatasetState, tuple[str, str]] = {
+    DatasetState.active: ("เผยแพร่หรือนำกลับมา", "published or restored"),
+    DatasetState.withdrawn: ("ถอน", "withdrawn"), DatasetState.deleted: ("ลบ", "deleted"),
+    DatasetState.draft: ("นำกลับมาเป็นฉบับร่าง", "restored as a draft"),
+}
+
+
+@action("dataset_lifecycle")
+def dataset_publish_draft(ctx: Context, key: str, expected_version: int | None = None,
+                          reason: str | None = None) -> dict[str, Any]:
+    """Publish a draft (a steward's or admin's act): refused, naming every missing field, while its
+    mandatory metadata is incomplete. It becomes public when its category and classification allow and it
+    is not private; otherwise it is active within its organization."""
+    return _move(ctx, key, DatasetState.active, expected_version, reason, only_from=DatasetState.draft)
+
+
+@action("dataset_lifecycle")
+def dataset_withdraw(ctx: Context, key: str, expected_version: int | None = None,
+                     reason: str | None = None) -> dict[str, Any]:
+    """No longer offered: kept for history, and withdrawn from the portals it was published to."""
+    return _move(ctx, key, DatasetState.withdrawn, expected_version, reason)
+
+
+@action("dataset_lifecycle")
+def dataset_restore(ctx: Context, key: str, expected_version: int | None = None,
+                    reason: str | None = None) -> dict[str, Any]:
+    """A withdrawn dataset active again; a deleted one back as a draft (to be published again)."""
+    dataset = get_dataset(ctx, key)
+    permissions.check_dataset(ctx, "dataset_lifecycle", dataset)
+    target = DatasetState.draft if dataset.state == DatasetState.deleted else DatasetState.active
+    return _move(ctx, key, target, expected_version, reason, only_from=(
+        DatasetState.deleted if target is DatasetState.draft else DatasetState.withdrawn))
+
+
+@action("dataset_delete")
+def dataset_delete(ctx: Context, key: str, expected_version: int | None = None,
+                   reason: str | None = None) -> dict[str, Any]:
+    """Soft deletion (CKAN's ``package_delete``): out of every listing, search, export and portal, read only
+    by its organization's admins and stewards, who may restore it; audited. Purging is a sysadmin's."""
+    return _move(ctx, key, DatasetState.deleted, expected_version, reason)
+
+
 @action("dataset_update")
 def dataset_set_state(
     ctx: Context, key: str, state: DatasetState, expected_version: int | None = None, reason: str | None = None
 ) -> dict[str, Any]:
-    """Withdraw a dataset (kept for history and so portals can withdraw it too) or make it active again."""
+    """Move a dataset to ``state`` by the lifecycle's rules (each move its own permission, see TRANSITIONS)."""
     dataset = get_dataset(ctx, key)
     permissions.check_dataset(ctx, "dataset_update", dataset)
+    return _move(ctx, key, DatasetState(state), expected_version, reason)
+
+
+@action("dataset_purge")
+def dataset_purge(ctx: Context, key: str, reason: str | None = None) -> None:
+    """Remove a deleted dataset for good, with its resources, dictionaries, governance records, publication
+    records and view counts (a sysadmin's act, as CKAN's ``dataset_purge``). The audit log keeps its history
+    and this purge. Stored files stay: they are addressed by content and may serve other resources."""
+    dataset = get_dataset(ctx, key)
+    permissions.check_dataset(ctx, "dataset_purge", dataset)
+    if dataset.state != DatasetState.deleted:
+        th, en = STATE_LABELS[dataset.state]
+        raise ValidationFailed([render(LIFECYCLE_MESSAGES, "purge_not_deleted", "state", value=dataset.name,
+                                       state=th, state_en=en)])
+    before = snapshot(dataset)
+    delete_rows_referring_to(ctx, "dataset", [dataset.id])
+    ctx.session.delete(dataset)
+    ctx.session.flush()
+    record_change(ctx, "dataset_purge", "dataset", before["id"], before, None, reason)
+
+
+def _move(ctx: Context, key: str, target: DatasetState, expected_version: int | None, reason: str | None,
+          only_from: DatasetState | None = None) -> dict[str, Any]:
+    dataset = get_dataset(ctx, key)
+    audit_action = TRANSITIONS.get((DatasetState(dataset.state), target))
+    permissions.check_dataset(ctx, TRANSITION_RULES.get(audit_action or "", "dataset_lifecycle"), dataset)
+    if audit_action is None or (only_from is not None and dataset.state != only_from):
+        th, en = STATE_LABELS[dataset.state]
+        act_th, act_en = ACT_LABELS[target]
+        raise ValidationFailed([render(LIFECYCLE_MESSAGES, "bad_transition", "state", value=dataset.name,
+                                       state=th, state_en=en, act=act_th, act_en=act_en)])
+    if target is DatasetState.active and dataset.state == DatasetState.draft:
+        profile = ctx.profile_for(dataset.profile)
+        missing = _unpublishable(flat_metadata(ctx, dataset), profile)
+        if missing:
+            raise ValidationFailed(missing)
     before = snapshot(dataset)
     claim_next_version(ctx, dataset, "dataset", dataset.name, expected_version)
-    dataset.state = state
+    dataset.state = target
     dataset.updated_at = ctx.now()
     ctx.session.add(dataset)
     ctx.session.flush()
-    action = "dataset_withdraw" if state is DatasetState.withdrawn else "dataset_restore"
-    record_change(ctx, action, "dataset", dataset.id, before, snapshot(dataset), reason)
+    record_change(ctx, audit_action, "dataset", dataset.id, before, snapshot(dataset), reason)
     return dataset_dict(ctx, dataset)
+
+
+def _unpublishable(metadata: Mapping[str, Any], profile: Profile) -> list[Problem]:
+    """Why metadata may not be published yet: each mandatory field left empty."""
+    return [render(LIFECYCLE_MESSAGES, "required_to_publish", spec.key, label=spec.label.th, label_en=spec.label.en)
+            for spec in missing_mandatory(metadata, profile)]
+
+
+@helper
+def delete_rows_referring_to(ctx: Context, table_name: str, ids: list[str]) -> None:
+    """Delete, children first, every row of a table whose foreign key points at ``ids`` of ``table_name``
+    (found from the models' metadata, so a table added later is purged too)."""
+    from sqlalchemy import delete as sql_delete
+
+    if not ids:
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table.name != table_name or foreign_key.column.name != "id":
+                continue
+            column = foreign_key.parent
+            if table.primary_key.columns.keys() == ["id"]:
+                child_ids = [str(i) for i in ctx.session.execute(
+                    select(table.c.id).where(column.in_(ids))).scalars()]
+                delete_rows_referring_to(ctx, table.name, child_ids)
+            # a nullable reference too: evidence about the dataset must not turn into evidence about none
+            ctx.session.execute(sql_delete(table).where(column.in_(ids)))
 
 
 @helper
@@ -121,7 +264,7 @@ def dataset_dict(
         "id": dataset.id, "name": dataset.name, "title": dataset.title, "owner_org": org.name,
         "organization": {"id": org.id, "name": org.name, "title": org.title, "title_en": org.title_en},
         **dataset.extras,
-        "state": dataset.state,
+        "state": dataset.state, "private": dataset.private,
         "version": dataset.version, "profile": dataset.profile,
         "metadata_created": dataset.created_at.isoformat(), "metadata_modified": dataset.updated_at.isoformat(),
     }
@@ -153,6 +296,23 @@ def _split_input(data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     if isinstance(steward, Mapping):
         steward = steward.get("email") or steward.get("id")
     return incoming, steward
+
+
+def _private_flag(incoming: dict[str, Any], problems: dict[str, Problem]) -> bool | None:
+    """CKAN's ``private`` (true or false; absent: unchanged), taken out of the metadata."""
+    if "private" not in incoming:
+        return None
+    value = incoming.pop("private")
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off", ""):
+        return False
+    problems["private"] = problem("invalid_value", "private", label="ส่วนตัว (private)", label_en="private",
+                                  value=str(value)[:100], detail="true / false")
+    return None
 
 
 def _registry_problems(ctx: Context, data: Mapping[str, Any]) -> dict[str, Problem]:

@@ -7,6 +7,7 @@ transaction, so a job's state is stored before any call to a portal and after ea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -19,7 +20,7 @@ from catalog import permissions
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.audit import record_change
 from catalog.context import Context
-from catalog.errors import ValidationFailed
+from catalog.errors import NotFound, ValidationFailed
 from catalog.models import Dataset, Organization
 from catalog.models.publishing import JobOperation, JobState, Publication, PublishJob
 from catalog.permissions import action
@@ -73,11 +74,18 @@ def normalize_portal_url(url: str, field: str = "ckan_url") -> str:
 @action("dataset_publish")
 def publish_plan(
     ctx: Context, portal_url: str, *, organization: str | None = None, dataset: str | None = None,
-    force: bool = False, record: bool = True,
+    force: bool = False, record: bool = True, only: Collection[str] | None = None,
 ) -> list[PlanItem]:
-    """Decide per dataset what the portal should get and, unless ``record`` is off, store it as jobs."""
+    """Decide per dataset what the portal should get and, unless ``record`` is off, store it as jobs.
+    ``only``: the names (of the organization's datasets) the run includes; the others are left as they are."""
     portal_url = normalize_portal_url(portal_url)
     datasets = _datasets_in_scope(ctx, "dataset_publish", organization, dataset)
+    if only is not None:
+        chosen = set(only)
+        unknown = chosen - {d.name for d in datasets}
+        if unknown:  # not in this scope: as if it did not exist
+            raise NotFound("dataset", sorted(unknown)[0])
+        datasets = [d for d in datasets if d.name in chosen]
     orgs = {org.id: org for org in ctx.session.exec(select(Organization))}
     ids = [d.id for d in datasets]
     publications = {p.dataset_id: p for p in _for_datasets(ctx, Publication, portal_url, ids)}

@@ -86,6 +86,26 @@ def resource_update(
     return resource_dict(ctx, dataset, resource)
 
 
+@action("resource_delete")
+def resource_delete(ctx: Context, resource_id: str, reason: str | None = None) -> dict[str, Any]:
+    """Remove a resource from its dataset (CKAN's ``resource_delete``), with its data dictionary and
+    validation runs; the audit log keeps the resource as it was. Its stored file stays (addressed by
+    content, it may serve another resource). Returns the dataset it belonged to."""
+    from catalog.actions.datasets import dataset_dict, delete_rows_referring_to
+
+    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
+    dataset = ctx.session.get(Dataset, resource.dataset_id)
+    assert dataset is not None
+    permissions.check_resource_read(ctx, dataset, resource)
+    permissions.check(ctx, "resource_delete", dataset.owner_org_id)
+    before = snapshot(resource)
+    delete_rows_referring_to(ctx, "resource", [resource.id])
+    ctx.session.delete(resource)
+    ctx.session.flush()
+    record_change(ctx, "resource_delete", "resource", before["id"], before, None, reason)
+    return dataset_dict(ctx, dataset, with_resources=False)
+
+
 @helper
 def resource_dict(ctx: Context, dataset: Dataset, resource: Resource) -> dict[str, Any]:
     url = resource.url

@@ -95,6 +95,28 @@ def stage_revert(ctx: Context, dataset_key: str, data: dict[str, Any]) -> StageE
     return _change(ctx, dataset_key, data, forward=False)
 
 
+@action("stage_change")
+def stage_advance_many(ctx: Context, dataset_keys: list[str], data: dict[str, Any]) -> list[StageEventPublic]:
+    """One sign-off of the same stage for several datasets (one confirmation, one reason and date, the
+    signed-in account's person as signer): each is checked as :func:`stage_advance` checks it, and all are
+    moved or none, with every refusal named by its dataset."""
+    keys = list(dict.fromkeys(key for key in dataset_keys if key))
+    if not keys:
+        permissions.check_somewhere(ctx, "stage_change")
+        raise ValidationFailed([problem("nothing_selected", "datasets")])
+    moved: list[StageEventPublic] = []
+    refused: list[Problem] = []
+    for key in keys:
+        try:
+            moved.append(_change(ctx, key, data, forward=True))
+        except ValidationFailed as exc:  # reported with the others; the caller's transaction writes none
+            refused += [p.model_copy(update={"field": f"{key}.{p.field or '-'}", "th": f"{key}: {p.th}",
+                                             "en": f"{key}: {p.en}"}) for p in exc.problems]
+    if refused:
+        raise ValidationFailed(refused)
+    return moved
+
+
 def _change(ctx: Context, dataset_key: str, data: dict[str, Any], *, forward: bool) -> StageEventPublic:
     values = check_input(StageChange, data, STAGE_LABELS)
     dataset = get_dataset(ctx, dataset_key)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from sqlmodel import select
 
-from catalog.actions.datasets import dataset_create
+from catalog.actions.datasets import dataset_create, dataset_publish_draft
 from catalog.actions.dictionaries import dictionary_version_approve, dictionary_version_create
 from catalog.actions.organizations import organization_create
 from catalog.actions.people import person_create
@@ -86,6 +86,8 @@ def _load_dataset(ctx: Context, dataset: dict[str, Any]) -> None:
             schema = json.loads((DEMO_DIR / "files" / dictionary).read_text(encoding="utf-8"))
             version = dictionary_version_create(ctx, dataset["name"], created["id"], schema)
             dictionary_version_approve(ctx, version.id, {"approved_by": approver})
+    # the seed agency's catalog is published (public where its category and classification allow)
+    dataset_publish_draft(ctx, dataset["name"], reason="demo")
 
 
 def _exists(ctx: Context, model: type, condition: Any) -> bool:

@@ -6,15 +6,21 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, String
+from sqlalchemy import BigInteger, Boolean, Column, String, false
 from sqlmodel import Field, SQLModel
 
 from catalog.models.types import JSONType, UTCDateTime, new_id, utcnow
 
 
 class DatasetState(StrEnum):
+    """CKAN's lifecycle: a new dataset is a draft its organization sees; publishing makes it active (public
+    when its category, classification and ``private`` flag allow); withdrawn and deleted are kept for
+    history (deleted ones only its organization's admins and stewards, and sysadmins, still read)."""
+
+    draft = "draft"  # being prepared: only its organization's members (and sysadmins) read it
     active = "active"
     withdrawn = "withdrawn"  # no longer offered; kept for history and to withdraw it from portals
+    deleted = "deleted"  # soft-deleted (audited); a sysadmin may purge it for good
 
 
 class Dataset(SQLModel, table=True):
@@ -30,7 +36,9 @@ class Dataset(SQLModel, table=True):
     data_category: str | None = Field(default=None, max_length=100, index=True)
     data_classification: str | None = Field(default=None, max_length=100)
     extras: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
-    state: str = Field(default=DatasetState.active, sa_column=Column(String(20), nullable=False))  # a DatasetState
+    state: str = Field(default=DatasetState.draft, sa_column=Column(String(20), nullable=False))  # a DatasetState
+    # CKAN's private flag: an active dataset its organization keeps to itself whatever its classification
+    private: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

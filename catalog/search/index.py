@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, inspect, select, t
 from sqlmodel import Session, col
 
 from catalog.context import SYSTEM, Context
-from catalog.models import Dataset, Organization, Resource
+from catalog.models import Dataset, DatasetState, Organization, Resource
 from catalog.search.backends import Backend, backend_for
 from catalog.search.documents import IndexDoc, build_docs, optional_model
 from catalog.search.schema import search_doc, search_state, search_value
@@ -76,7 +76,9 @@ def reindex(ctx: Context, dataset_ids: Iterable[str]) -> int:
     written = 0
     ids = iter(sorted(set(dataset_ids)))
     while batch := list(islice(ids, BATCH)):
-        datasets = ctx.session.scalars(select(Dataset).where(col(Dataset.id).in_(batch))).all()
+        # a deleted dataset leaves the index (a tombstone), as a purged one does
+        datasets = ctx.session.scalars(select(Dataset).where(col(Dataset.id).in_(batch),
+                                                             col(Dataset.state) != DatasetState.deleted)).all()
         written += write_docs(ctx.session.connection(), build_docs(ctx, datasets), remove=batch)
     return written
 

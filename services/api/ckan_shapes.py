@@ -59,7 +59,8 @@ def ckan_package(ctx: Context, dataset: Dataset, org: Organization) -> dict[str,
     profile = ctx.profile_for(dataset.profile)
     content = publication_content(ctx, dataset, org)
     fields = package_fields(content.payload, profile)
-    public = dataset.state == "active" and is_openly_publishable(fields | {"name": dataset.name}, profile)
+    public = dataset.state == "active" and not dataset.private and is_openly_publishable(
+        fields | {"name": dataset.name}, profile)
     tags = sorted((ckan_tag(tag["name"]) for tag in fields.pop("tags", [])), key=lambda tag: tag["name"])
     licence = license_info(fields.get("license_id"))
     stored = {r.id: r for r in ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id)).all()}
@@ -79,7 +80,8 @@ def ckan_package(ctx: Context, dataset: Dataset, org: Organization) -> dict[str,
         "name": dataset.name, "title": dataset.title, "notes": fields.get("notes") or "",
         "num_resources": len(resources), "num_tags": len(tags),
         "organization": ckan_organization(org), "owner_org": org.id, "private": not public,
-        "state": "active" if dataset.state == "active" else "deleted", "type": "dataset",
+        # CKAN's states: a withdrawn dataset is "deleted" to a harvester, as a deleted one is
+        "state": dataset.state if dataset.state in ("active", "draft") else "deleted", "type": "dataset",
         "version": None,  # CKAN's free-text version; Banchi's edit counter is banchi_version
         "banchi_version": dataset.version,
         "extras": [], "groups": [], "relationships_as_object": [], "relationships_as_subject": [],

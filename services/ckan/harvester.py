@@ -12,13 +12,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from catalog.actions.datasets import dataset_create
+from catalog.actions.datasets import dataset_create, dataset_publish_draft
 from catalog.actions.dictionaries import dictionary_version_create
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.organizations import organization_create
 from catalog.actions.resources import resource_create
 from catalog.context import Context
 from catalog.errors import NotFound as BanchiNotFound
+from catalog.errors import ValidationFailed
 from catalog.publish_messages import publish_problem
 from schemas.messages import Problem, ProblemsError
 from schemas.profile import Profile
@@ -111,6 +112,10 @@ class Harvester:
                 dictionary_version_create(ctx, created["name"], stored["id"], resource.schema)
             except ProblemsError as exc:
                 notes.append(f"{stored['name']}: dictionary not imported: " + "; ".join(p.en for p in exc.problems))
+        try:  # published on the portal, so published here, unless its metadata is not complete enough
+            dataset_publish_draft(ctx, created["name"], reason="harvested")
+        except ValidationFailed as exc:
+            notes.append(f"{created['name']}: kept as a draft: " + "; ".join(p.en for p in exc.problems))
 
 
 def _has_dataset(ctx: Context, name: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -100,12 +100,15 @@ class Publisher:
     # -- runs -------------------------------------------------------------------------------------------
 
     def run(self, *, organization: str | None = None, dataset: str | None = None, force: bool = False,
-            retry_now: bool = False) -> RunReport:
+            retry_now: bool = False, only: Collection[str] | None = None) -> RunReport:
+        """``only``: the names of the datasets (of ``organization``) this run includes."""
         report, before = RunReport(self.portal_url), Counter(self.client.calls)
         self._orgs_checked.clear()
         with self.opener() as ctx:
-            report.plan = publish_plan(ctx, self.portal_url, organization=organization, dataset=dataset, force=force)
-        scope = None if organization is None and dataset is None else [item.dataset_id for item in report.plan]
+            report.plan = publish_plan(ctx, self.portal_url, organization=organization, dataset=dataset, force=force,
+                                       only=only)
+        scoped = organization is not None or dataset is not None or only is not None
+        scope = [item.dataset_id for item in report.plan] if scoped else None
         with self.opener() as ctx:
             job_ids = publish_due_jobs(ctx, self.portal_url, dataset_ids=scope, ignore_backoff=retry_now)
         for job_id in job_ids:
@@ -119,12 +122,12 @@ class Publisher:
         return self._counted(report, before)
 
     def dry_run(self, *, organization: str | None = None, dataset: str | None = None,
-                force: bool = False) -> RunReport:
+                force: bool = False, only: Collection[str] | None = None) -> RunReport:
         """What a run would send, field by field; reads the portal, writes nothing anywhere."""
         report, before = RunReport(self.portal_url), Counter(self.client.calls)
         with self.opener() as ctx:
             report.plan = publish_plan(ctx, self.portal_url, organization=organization, dataset=dataset,
-                                       force=force, record=False)
+                                       force=force, record=False, only=only)
         for item in report.plan:
             if item.action != "publish" or item.payload is None:
                 continue

@@ -18,6 +18,7 @@ from catalog.settings import get_settings
 from schemas.buddhist_era import format_be_date
 from schemas.profile import Profile, load_profile
 from schemas.urls import safe_href
+from services.web.flash import FLASH_COOKIE, take_flash
 from services.web.i18n import LANG_COOKIE, language, requested_language, translate
 from services.web.security import CSRF_FIELD, csrf_token, finish_cookies
 
@@ -96,8 +97,11 @@ def page_for(request: Request) -> Page:
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
     page = page_for(request)
-    values = {"page": page, "t": page.t, "label": page.label, "term": page.term, **(context or {})}
+    flash = take_flash(request, page.lang)
+    values = {"page": page, "t": page.t, "label": page.label, "term": page.term, "flash": flash, **(context or {})}
     response = templates.TemplateResponse(request, template, values, status_code=status, headers=headers)
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")
     response.headers["Content-Language"] = page.lang
     chosen = requested_language(request)
     if chosen:

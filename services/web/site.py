@@ -17,11 +17,16 @@ STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS = ("session", "workspace", "datasets_edit", "resources", "dictionary", "report", "governance", "publish",
            "portals", "evaluation", "public")
 
+# the lifecycle and task pages (issue 15): no path of theirs is matched by another's, so their place is free
+TASK_ROUTERS = ("lifecycle", "accounts", "working_group", "catalog_import")
+
 
 def create_site() -> FastAPI:
     app = create_app()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for name in ROUTERS:
+        app.include_router(importlib.import_module(f"services.web.routers.{name}").router)
+    for name in TASK_ROUTERS:
         app.include_router(importlib.import_module(f"services.web.routers.{name}").router)
     install_page_errors(app)
     return app

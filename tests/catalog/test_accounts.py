@@ -151,11 +151,11 @@ def test_tokens_keep_only_a_hash_scope_expire_and_revoke(open_ctx: OpenContext, 
         actor = actor_for_token(ctx, reader.token)
     assert actor.scopes == {"read"}
     with open_ctx(actor, clock=clock) as ctx, pytest.raises(PermissionDenied):
-        dataset_create(ctx, dataset_input())
+        dataset_create(ctx, dataset_input(), publish=True)
     with open_ctx(clock=clock) as ctx:
         actor = actor_for_token(ctx, writer.token)
     with open_ctx(actor, clock=clock) as ctx:
-        dataset_create(ctx, dataset_input())
+        dataset_create(ctx, dataset_input(), publish=True)
     with open_ctx() as ctx:
         entry = ctx.session.exec(select(AuditEntry).where(AuditEntry.action == "dataset_create")).one()
         used = {t.name: t.last_used_at for t in ctx.session.exec(select(ApiToken)).all()}
@@ -214,9 +214,9 @@ def test_steward_edits_only_their_organizations_datasets(open_ctx: OpenContext, 
                              "roles": [{"role": "steward", "organization": "bma-hrd"}]})
     steward = login_actor(open_ctx, "s@bangkok.go.th")
     with open_ctx(steward) as ctx:
-        dataset_create(ctx, dataset_input("own", owner_org="bma-hrd-academic"))
+        dataset_create(ctx, dataset_input("own", owner_org="bma-hrd-academic"), publish=True)
     with open_ctx(steward) as ctx, pytest.raises(PermissionDenied):
-        dataset_create(ctx, dataset_input("other", owner_org="bma-spe"))
+        dataset_create(ctx, dataset_input("other", owner_org="bma-spe"), publish=True)
 
 
 def test_working_group_seat_and_evaluator_years(open_ctx: OpenContext, orgs: None,

@@ -26,7 +26,7 @@ def org(open_ctx: OpenContext) -> str:
 
 def create(open_ctx: OpenContext, **changes: Any) -> dict:
     with open_ctx() as ctx:
-        return dataset_create(ctx, dataset_input(**changes))
+        return dataset_create(ctx, dataset_input(**changes), publish=True)
 
 
 def test_create_and_show_with_gd_catalog_keys(open_ctx: OpenContext, org: str) -> None:

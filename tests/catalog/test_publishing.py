@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
 from catalog.actions.dictionaries import dictionary_version_approve, dictionary_version_create
+from catalog.actions.lookup import get_dataset
 from catalog.actions.people import person_create
 from catalog.actions.publishing import (
     normalize_portal_url,
@@ -19,13 +20,14 @@ from catalog.actions.publishing import (
     publish_job_claim,
     publish_job_done,
     publish_job_fail,
+    publish_job_list,
     publish_job_retry,
     publish_plan,
 )
 from catalog.actions.resources import resource_create
 from catalog.audit import audit_log
 from catalog.context import Actor, Context
-from catalog.errors import PermissionDenied, ValidationFailed
+from catalog.errors import NotFound, PermissionDenied, ValidationFailed
 from catalog.models import Dataset, DatasetState, Organization, Resource
 from catalog.models.publishing import JobState, Publication, PublishJob
 from catalog.publish_messages import publish_problem
@@ -53,7 +55,7 @@ def org(open_ctx: OpenContext) -> str:
 
 def create(open_ctx: OpenContext, name: str, **changes: Any) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input(name, **changes))
+        dataset_create(ctx, dataset_input(name, **changes), publish=True)
 
 
 def plan(open_ctx: OpenContext, clock: Clock, **kwargs: object) -> dict[str, str]:
@@ -323,3 +325,18 @@ def test_dictionary_goes_with_its_resource_and_personal_data_files_stay_home(ope
     assert item.payload is not None and [r["name"] for r in item.payload["resources"]] == ["API"]
     assert [(p.code, p.value) for p in item.excluded] == [("personal_data_file", "ประชากร")]
     assert "citizen_id" in item.excluded[0].th
+
+
+def test_a_run_includes_only_the_datasets_chosen_and_drafts_stay_home(open_ctx: OpenContext, org: str,
+                                                                       clock: Clock) -> None:
+    create(open_ctx, "chosen")
+    create(open_ctx, "left-out")
+    with open_ctx() as ctx:
+        dataset_create(ctx, dataset_input("a-draft"))  # not published in Banchi: never sent
+    assert plan(open_ctx, clock, organization=org, only=["chosen"]) == {"chosen": "publish"}
+    with open_ctx() as ctx:
+        assert [job.dataset_id for job in publish_job_list(ctx, organization=org)] == [
+            get_dataset(ctx, "chosen").id]
+    with pytest.raises(NotFound):  # a name outside the organization's catalog, as if it did not exist
+        plan(open_ctx, clock, organization=org, only=["chosen", "someone-elses"])
+    assert plan(open_ctx, clock, organization=org)["a-draft"] == "refused"

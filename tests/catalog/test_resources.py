@@ -23,7 +23,7 @@ CSV = "เขต,จำนวนผู้เข้าอบรม\nบางร�
 def dataset(open_ctx: OpenContext) -> str:
     with open_ctx() as ctx:
         make_org(ctx)
-        return dataset_create(ctx, dataset_input())["name"]
+        return dataset_create(ctx, dataset_input(), publish=True)["name"]
 
 
 def test_upload_is_stored_by_sha256(open_ctx: OpenContext, dataset: str, settings: Settings) -> None:

@@ -35,7 +35,7 @@ def org(open_ctx: OpenContext) -> str:
 def test_created_dataset_is_found_in_the_same_transaction(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
         dataset_create(ctx, dataset_input("water-quality", title="คุณภาพน้ำในคลองสาธารณะ",
-                                          data_classification="เปิดเผย"))
+                                          data_classification="เปิดเผย"), publish=True)
         result = search_datasets(ctx, SearchQuery(q="คลอง"))
         assert [d["name"] for d in result.results] == ["water-quality"]
     assert found(open_ctx, "คุณภาพน้ำ") == ["water-quality"]
@@ -43,9 +43,9 @@ def test_created_dataset_is_found_in_the_same_transaction(open_ctx: OpenContext,
 
 def test_rolled_back_writes_leave_no_trace_in_the_index(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("kept", title="ข้อมูลที่เก็บไว้", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("kept", title="ข้อมูลที่เก็บไว้", data_classification="เปิดเผย"), publish=True)
     with pytest.raises(RuntimeError), open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("dropped", title="ข้อมูลที่ยกเลิก", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("dropped", title="ข้อมูลที่ยกเลิก", data_classification="เปิดเผย"), publish=True)
         dataset_update(ctx, "kept", {"title": "ชื่อใหม่ระหว่างธุรกรรม"})
         assert found_in(ctx, "ยกเลิก") == ["dropped"]
         raise RuntimeError("abort")
@@ -60,7 +60,8 @@ def found_in(ctx: object, q: str) -> list[str]:
 
 def test_updates_withdrawals_and_classification_follow(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("budget", title="งบประมาณรายจ่ายประจำปี", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("budget", title="งบประมาณรายจ่ายประจำปี", data_classification="เปิดเผย"),
+                       publish=True)
     assert found(open_ctx, "งบประมาณ") == ["budget"]
     with open_ctx() as ctx:
         dataset_update(ctx, "budget", {"title": "Annual Budget", "tag_string": "การเงิน"})
@@ -79,7 +80,7 @@ def test_updates_withdrawals_and_classification_follow(open_ctx: OpenContext, or
 
 def test_resources_and_organizations_are_followed(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("indicators", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("indicators", data_classification="เปิดเผย"), publish=True)
         resource = resource_create(ctx, "indicators", {"name": "Monthly Ridership", "url": "https://x.example/r.csv",
                                                        "format": "CSV"})
     assert found(open_ctx, "ridership") == ["indicators"]
@@ -95,7 +96,7 @@ def test_resources_and_organizations_are_followed(open_ctx: OpenContext, org: st
 
 def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("temp", title="ข้อมูลชั่วคราว", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("temp", title="ข้อมูลชั่วคราว", data_classification="เปิดเผย"), publish=True)
     with open_ctx() as ctx:
         dataset = ctx.session.scalars(select(Dataset).where(col(Dataset.name) == "temp")).one()
         ctx.session.execute(delete(Resource).where(col(Resource.dataset_id) == dataset.id))
@@ -114,7 +115,8 @@ def test_deleting_a_dataset_removes_it(open_ctx: OpenContext, org: str) -> None:
 def test_rebuild_restores_a_lost_index(open_ctx: OpenContext, org: str) -> None:
     with open_ctx() as ctx:
         for n in range(3):
-            dataset_create(ctx, dataset_input(f"set-{n}", title=f"ชุดข้อมูลทดสอบ {n}", data_classification="เปิดเผย"))
+            dataset_create(ctx, dataset_input(f"set-{n}", title=f"ชุดข้อมูลทดสอบ {n}", data_classification="เปิดเผย"),
+                           publish=True)
     with open_ctx() as ctx:
         ctx.session.execute(delete(search_value))
         ctx.session.execute(delete(search_doc))
@@ -141,7 +143,7 @@ def test_stage_is_a_facet_and_follows_stage_changes(open_ctx: OpenContext, org: 
         pytest.skip("catalog.models.governance.DatasetStage is not there yet (governance stages feature)")
     with open_ctx() as ctx:
         for name in ("first", "second"):
-            dataset_create(ctx, dataset_input(name, title=f"ชุดข้อมูล {name}", data_classification="เปิดเผย"))
+            dataset_create(ctx, dataset_input(name, title=f"ชุดข้อมูล {name}", data_classification="เปิดเผย"), publish=True)
     assert facet(open_ctx, "stage") == {"0": 2}
     with open_ctx() as ctx:
         ctx.session.add(stage_model(dataset_id=get_dataset(ctx, "second").id, stage=3))
@@ -164,7 +166,7 @@ def test_dictionary_fields_are_searched_and_new_versions_reindexed(open_ctx: Ope
     from catalog.actions.dictionaries import dictionary_version_create
 
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("districts", title="ข้อมูลรายเขต", data_classification="เปิดเผย"))
+        dataset_create(ctx, dataset_input("districts", title="ข้อมูลรายเขต", data_classification="เปิดเผย"), publish=True)
         resource = resource_create(ctx, "districts", {"name": "ตาราง", "url": "https://x.example/d.csv",
                                                      "format": "CSV"})
         dictionary_version_create(ctx, "districts", resource["id"], {"fields": [

@@ -24,7 +24,7 @@ ADVANCE = "/api/datasets/sign-me/stages/advance"
 
 def _fresh_dataset(open_ctx: OpenContext) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("sign-me", title="ชุดข้อมูลทดสอบการลงนาม"))
+        dataset_create(ctx, dataset_input("sign-me", title="ชุดข้อมูลทดสอบการลงนาม"), publish=True)
 
 
 def test_steward_cannot_sign_off_in_the_directors_name(client: TestClient, token_for: TokenFor,

@@ -33,7 +33,7 @@ def fake() -> FakeCKAN:
 def publisher(open_ctx: OpenContext, fake: FakeCKAN, clock: Clock) -> Publisher:
     with open_ctx() as ctx:
         make_org(ctx)
-        dataset_create(ctx, dataset_input("city"))
+        dataset_create(ctx, dataset_input("city"), publish=True)
         resource_create(ctx, "city", {"name": "ลิงก์", "url": "https://example.go.th/a", "format": "API"})
         resource_create(ctx, "city", {"name": "ไฟล์"}, content=io.BytesIO(CSV), filename="เขต.csv")
     return Publisher(lambda: open_ctx(clock=clock), FakeClient(fake, profile=load_profile()))
@@ -82,7 +82,7 @@ def test_withdrawal_deletes_the_package(publisher: Publisher, fake: FakeCKAN, op
 def test_portal_down_keeps_the_job_pending_and_stops_the_run(publisher: Publisher, fake: FakeCKAN,
                                                              open_ctx: OpenContext, clock: Clock) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("second"))
+        dataset_create(ctx, dataset_input("second"), publish=True)
     fake.fail["organization_show"] = connection_refused()
     report = publisher.run()
     assert [o.status for o in report.outcomes] == ["pending"] and report.stopped is not None

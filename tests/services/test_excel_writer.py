@@ -28,11 +28,11 @@ def snapshot(open_ctx: OpenContext) -> CatalogSnapshot:
         make_org(ctx, "bma", title="กรุงเทพมหานคร", kind="administration")
         make_org(ctx, "bma-hrd", title="สถาบันพัฒนาข้าราชการกรุงเทพมหานคร", parent="bma")
         dataset_create(ctx, dataset_input("city-stats", last_updated_date="2024-03-31",
-                                          data_release_calendar="2024-02-29"))
+                                          data_release_calendar="2024-02-29"), publish=True)
         dataset_create(ctx, dataset_input(
             "trainees", title="ทะเบียนผู้เข้าอบรม", data_type=RECORD, first_year_of_data=None, last_year_of_data=None,
             created_date="2020-10-01", high_value_dataset="True", data_format=["CSV", "อื่นๆ"],
-            data_format_other="Parquet"))
+            data_format_other="Parquet"), publish=True)
         resource_create(ctx, "trainees", {"name": "ทะเบียน 2567", "url": "https://example.go.th/t.csv",
                                           "format": "CSV", "resource_created_date": "2024-01-05"})
         return catalog_snapshot(ctx)

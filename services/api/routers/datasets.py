@@ -20,10 +20,17 @@ from catalog.actions.access import (
     readable_resource,
     resource_read,
 )
-from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
-from catalog.actions.resources import resource_create, resource_update
+from catalog.actions.datasets import (
+    dataset_create,
+    dataset_delete,
+    dataset_publish_draft,
+    dataset_purge,
+    dataset_restore,
+    dataset_update,
+    dataset_withdraw,
+)
+from catalog.actions.resources import resource_create, resource_delete, resource_update
 from catalog.errors import NotFound
-from catalog.models import DatasetState
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, MULTIPART_ONLY, Ctx, IfMatch, Page, Paging, tagged
 from services.api.errors import HTTPProblem, http_problem
@@ -142,20 +149,37 @@ def update_dataset(ctx: Ctx, name: str, body: DatasetUpdate, version: IfMatch, r
     return DatasetPublic(**tagged(response, dataset_update(ctx, name, _body(body), version)))
 
 
+@router.post("/api/datasets/{name}/publish", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def publish_dataset(ctx: Ctx, name: str, body: StateChange, version: IfMatch, response: Response) -> DatasetPublic:
+    """Publish a draft: refused (422, each missing field named) while its mandatory metadata is incomplete.
+    It is then public when its category and classification allow and it is not private."""
+    return DatasetPublic(**tagged(response, dataset_publish_draft(ctx, name, version, body.reason)))
+
+
 @router.post("/api/datasets/{name}/withdraw", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
 def withdraw_dataset(ctx: Ctx, name: str, body: StateChange, version: IfMatch, response: Response) -> DatasetPublic:
     """No longer offered: kept for history, and withdrawn from the portals it was published to."""
-    return _set_state(ctx, name, DatasetState.withdrawn, body, version, response)
+    return DatasetPublic(**tagged(response, dataset_withdraw(ctx, name, version, body.reason)))
 
 
 @router.post("/api/datasets/{name}/restore", dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
 def restore_dataset(ctx: Ctx, name: str, body: StateChange, version: IfMatch, response: Response) -> DatasetPublic:
-    return _set_state(ctx, name, DatasetState.active, body, version, response)
+    """A withdrawn dataset active again; a deleted one back as a draft."""
+    return DatasetPublic(**tagged(response, dataset_restore(ctx, name, version, body.reason)))
 
 
-def _set_state(ctx: Ctx, name: str, state: DatasetState, body: StateChange, version: int | None,
-               response: Response) -> DatasetPublic:
-    return DatasetPublic(**tagged(response, dataset_set_state(ctx, name, state, version, body.reason)))
+@router.delete("/api/datasets/{name}", responses=WRITE_ERRORS)
+def delete_dataset(ctx: Ctx, name: str, version: IfMatch, response: Response,
+                   reason: Annotated[str | None, Query(max_length=2000)] = None) -> DatasetPublic:
+    """Delete (soft, audited, restorable by its organization's admins and stewards; see ``/purge``)."""
+    return DatasetPublic(**tagged(response, dataset_delete(ctx, name, version, reason)))
+
+
+@router.post("/api/datasets/{name}/purge", status_code=204, dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def purge_dataset(ctx: Ctx, name: str, body: StateChange) -> Response:
+    """Remove a deleted dataset for good, with its resources and records (sysadmins only)."""
+    dataset_purge(ctx, name, body.reason)
+    return Response(status_code=204)
 
 
 @router.get("/api/datasets/{name}/history", responses=READ_ERRORS)
@@ -211,6 +235,15 @@ def show_resource(ctx: Ctx, resource_id: str, response: Response) -> ResourcePub
 def update_resource(ctx: Ctx, resource_id: str, body: DatasetUpdate, version: IfMatch,
                     response: Response) -> ResourcePublic:
     return ResourcePublic(**tagged(response, resource_update(ctx, resource_id, _body(body), version)))
+
+
+@router.delete("/api/resources/{resource_id}", status_code=204, responses=WRITE_ERRORS)
+def delete_resource(ctx: Ctx, resource_id: str,
+                    reason: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """Remove a resource and its data dictionary from its dataset (audited; its organization's admins and
+    stewards)."""
+    resource_delete(ctx, resource_id, reason)
+    return Response(status_code=204)
 
 
 @router.get("/dataset/{name}/resource/{resource_id}/download/{filename}", tags=["downloads"],

@@ -1,4 +1,5 @@
-"""``banchi dataset``: register, show, list, edit and withdraw datasets; ``banchi audit``: the log."""
+"""``banchi dataset``: register, show, list, edit, publish, withdraw, restore, delete and purge datasets;
+``banchi audit``: the log."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from typing import Annotated, Any
 import typer
 
 from catalog.actions.access import dataset_list, dataset_show
-from catalog.actions.datasets import dataset_create, dataset_set_state, dataset_update
+from catalog.actions.datasets import (
+    dataset_create,
+    dataset_delete,
+    dataset_publish_draft,
+    dataset_purge,
+    dataset_restore,
+    dataset_update,
+    dataset_withdraw,
+)
 from catalog.actions.lookup import get_dataset
 from catalog.audit import audit_log, changed_fields
-from catalog.models import DatasetState
 from schemas.messages import Problem
 from schemas.profile import load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
@@ -44,19 +52,26 @@ def add(
     file: FileOption = None,
     assignments: SetOption = None,
     organization: Annotated[str | None, typer.Option("--org", help="owner organization (owner_org)")] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="publish at once (the metadata must be complete); "
+                                          "otherwise a draft only its organization sees")] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Register a dataset from a JSON file and/or --set FIELD=VALUE pairs. / ลงทะเบียนชุดข้อมูล"""
+    """Register a dataset (a draft unless --publish) from a JSON file and/or --set FIELD=VALUE pairs.
+    / ลงทะเบียนชุดข้อมูล (ฉบับร่าง เว้นแต่ระบุ --publish)"""
     data = {**_read_json_object(file), **parse_assignments(assignments or [])}
     if organization:
         data["owner_org"] = organization
     as_json = output is OutputFormat.json
     with action_context(as_json=as_json) as ctx:
-        created = dataset_create(ctx, data)
+        created = dataset_create(ctx, data, publish=publish)
     if as_json:
         print_json(created)
+    elif publish:
+        console.print(f"ลงทะเบียนและเผยแพร่ชุดข้อมูล / registered and published [bold]{created['name']}[/]: "
+                      f"{created['title']}", highlight=False)
     else:
-        console.print(f"ลงทะเบียนชุดข้อมูล / registered dataset [bold]{created['name']}[/]: {created['title']}",
+        console.print(f"ลงทะเบียนชุดข้อมูล (ฉบับร่าง) / registered draft dataset [bold]{created['name']}[/]: "
+                      f"{created['title']}; เผยแพร่ด้วย / publish with: banchi dataset publish {created['name']}",
                       highlight=False)
 
 
@@ -81,13 +96,54 @@ def edit(
         console.print(f"แก้ไขแล้ว / updated [bold]{updated['name']}[/] → version {updated['version']}", highlight=False)
 
 
+ReasonOption = Annotated[str | None, typer.Option(help="why (kept in the audit log) / เหตุผล")]
+VersionOption = Annotated[int | None, typer.Option("--version", help="the version you read (stale ones are refused)")]
+
+
+@dataset_app.command("publish")
+def publish_draft(name: str, reason: ReasonOption = None, version: VersionOption = None) -> None:
+    """Publish a draft (refused, naming each missing field, while its metadata is incomplete). / เผยแพร่ฉบับร่าง"""
+    with action_context() as ctx:
+        dataset_publish_draft(ctx, name, expected_version=version, reason=reason)
+    console.print(f"เผยแพร่แล้ว / published {name}", highlight=False)
+
+
 @dataset_app.command("withdraw")
 def withdraw(name: str, reason: Annotated[str, typer.Option(help="why / เหตุผล")],
-             version: Annotated[int | None, typer.Option("--version")] = None) -> None:
+             version: VersionOption = None) -> None:
     """Withdraw a dataset (kept for history; withdrawn from portals on the next publish). / ถอนชุดข้อมูล"""
     with action_context() as ctx:
-        dataset_set_state(ctx, name, DatasetState.withdrawn, expected_version=version, reason=reason)
+        dataset_withdraw(ctx, name, expected_version=version, reason=reason)
     console.print(f"ถอนชุดข้อมูลแล้ว / withdrawn {name}", highlight=False)
+
+
+@dataset_app.command("restore")
+def restore(name: str, reason: ReasonOption = None, version: VersionOption = None) -> None:
+    """A withdrawn dataset active again; a deleted one back as a draft. / นำชุดข้อมูลกลับมา"""
+    with action_context() as ctx:
+        restored = dataset_restore(ctx, name, expected_version=version, reason=reason)
+    console.print(f"นำกลับมาแล้ว / restored {name} ({restored['state']})", highlight=False)
+
+
+@dataset_app.command("delete")
+def delete(name: str, reason: Annotated[str, typer.Option(help="why / เหตุผล")],
+           version: VersionOption = None) -> None:
+    """Delete a dataset (soft: restorable, audited; `purge` removes it for good). / ลบชุดข้อมูล"""
+    with action_context() as ctx:
+        dataset_delete(ctx, name, expected_version=version, reason=reason)
+    console.print(f"ลบชุดข้อมูลแล้ว / deleted {name}", highlight=False)
+
+
+@dataset_app.command("purge")
+def purge(name: str, reason: ReasonOption = None,
+          yes: Annotated[bool, typer.Option("--yes", help="do it (it cannot be undone)")] = False) -> None:
+    """Remove a deleted dataset for good (sysadmin). / ลบชุดข้อมูลที่ถูกลบแล้วออกถาวร"""
+    if not yes:
+        fail([Problem(field="yes", code="confirm", th="การลบถาวรย้อนกลับไม่ได้: ยืนยันด้วย --yes",
+                      en="Purging cannot be undone: confirm with --yes")], exit_code=2)
+    with action_context() as ctx:
+        dataset_purge(ctx, name, reason=reason)
+    console.print(f"ลบถาวรแล้ว / purged {name}", highlight=False)
 
 
 @dataset_app.command("show")
@@ -106,7 +162,7 @@ def show(name: str, output: FormatOption = OutputFormat.table,
         value = dataset.get(spec.key)
         if value not in (None, "", []):
             rows.append((spec.label.get(lang) or spec.key, ", ".join(value) if isinstance(value, list) else value))
-    rows += [("version", dataset["version"]), ("state", dataset["state"])]
+    rows += [("version", dataset["version"]), ("state", dataset["state"]), ("private", dataset["private"])]
     print_table(dataset["title"], ["ฟิลด์ / field", "ค่า / value"], rows)
     if dataset["resources"]:
         print_table("ทรัพยากร / Resources", ["name", "format", "size", "sha256"],

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from catalog import permissions
@@ -19,6 +19,7 @@ from catalog.models import Organization
 from schemas.messages import Problem
 from schemas.profile import Profile
 from services.web.deps import CSRF, MemberCtx, attempt
+from services.web.flash import redirect_with_flash
 from services.web.forms import dataset_form, form_input, rule_json
 from services.web.render import page_for, render
 from services.web.security import page_context
@@ -69,7 +70,7 @@ async def create_dataset(request: Request) -> Response:
     result, problems = attempt(request, lambda ctx: dataset_create(ctx, form_input(ctx.profile, form,
                                                                                    keep_empty=False)))
     if result is not None:
-        return RedirectResponse(f"/dataset/{result['name']}", status_code=303)
+        return redirect_with_flash(f"/dataset/{result['name']}", "dataset_created")
     with page_context(request) as ctx:
         values = form_input(ctx.profile, form, keep_empty=True)
         return _form_page(request, ctx, ctx.profile, values, problems, heading="new_dataset",
@@ -97,7 +98,7 @@ async def update_dataset(request: Request, name: str) -> Response:
 
     result, problems = attempt(request, change)
     if result is not None:
-        return RedirectResponse(f"/dataset/{result['name']}", status_code=303)
+        return redirect_with_flash(f"/dataset/{result['name']}", "dataset_saved")
     with page_context(request) as ctx:
         shown = dataset_show(ctx, name)
         profile = ctx.profile_for(shown["profile"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from catalog.actions.indicator import audited_result_record
@@ -17,6 +17,7 @@ from catalog.scoring import Scorecard, scorecard
 from schemas.messages import Problem, ProblemsError
 from schemas.rubric import available_fiscal_years
 from services.web.deps import CSRF, MemberCtx, attempt
+from services.web.flash import redirect_with_flash
 from services.web.render import render
 from services.web.routers.governance import default_year
 from services.web.security import page_context
@@ -73,7 +74,7 @@ async def record(request: Request) -> Response:
 
     saved, problems = attempt(request, save)
     if saved is not None:
-        return RedirectResponse(f"/evaluation/?year={saved.fiscal_year}#org-{saved.organization}", status_code=303)
+        return redirect_with_flash(f"/evaluation/?year={saved.fiscal_year}#org-{saved.organization}", "audited_saved")
     with page_context(request) as ctx:
         try:
             year = int(form.get("fiscal_year", ""))

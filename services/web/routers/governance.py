@@ -9,18 +9,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from catalog import permissions
 from catalog.actions.evidence import evidence_add, evidence_list
 from catalog.actions.indicator import indicator_dataset_add
 from catalog.actions.lookup import get_organization
 from catalog.actions.organizations import organization_public
-from catalog.actions.stages import stage_advance, stage_status
+from catalog.actions.stages import stage_advance, stage_advance_many, stage_status
 from catalog.context import Context
-from catalog.errors import NotFound
+from catalog.errors import NotFound, PermissionDenied
 from catalog.gates import stage_set
 from catalog.models import Person
 from catalog.permissions import allowed
 from catalog.reporting import indicator_report
 from schemas.fiscal_year import fiscal_year_of, thai_today
+from schemas.governance_messages import problem as governance_problem
 from schemas.messages import Problem
 from schemas.rubric import available_fiscal_years
 from schemas.stages import MAX_STAGE
@@ -30,6 +32,7 @@ from services.reports import ReportFormat
 from services.reports import render as render_report
 from services.reports.chart import progress_chart
 from services.web.deps import CSRF, MemberCtx, PageUploadRoute, attempt, problem_status
+from services.web.flash import redirect_with_flash
 from services.web.render import render
 from services.web.security import page_context
 
@@ -76,6 +79,80 @@ async def sign_off(request: Request, name: str) -> Response:
         return _board(request, ctx, name, {dataset: problems}, {dataset: form}, 422)
 
 
+# -- one sign-off for several datasets ----------------------------------------------------------------------
+
+
+def _bulk_page(request: Request, ctx: Context, name: str, to: int, *, chosen: list[str] | None = None,
+               form: dict[str, str] | None = None, confirm: bool = False, problems: list[Problem] | None = None,
+               status: int = 200) -> HTMLResponse:
+    org = get_organization(ctx, name)
+    statuses = [s for s in stage_status(ctx, org.name) if s.next_stage == to]
+    permissions.check(ctx, "stage_change", org.id)
+    me = ctx.session.get(Person, ctx.actor.person_id) if ctx.actor.person_id else None
+    return render(request, "stages_bulk.html", {
+        "org": organization_public(ctx, org), "to": to, "stages": stage_set().stages, "items": statuses,
+        "chosen": chosen if chosen is not None else [s.dataset for s in statuses if s.ready],
+        "form": {"reason": "", "effective_date": thai_today(ctx.now()).isoformat(), **(form or {})},
+        "me": me, "confirm": confirm, "problems": problems or [],
+    }, status)
+
+
+def _bulk_input(form: Any, org_datasets: set[str]) -> tuple[list[str], dict[str, str]]:
+    chosen = [str(value) for value in form.getlist("dataset")]
+    for key in chosen:
+        if key not in org_datasets:  # only the board's own datasets; another's is as if it did not exist
+            raise NotFound("dataset", key)
+    return chosen, {key: str(form.get(key) or "") for key in ("reason", "effective_date")}
+
+
+@router.get("/organization/{name}/stages/bulk", response_class=HTMLResponse)
+def bulk_sign_off_page(request: Request, ctx: MemberCtx, name: str, to: int = 1) -> HTMLResponse:
+    return _bulk_page(request, ctx, name, max(1, min(MAX_STAGE, to)))
+
+
+@router.post("/organization/{name}/stages/bulk/review", dependencies=[CSRF])
+async def bulk_sign_off_review(request: Request, name: str) -> Response:
+    """The confirmation: what will be signed, by whom (the signed-in person), nothing written yet."""
+    form = await request.form()
+    to = _stage_number(form.get("to"))
+    with page_context(request) as ctx:
+        if not ctx.actor.authenticated:
+            raise PermissionDenied("login")
+        org = get_organization(ctx, name)
+        chosen, values = _bulk_input(form, {s.dataset for s in stage_status(ctx, org.name)})
+        if not chosen:
+            return _bulk_page(request, ctx, name, to, chosen=[], form=values, status=422,
+                              problems=[governance_problem("nothing_selected", "datasets")])
+        return _bulk_page(request, ctx, name, to, chosen=chosen, form=values, confirm=True)
+
+
+@router.post("/organization/{name}/stages/bulk", dependencies=[CSRF])
+async def bulk_sign_off(request: Request, name: str) -> Response:
+    form = await request.form()
+    to = _stage_number(form.get("to"))
+
+    def sign(ctx: Context) -> Any:
+        org = get_organization(ctx, name)
+        chosen, values = _bulk_input(form, {s.dataset for s in stage_status(ctx, org.name)})
+        return stage_advance_many(ctx, chosen, {"to": to, "reason": values["reason"] or None,
+                                                "effective_date": values["effective_date"] or None})
+
+    moved, problems = attempt(request, sign)
+    if moved is not None:
+        return redirect_with_flash(f"/organization/{name}/stages", "signed_off_many", count=len(moved))
+    with page_context(request) as ctx:
+        chosen = [str(value) for value in form.getlist("dataset")]
+        values = {key: str(form.get(key) or "") for key in ("reason", "effective_date")}
+        return _bulk_page(request, ctx, name, to, chosen=chosen, form=values, problems=problems, status=422)
+
+
+def _stage_number(raw: Any) -> int:
+    try:
+        return max(1, min(MAX_STAGE, int(str(raw))))
+    except ValueError:
+        return 1
+
+
 # -- evidence ---------------------------------------------------------------------------------------------
 
 
@@ -114,7 +191,7 @@ async def add_evidence(request: Request, name: str,
 
     added, problems = attempt(request, add)
     if added is not None:
-        return RedirectResponse(f"/organization/{name}/evidence#ev-{added.id}", status_code=303)
+        return redirect_with_flash(f"/organization/{name}/evidence#ev-{added.id}", "evidence_added")
     with page_context(request) as ctx:
         return _evidence_page(request, ctx, name, problems, form, problem_status(problems))
 
@@ -171,7 +248,7 @@ async def enrol(request: Request, name: str) -> Response:
 
     added, problems = attempt(request, add)
     if added is not None:
-        return RedirectResponse(f"/organization/{name}/dashboard?year={added.fiscal_year}", status_code=303)
+        return redirect_with_flash(f"/organization/{name}/dashboard?year={added.fiscal_year}", "dataset_enrolled")
     with page_context(request) as ctx:
         return _dashboard(request, ctx, name, _year_of(form.get("fiscal_year"), ctx), problems, 422)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from catalog.actions.portals import portal_create, portal_delete, portal_list
 from catalog.context import Context
@@ -14,6 +14,7 @@ from catalog.errors import PermissionDenied
 from catalog.permissions import allowed
 from schemas.messages import Problem
 from services.web.deps import CSRF, MemberCtx, attempt, problem_status
+from services.web.flash import redirect_with_flash
 from services.web.render import render
 from services.web.security import page_context
 
@@ -41,7 +42,7 @@ def register(request: Request, name: Text, url: Text, title: Text = "", api_key:
     form = {"name": name, "url": url, "title": title, "allow_private_network": bool(allow_private_network)}
     _, problems = attempt(request, lambda ctx: portal_create(ctx, {**form, "api_key": api_key}))
     if not problems:
-        return RedirectResponse("/portals/", status_code=303)
+        return redirect_with_flash("/portals/", "portal_added")
     with page_context(request) as ctx:
         return _page(request, ctx, form, problems, problem_status(problems))
 
@@ -50,6 +51,6 @@ def register(request: Request, name: Text, url: Text, title: Text = "", api_key:
 def remove(request: Request, name: str) -> Response:
     _, problems = attempt(request, lambda ctx: portal_delete(ctx, name))
     if not problems:
-        return RedirectResponse("/portals/", status_code=303)
+        return redirect_with_flash("/portals/", "portal_removed")
     with page_context(request) as ctx:
         return _page(request, ctx, problems=problems, status=problem_status(problems))

@@ -6,14 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import func, select
+from sqlmodel import select
 
-from catalog.actions.access import dataset_show, organization_dataset_counts, readable_dataset
+from catalog.actions.access import dataset_show, organization_dataset_counts, readable_dataset, resource_count
 from catalog.actions.organizations import organization_list, organization_show
 from catalog.actions.views import dataset_viewed, most_viewed
-from catalog.models import Organization, Resource
+from catalog.models import Organization
 from catalog.permissions import allowed
 from catalog.search import FACET_KEYS, SearchQuery, parse_query, search_datasets
+from schemas.messages import Problem
 from services.web.dataset_view import dataset_view
 from services.web.deps import PageCtx
 from services.web.facets import ROWS, SearchState, build_facets
@@ -31,7 +32,7 @@ def _org_titles(ctx: Any, lang: str) -> dict[str, str]:
 def home(request: Request, ctx: PageCtx) -> HTMLResponse:
     latest = search_datasets(ctx, SearchQuery(sort="modified_desc", rows=6, facet_fields=["organization"],
                                               include_private=True))
-    resources = ctx.session.exec(select(func.count()).select_from(Resource)).one()
+    resources = resource_count(ctx)
     counts = organization_dataset_counts(ctx)
     organizations = [org for org in organization_list(ctx) if counts.get(org.id)]
     return render(request, "home.html", {
@@ -70,12 +71,24 @@ def _search_page(request: Request, ctx: Any, template: str, path: str, fixed: di
 
 @router.get("/dataset/{name}", response_class=HTMLResponse)
 def dataset_page(request: Request, ctx: PageCtx, name: str) -> HTMLResponse:
+    dataset = readable_dataset(ctx, name)  # not readable: 404, as if it did not exist
+    dataset_viewed(ctx, dataset.id)
+    return dataset_page_response(request, ctx, name)
+
+
+def dataset_page_response(request: Request, ctx: Any, name: str, *, problems: list[Problem] | None = None,
+                          status: int = 200) -> HTMLResponse:
+    """The dataset's page (with the problems of a lifecycle form that was refused)."""
     shown = dataset_show(ctx, name)  # not readable: 404, as if it did not exist
     dataset = readable_dataset(ctx, name)
-    dataset_viewed(ctx, dataset.id)
     view = dataset_view(ctx, dataset, shown, page_for(request).lang)
-    return render(request, "dataset.html", {"d": shown, "view": view,
-                                            "can_edit": allowed(ctx, "dataset_update", dataset.owner_org_id)})
+    org_id = dataset.owner_org_id
+    return render(request, "dataset.html", {
+        "d": shown, "view": view, "problems": problems or [],
+        "can_edit": allowed(ctx, "dataset_update", org_id),
+        "can_lifecycle": allowed(ctx, "dataset_lifecycle", org_id),
+        "can_delete": allowed(ctx, "dataset_delete", org_id),
+    }, status)
 
 
 @router.get("/organization/", response_class=HTMLResponse)

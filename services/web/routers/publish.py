@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from catalog.actions.lookup import get_organization
 from catalog.actions.portals import PortalPublic, portal_connection, portal_list
@@ -16,6 +16,7 @@ from catalog.db import get_engine
 from catalog.errors import PermissionDenied
 from catalog.permissions import allowed
 from catalog.settings import get_settings
+from schemas.governance_messages import problem as governance_problem
 from schemas.messages import ProblemsError
 from services.ckan.client import PortalClient, PortalUnavailable
 from services.ckan.publisher import Publisher, RunReport
@@ -35,8 +36,8 @@ def _page(request: Request, org: Any, portals: list[PortalPublic] | None = None,
         with page_context(request) as ctx:
             portals = portal_list(ctx)
     return render(request, "publish.html", {"org": org, "portal": portal, "portals": portals, "report": report,
-                                            "dry_run": dry_run, "outcomes": outcomes, "problems": problems or []},
-                  status)
+                                            "dry_run": dry_run, "outcomes": outcomes, "problems": problems or [],
+                                            "included": {"publish", "withdraw"}}, status)
 
 
 def _publisher(request: Request, name: str, portal: str) -> tuple[Any, Publisher]:
@@ -60,18 +61,25 @@ def publish_form(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
 
 
 @router.post("/organization/{name}/publish", dependencies=[CSRF])
-def publish(request: Request, name: str, portal: PortalField, confirm: Annotated[str, Form()] = "") -> HTMLResponse:
-    """Without ``confirm``: the dry run (reads the portal, writes nothing). With it: the run itself."""
+def publish(request: Request, name: str, portal: PortalField, confirm: Annotated[str, Form()] = "",
+            dataset: Annotated[list[str] | None, Form()] = None) -> Response:
+    """Without ``confirm``: the dry run (reads the portal, writes nothing), each dataset with a box to keep it
+    in the run. With it: the run itself, of the datasets kept (at least one)."""
+    if confirm and not dataset:
+        return _page(request, _org(request, name), portal=portal, status=422,
+                     problems=[governance_problem("nothing_selected", "dataset")])
     try:
         org, publisher = _publisher(request, name, portal)
         dry_run = not confirm
-        report = publisher.dry_run(organization=org.name) if dry_run else publisher.run(organization=org.name)
+        report = publisher.dry_run(organization=org.name) if dry_run else publisher.run(organization=org.name,
+                                                                                         only=dataset)
     except PortalUnavailable as exc:
         return _page(request, _org(request, name), portal=portal, problems=[exc.problem], status=502)
     except PermissionDenied:
         raise
     except ProblemsError as exc:
         return _page(request, _org(request, name), portal=portal, problems=exc.problems, status=422)
+    # the run's report is the page itself (a redirect would lose it), with the message on top
     return _page(request, org, portal=portal, report=report, dry_run=dry_run)
 
 

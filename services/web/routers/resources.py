@@ -15,7 +15,7 @@ from catalog import permissions
 from catalog.actions.access import dataset_show, readable_dataset, readable_resource
 from catalog.actions.dictionaries import dictionary_versions, resource_validate
 from catalog.actions.resource_files import resource_file_replace
-from catalog.actions.resources import resource_create, resource_dict
+from catalog.actions.resources import resource_create, resource_delete, resource_dict, resource_update
 from catalog.context import Context
 from catalog.scratch import scratch_folder
 from catalog.settings import get_settings
@@ -23,6 +23,7 @@ from catalog.storage import object_key
 from schemas.messages import Problem
 from services.api.uploads import gated, may_add_resource, may_update_resource
 from services.web.deps import CSRF, MemberCtx, PageCtx, PageUploadRoute, attempt, problem_status
+from services.web.flash import redirect_with_flash
 from services.web.preview import preview_file, table_kind
 from services.web.render import render
 from services.web.resource_view import resource_state
@@ -50,10 +51,64 @@ def upload_resource(request: Request, name: str, file: UploadField,
     created, problems = attempt(request, lambda ctx: resource_create(
         ctx, name, data, content=file.file, filename=file.filename or ""))
     if created is not None:
-        return RedirectResponse(f"/dataset/{name}/resource/{created['id']}", status_code=303)
+        return redirect_with_flash(f"/dataset/{name}/resource/{created['id']}", "file_uploaded")
     with page_context(request) as ctx:
         return render(request, "resource_new.html", {"d": dataset_show(ctx, name), "problems": problems},
                       problem_status(problems))
+
+
+@router.post("/dataset/{name}/resource/link", dependencies=[CSRF])
+async def link_resource(request: Request, name: str) -> Response:
+    """A link to data held elsewhere (CKAN's URL resource): the same ``resource_create`` as the API's."""
+    form = await request.form()
+    data = {key: str(form.get(key) or "").strip() for key in ("url", "name", "format", "description")}
+    created, problems = attempt(request, lambda ctx: resource_create(ctx, name, {k: v for k, v in data.items() if v}))
+    if created is not None:
+        return redirect_with_flash(f"/dataset/{name}", "link_added")
+    with page_context(request) as ctx:
+        return render(request, "resource_new.html", {"d": dataset_show(ctx, name), "problems": problems,
+                                                     "link": data}, problem_status(problems))
+
+
+@router.post("/dataset/{name}/resource/{resource_id}/private", dependencies=[CSRF])
+async def set_resource_private(request: Request, name: str, resource_id: str) -> Response:
+    """Keep a resource inside the organization (CKAN's ``resource_private``) or offer it again."""
+    form = await request.form()
+    private = form.get("private") == "true"
+
+    def change(ctx: Context) -> Any:
+        readable_resource(ctx, resource_id, name)
+        return resource_update(ctx, resource_id, {"private": "true" if private else "false"})
+
+    _, problems = attempt(request, change)
+    if not problems:
+        return redirect_with_flash(f"/dataset/{name}/resource/{resource_id}",
+                                   "resource_made_private" if private else "resource_made_shareable")
+    with page_context(request) as ctx:
+        return _resource_page(request, ctx, name, resource_id, problems, 422)
+
+
+@router.get("/dataset/{name}/resource/{resource_id}/delete", response_class=HTMLResponse)
+def confirm_resource_delete(request: Request, ctx: MemberCtx, name: str, resource_id: str) -> HTMLResponse:
+    dataset, resource = readable_resource(ctx, resource_id, name)
+    permissions.check(ctx, "resource_delete", dataset.owner_org_id)
+    return render(request, "resource_delete.html", {"d": dataset, "r": resource})
+
+
+@router.post("/dataset/{name}/resource/{resource_id}/delete", dependencies=[CSRF])
+async def delete_resource(request: Request, name: str, resource_id: str) -> Response:
+    form = await request.form()
+    reason = str(form.get("reason") or "").strip() or None
+
+    def delete(ctx: Context) -> Any:
+        readable_resource(ctx, resource_id, name)  # of this dataset, and one the actor may read: else 404
+        return resource_delete(ctx, resource_id, reason)
+
+    _, problems = attempt(request, delete)
+    if not problems:
+        return redirect_with_flash(f"/dataset/{name}", "resource_deleted")
+    with page_context(request) as ctx:
+        return _resource_page(request, ctx, name, resource_id, problems, 422)
 
 
 @router.get("/dataset/{name}/resource/{resource_id}", response_class=HTMLResponse)

@@ -21,7 +21,8 @@ router = APIRouter(include_in_schema=False)
 
 # what the workspace offers in an organization, and the action that allows it
 OFFERS = (("new_dataset", "dataset_create"), ("stage_board", "stage_change"), ("evidence", "evidence_add"),
-          ("dashboard", None), ("publish", "dataset_publish"))
+          ("meetings", "indicator_report_read"), ("narratives", "narrative_update"), ("dashboard", None),
+          ("publish", "dataset_publish"), ("import", "catalog_import"), ("accounts", "account_list"))
 
 
 @dataclass
@@ -42,7 +43,7 @@ def workspace(request: Request, ctx: MemberCtx) -> HTMLResponse:
     memberships = []
     for org in ctx.session.exec(query).all():
         offers = [key for key, action in OFFERS if action is None or allowed(ctx, action, org.id)]
-        _, datasets = dataset_page(ctx, organization=org.id, limit=200)
+        _, datasets = dataset_page(ctx, organization=org.id, limit=200, include_withdrawn=True)
         for dataset in datasets:
             dataset["stage"] = current_stage(ctx, dataset["id"])
         held = sorted(actor.roles.get(org.id, ()))

@@ -117,7 +117,7 @@ def test_thai_text_is_byte_identical_after_the_round_trip(open_ctx: OpenContext,
         sent = dataset_create(ctx, dataset_input(
             name, org, title=f"ข้อมูลผู้สูงอายุ ๑๒๓ น\u0e4d\u0e32ท่วม {names.suffix}", notes=TRICKY,
             maintainer="ฝ่ายสวัสดิการสังคม\u200bเขตพระนคร", data_source="สำนักพัฒนาสังคม (สพส.)",
-            tag_string="ผู้สูงอายุ,สวัสดิการ"))
+            tag_string="ผู้สูงอายุ,สวัสดิการ"), publish=True)
         resource_create(ctx, name, {"name": "รายชื่อ “ชุมชน” ๒๕๖๘", "description": TRICKY},
                         content=io.BytesIO(CSV), filename="ชุมชน.csv")
     assert Publisher(lambda: open_ctx(), make_client(open_ctx)).run().ok

@@ -46,7 +46,7 @@ def add_dataset(open_ctx: OpenContext, names: PortalNames, stem: str = "city", o
         except Exception:  # already registered by an earlier call of this test
             ctx.session.rollback()
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input(name, org, title=f"สถิติ {stem} {names.suffix}", **changes))
+        dataset_create(ctx, dataset_input(name, org, title=f"สถิติ {stem} {names.suffix}", **changes), publish=True)
         resource_create(ctx, name, {"name": "ระบบรายงาน", "url": "https://data.bangkok.go.th/api/x", "format": "API",
                                     "resource_last_year_of_data": "2567"})
         if files:

@@ -17,7 +17,11 @@ import time_machine
 # 20 August 2025, 10:00 in Bangkok: the fourth quarter of fiscal year 2568
 SERVER_DAY = dt.datetime(2025, 8, 20, 3, 0, tzinfo=dt.UTC)
 PASSWORD = "a long enough password"
+# published datasets at stage 0, for one sign-off of stage 1 for the three
+BULK = ("bulk-sign-off-1", "bulk-sign-off-2", "bulk-sign-off-3")
 ACCOUNTS = (
+    # the organization's admin, who manages its accounts
+    {"email": "admin.hrd@bangkok.go.th", "password": PASSWORD, "roles": [{"role": "admin", "organization": "bma-hrd"}]},
     # the demo's steward of bma-hrd datasets (secretary of its working group)
     {"email": "steward.hrd@bangkok.go.th", "password": PASSWORD,
      "roles": [{"role": "steward", "organization": "bma-hrd"}]},
@@ -31,16 +35,20 @@ ACCOUNTS = (
 
 def prepare() -> None:
     from catalog.actions.accounts import account_create
+    from catalog.actions.datasets import dataset_create
     from catalog.context import open_context
     from catalog.db import get_engine
     from catalog.demo import load_demo
     from catalog.migrate import upgrade
+    from tests.factories import dataset_input
 
     upgrade(get_engine())
     with open_context(engine=get_engine()) as ctx:
         load_demo(ctx)
         for account in ACCOUNTS:
             account_create(ctx, account)
+        for number, name in enumerate(BULK, start=1):
+            dataset_create(ctx, dataset_input(name, title=f"ชุดข้อมูลสำหรับลงนามพร้อมกัน ชุดที่ {number}"), publish=True)
 
 
 def main(port: int, data_dir: str) -> None:

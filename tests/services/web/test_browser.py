@@ -178,6 +178,29 @@ GOOD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,107\n1003,ห
 BAD = HEADER + "1001,พระนคร,129\n1002,ดุสิต,หนึ่งร้อย\n1003,หนองจอก,-5\n1004,บางรัก,95\n"
 FIXED = HEADER + "1001,พระนคร,131\n1002,ดุสิต,110\n1003,หนองจอก,90\n1004,บางรัก,97\n"
 NAME = "district-training-2568"
+BULK = ("bulk-sign-off-1", "bulk-sign-off-2", "bulk-sign-off-3")  # published by browser_server, at stage 0
+
+
+def fill_statistics(page: Any, name: str, title: str, tags: str, notes: str, unit: str) -> None:
+    """The statistical dataset form's fields, each with a valid value (of bma-hrd, public, monthly)."""
+    page.fill("#f-title", title)
+    page.fill("#f-name", name)
+    page.select_option("#f-owner_org", "bma-hrd")
+    page.fill("#f-maintainer", "ส่วนวิชาการและแผนงาน")
+    page.fill("#f-maintainer_email", "plan.hrd@bangkok.go.th")
+    page.fill("#f-tag_string", tags)
+    page.fill("#f-notes", notes)
+    page.check('input[name="objective"][value="พันธกิจหน่วยงาน"]')
+    page.select_option("#f-update_frequency_unit", "เดือน")
+    page.fill("#f-update_frequency_interval", "1")
+    page.select_option("#f-geo_coverage", "จังหวัด")
+    page.fill("#f-data_source", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร")
+    page.check('input[name="data_format"][value="CSV"]')
+    page.select_option("#f-data_category", "ข้อมูลสาธารณะ")
+    page.select_option("#f-license_id", "Open Data Common")
+    page.fill("#f-first_year_of_data", "2568")
+    page.fill("#f-last_year_of_data", "2568")
+    page.fill("#f-unit_of_measure", unit)
 
 
 def register_dataset(page: Any) -> None:
@@ -198,23 +221,8 @@ def register_dataset(page: Any) -> None:
     page.check('input[name="disaggregate"][value="อื่นๆ"]')
     expect(page.locator("#f-disaggregate_other")).to_be_visible()
     shot(page, "10-dataset-form")
-    page.fill("#f-title", "จำนวนผู้ผ่านการฝึกอบรมรายเขต ปีงบประมาณ 2568")
-    page.fill("#f-name", NAME)
-    page.select_option("#f-owner_org", "bma-hrd")
-    page.fill("#f-maintainer", "ส่วนวิชาการและแผนงาน")
-    page.fill("#f-maintainer_email", "plan.hrd@bangkok.go.th")
-    page.fill("#f-tag_string", "ฝึกอบรม,สถิติ,สำนักงานเขต")
-    page.fill("#f-notes", "จำนวนข้าราชการที่ผ่านการฝึกอบรมของสถาบัน จำแนกตามสำนักงานเขต")
-    page.check('input[name="objective"][value="พันธกิจหน่วยงาน"]')
-    page.select_option("#f-update_frequency_unit", "เดือน")
-    page.fill("#f-update_frequency_interval", "1")
-    page.select_option("#f-geo_coverage", "จังหวัด")
-    page.fill("#f-data_source", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร")
-    page.check('input[name="data_format"][value="CSV"]')
-    page.select_option("#f-license_id", "Open Data Common")
-    page.fill("#f-first_year_of_data", "2568")
-    page.fill("#f-last_year_of_data", "2568")
-    page.fill("#f-unit_of_measure", "คน")
+    fill_statistics(page, NAME, "จำนวนผู้ผ่านการฝึกอบรมรายเขต ปีงบประมาณ 2568", "ฝึกอบรม,สถิติ,สำนักงานเขต",
+                    "จำนวนข้าราชการที่ผ่านการฝึกอบรมของสถาบัน จำแนกตามสำนักงานเขต", "คน")
     page.click("#dataset-form button[type=submit]")
     # the "other" box was left empty: refused, and said beside that field
     expect(page.locator("#f-disaggregate_other-error")).to_be_visible()
@@ -222,7 +230,12 @@ def register_dataset(page: Any) -> None:
     page.fill("#f-disaggregate_other", "สำนักงานเขต")
     page.click("#dataset-form button[type=submit]")
     expect(page).to_have_url(re.compile(f"/dataset/{NAME}$"))
+    expect(page.locator('.notice[data-state="draft"]')).to_be_visible()  # a draft until it is published
+    expect(page.locator(".flash")).to_be_visible()
     shot(page, "12-dataset-registered")
+    page.click("#publish-dataset")
+    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator('.notice[data-state="draft"]')).to_have_count(0)
 
 
 def upload(page: Any, selector: str, tmp_path: Path, name: str, text: str) -> None:
@@ -367,3 +380,91 @@ def test_api_docs_render_from_banchi_alone(page: Any, server: str) -> None:
     expect(page.locator("h1").first).to_contain_text("Banchi")
     shot(page, "41-api-redoc")
     assert elsewhere == []
+
+
+# -- a draft's way to publication, one sign-off for three datasets, an admin's accounts (issue 15) --------------
+
+DRAFT = "district-budget-2568"
+
+
+def test_steward_drafts_a_dataset_adds_a_link_and_a_file_and_publishes_it(page: Any, browser: Any, server: str,
+                                                                          tmp_path: Path) -> None:
+    sign_in(page, "steward.hrd@bangkok.go.th")
+    page.goto("/dataset/new?data_type=ข้อมูลสถิติ&owner_org=bma-hrd")
+    fill_statistics(page, DRAFT, "งบประมาณการฝึกอบรมรายเขต ปีงบประมาณ 2568", "งบประมาณ,ฝึกอบรม",
+                    "งบประมาณการฝึกอบรมของสถาบัน จำแนกตามสำนักงานเขต", "บาท")
+    page.click("#dataset-form button[type=submit]")
+    expect(page).to_have_url(re.compile(f"/dataset/{DRAFT}$"))
+    expect(page.locator('.notice[data-state="draft"]')).to_be_visible()
+    shot(page, "50-draft-dataset")
+    outsider = browser.new_context(base_url=server).new_page()
+    assert outsider.goto(f"/dataset/{DRAFT}").status == 404  # the public does not see a draft
+    # a link to data held elsewhere
+    page.click(f'a[href="/dataset/{DRAFT}/resource/new"]')
+    page.fill("#link-url", "https://data.bangkok.go.th/dataset/district-budget-2568.csv")
+    page.fill("#link-name", "งบประมาณรายเขต (พอร์ทัลกรุงเทพมหานคร)")
+    page.fill("#link-format", "CSV")
+    shot(page, "51-add-link")
+    page.click("#add-link")
+    expect(page.locator(".flash")).to_contain_text("เพิ่มลิงก์แล้ว")
+    # and a file
+    page.click(f'a[href="/dataset/{DRAFT}/resource/new"]')
+    upload(page, "#file", tmp_path, "district-budget.csv", "district_code,budget\n1001,120000\n1002,95000\n")
+    page.fill("#resource_name", "งบประมาณรายเขต")
+    page.click('form[action$="/resource/upload"] button[type=submit]')
+    expect(page.locator(".flash")).to_contain_text("อัปโหลดไฟล์แล้ว")
+    page.goto(f"/dataset/{DRAFT}")
+    expect(page.locator(".resources > li")).to_have_count(2)
+    page.click("#publish-dataset")
+    expect(page.locator(".flash")).to_contain_text("เผยแพร่ชุดข้อมูลแล้ว")
+    shot(page, "52-published")
+    assert outsider.goto(f"/dataset/{DRAFT}").status == 200  # public now
+    outsider.context.close()
+
+
+def test_member_signs_off_a_stage_for_three_datasets_at_once(page: Any) -> None:
+    sign_in(page, "director.hrd@bangkok.go.th")
+    page.goto("/organization/bma-hrd/stages")
+    page.click("#bulk-link")
+    page.goto("/organization/bma-hrd/stages/bulk?to=1")
+    expect(page.locator('select[name="signed_off_by"]')).to_have_count(0)  # no one else's name to pick
+    assert "steward.hrd@bangkok.go.th" not in page.content()
+    boxes = page.locator('#bulk-choose input[name="dataset"]')
+    for name in BULK:
+        page.check(f'#bulk-choose input[name="dataset"][value="{name}"]')
+    for index in range(boxes.count()):
+        value = boxes.nth(index).get_attribute("value")
+        if value not in BULK:
+            boxes.nth(index).uncheck()
+    page.fill("#bulk-reason", "มติที่ประชุมคณะทำงานฯ ครั้งที่ 3/2568")
+    shot(page, "53-bulk-choose")
+    page.click("#bulk-review")
+    expect(page.locator("#bulk-confirm li")).to_have_count(3)
+    shot(page, "54-bulk-confirm")
+    page.click("#bulk-confirm-button")
+    expect(page.locator(".flash")).to_contain_text("ลงนามรับรองแล้ว 3 ชุดข้อมูล")
+    for name in BULK:
+        expect(page.locator(f'section[data-stage="1"] article[data-dataset="{name}"]')).to_be_visible()
+    shot(page, "55-bulk-signed")
+
+
+def test_admin_adds_an_account_and_resets_its_password(page: Any) -> None:
+    sign_in(page, "admin.hrd@bangkok.go.th")
+    page.click(".accounts-link >> nth=0")
+    page.fill("#acc-email", "clerk.hrd@bangkok.go.th")
+    page.fill("#acc-name", "นางสาวพิมพ์ใจ รักงาน")
+    page.select_option("#acc-role", "steward")
+    page.select_option("#acc-org", "bma-hrd")
+    shot(page, "56-add-account")
+    page.click("#add-account-button")
+    expect(page.locator(".flash")).to_contain_text("เพิ่มบัญชีผู้ใช้แล้ว")
+    page.fill("#reset-new", "Bangkok-clerk-2568-river")
+    page.click("#reset-password-button")
+    expect(page.locator(".flash")).to_contain_text("ตั้งรหัสผ่านใหม่แล้ว")
+    shot(page, "57-password-reset")
+    sign_out(page)
+    page.goto("/user/login")
+    page.fill("#email", "clerk.hrd@bangkok.go.th")
+    page.fill("#password", "Bangkok-clerk-2568-river")
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/workspace/$"))

@@ -41,7 +41,9 @@ def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_
     org, name = f"web-pub-{suffix}", f"web-pub-data-{suffix}"
     with open_ctx() as ctx:
         make_org(ctx, org, title=f"หน่วยงานทดสอบการเผยแพร่ {suffix}")
-        dataset_create(ctx, dataset_input(name, owner_org=org, title=f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"))
+        dataset_create(ctx, dataset_input(name, owner_org=org, title=f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"), publish=True)
+        dataset_create(ctx, dataset_input(f"{name}-later", owner_org=org, title=f"ชุดข้อมูลไว้ทีหลัง {suffix}"),
+                       publish=True)
     registered = register_portal(open_ctx)
     sign_in(f"admin-{suffix}@bangkok.go.th", role="admin", org=org)
     try:
@@ -53,11 +55,18 @@ def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_
         assert "สร้างชุดข้อมูลใหม่บนระบบ CKAN" in preview.text and 'table class="diff"' in preview.text
         with pytest.raises(NotFound):  # the dry run wrote nothing
             portal.action.package_show(id=name)
-        done = site.post(f"/organization/{org}/publish", data={
+        assert f'name="dataset" value="{name}-later"' in preview.text  # each one may be left out of the run
+        none = site.post(f"/organization/{org}/publish", data={
             "csrf_token": csrf_of(preview.text), "portal": registered, "confirm": "1"})
-        assert done.status_code == 200 and "ผลการเผยแพร่" in done.text
+        assert none.status_code == 422  # a run of nothing is refused
+        done = site.post(f"/organization/{org}/publish", data={
+            "csrf_token": csrf_of(preview.text), "portal": registered, "confirm": "1", "dataset": [name]})
+        assert done.status_code == 200 and "ผลการเผยแพร่" in done.text and 'class="flash"' in done.text
         assert portal.action.package_show(id=name)["title"] == f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"
+        with pytest.raises(NotFound):  # left out of the run
+            portal.action.package_show(id=f"{name}-later")
     finally:
-        for purge, key in ((portal.action.dataset_purge, name), (portal.action.organization_purge, org)):
+        for purge, key in ((portal.action.dataset_purge, name), (portal.action.dataset_purge, f"{name}-later"),
+                           (portal.action.organization_purge, org)):
             with contextlib.suppress(NotFound):
                 purge(id=key)

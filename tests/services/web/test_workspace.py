@@ -107,7 +107,7 @@ def test_working_group_member_approves_the_dictionary(site: TestClient, with_dic
 
 def test_stage_board_and_sign_off(site: TestClient, sign_in: SignIn, open_ctx: OpenContext) -> None:
     with open_ctx() as ctx:
-        dataset_create(ctx, dataset_input("stage-me", title="ชุดข้อมูลทดสอบขั้นตอน"))
+        dataset_create(ctx, dataset_input("stage-me", title="ชุดข้อมูลทดสอบขั้นตอน"), publish=True)
     sign_in(CHAIR, role=None)
     board = site.get("/organization/bma-hrd/stages").text
     column = board.split('data-stage="0"')[1].split('data-stage="1"')[0]
