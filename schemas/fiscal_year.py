@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from schemas.buddhist_era import format_be_date, from_be_year, to_be_year
+from schemas.messages import Problem, ProblemsError
 
+FIRST_YEAR, LAST_YEAR = 2400, 2800  # the Buddhist Era years a fiscal year may have (1857–2257 CE)
 THAI_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no daylight saving time
 QUARTERS = 4
 _QUARTER_START_MONTHS = (10, 1, 4, 7)
@@ -44,8 +46,13 @@ class FiscalYear:
     year: int  # Buddhist Era, e.g. 2564
 
     def __post_init__(self) -> None:
-        if not 2400 <= self.year <= 2800:
-            raise ValueError(f"{self.year} is not a Buddhist Era fiscal year (e.g. 2564)")
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:  # e.g. a day typed as 0303-06-21 or a CE year taken for BE
+            raise ProblemsError([Problem(
+                field="fiscal_year", code="fiscal_year_out_of_range", value=self.year,
+                th=f"ปีงบประมาณ {self.year} อยู่นอกช่วงที่รองรับ (พ.ศ. {FIRST_YEAR}–{LAST_YEAR}) ตรวจสอบปีหรือวันที่ที่ระบุ",
+                en=f"Fiscal year {self.year} is outside the supported range (BE {FIRST_YEAR}–{LAST_YEAR}); "
+                   "check the year or date given"),
+            ])
 
     @property
     def start(self) -> dt.date:

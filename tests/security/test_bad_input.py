@@ -204,3 +204,14 @@ def test_concurrent_creates_of_one_name_or_title_get_409_naming_it(
             (error,) = answer.json()["errors"]
             assert error["field"] == same and error["code"] in ("value_taken", f"duplicate_{same}")
             _bilingual(error)
+
+
+def test_a_day_outside_the_fiscal_years_is_refused_naming_it(client: TestClient, steward: dict[str, str]) -> None:
+    """Schemathesis found ``?as_of=0303-06-21`` answered 500: the day falls in no fiscal year Banchi has.
+    Now 422 naming the fiscal year, in Thai and English; a day inside the range still answers."""
+    refused = client.get(f"/api/organizations/{ORG_A}/stages?as_of=0303-06-21", headers=steward)
+    assert refused.status_code == 422, refused.text
+    error = _errors(refused)["fiscal_year"]
+    assert error["code"] == "fiscal_year_out_of_range" and "846" in error["en"]
+    _bilingual(error)
+    assert client.get(f"/api/organizations/{ORG_A}/stages?as_of=2021-06-21", headers=steward).status_code == 200
