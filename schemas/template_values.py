@@ -31,7 +31,7 @@ from schemas.excel_template import ColumnKind, ExcelTemplate, SheetLayout, Sheet
 from schemas.messages import Problem
 from schemas.profile import FieldSpec, Profile
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"\s")  # each character, as thai_gdc's `df["name"].replace('\s', '-', regex=True)`
 BE_YEAR_FLOOR = 2400  # a year this large in a date cell is a Buddhist Era year
 _DAY = re.compile(r"^\s*(\d{4})-\d{1,2}-\d{1,2}\s*$|^\s*\d{1,2}/\d{1,2}/(\d{4})\s*$")  # a date's shape
 

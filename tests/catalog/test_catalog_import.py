@@ -281,7 +281,7 @@ def test_an_ambiguous_organization_title_is_refused(open_ctx: OpenContext, tmp_p
 
 def test_rows_that_clash_within_the_file_are_named(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
     path = write_book(tmp_path / "catalog.xlsx", {
-        RECORD_SHEET: [record_row("Same Name"), record_row("same   name", title="อีกชื่อหนึ่ง")],
+        RECORD_SHEET: [record_row("Same Name"), record_row(" SAME name", title="อีกชื่อหนึ่ง")],
         OTHER_SHEET: [record_row("other-one", data_type_other="ข้อมูลภาพถ่าย", d_type=None)],
         RES_RECORD: [resource_row("same name", "ไฟล์"), resource_row("same name", "ไฟล์"),
                      resource_row("training-statistics-x")],

@@ -113,7 +113,8 @@ def _row(layout_index: int, cells: dict, *, resource: bool = False) -> tuple:
 
 
 def test_name_is_lower_cased_with_whitespace_as_dashes() -> None:
-    assert normalize_name("  Trainee  Registry\t2567 ") == "trainee-registry-2567"
+    assert normalize_name("  Trainee Registry\t2567 ") == "trainee-registry-2567"
+    assert normalize_name("Trainee  Registry") == "trainee--registry"  # each space, as thai_gdc names it
 
 
 @pytest.mark.parametrize(
