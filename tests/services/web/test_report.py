@@ -119,3 +119,12 @@ def test_the_grid_shows_the_rows_of_an_xlsx_file(site: TestClient, with_dictiona
     assert 'data-valid="false"' in answer.text
     assert cell(answer.text, 3, "trained_male").startswith("สี่สิบสี่")
     assert '<th scope="col" data-column="2">district_name</th>' in answer.text
+
+
+def test_the_grid_shows_thai_of_a_tis620_file(site: TestClient, with_dictionary: str) -> None:
+    rid = with_dictionary
+    thai = BAD_CSV.decode("utf-8").encode("cp874")  # as Windows-era Thai office software saves it
+    report = upload(site, rid, thai)
+    page = site.get(report).text
+    assert "ดุสิต" in page  # decoded as TIS-620, not shown as mojibake
+    assert cell(page, 3, "trained_male").startswith("many")
