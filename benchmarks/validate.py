@@ -97,11 +97,11 @@ def run(kind: str, data: Path, out: Path) -> RunResult:
     }
 
 
-def timed_process(command: list[str], stdout: Path | None = None) -> tuple[float, float, int]:
+def timed_process(command: list[str], stdout: Path | None = None, cwd: Path | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak MB and exit status of a whole process, as a user starts it."""
     with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as sink:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.DEVNULL, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
     return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
@@ -113,11 +113,12 @@ def end_to_end(data: Path, out: Path) -> None:
     schema = out / "schema.json"
     schema.write_text(json.dumps(SCHEMA, ensure_ascii=False), "utf-8")
     banchi_out, frictionless_out = out / "banchi-report.json", out / "frictionless-report.json"
-    banchi = [str(BIN / "banchi"), "validate", str(data), "--schema", str(schema), "--format", "json"]
-    reference = [str(BIN / "frictionless"), "validate", str(data), "--schema", str(schema),
+    # run from the data's folder with relative names: frictionless refuses an absolute path as "not safe"
+    banchi = [str(BIN / "banchi"), "validate", data.name, "--schema", schema.name, "--format", "json"]
+    reference = [str(BIN / "frictionless"), "validate", data.name, "--schema", schema.name,
                  "--limit-errors", "0", "--json"]
-    b_seconds, b_peak, b_status = min(timed_process(banchi, banchi_out) for _ in range(3))
-    f_seconds, f_peak, f_status = timed_process(reference, frictionless_out)
+    b_seconds, b_peak, b_status = min(timed_process(banchi, banchi_out, out) for _ in range(3))
+    f_seconds, f_peak, f_status = timed_process(reference, frictionless_out, out)
     b_errors = len(json.loads(banchi_out.read_text("utf-8"))["errors"])
     f_report = json.loads(frictionless_out.read_text("utf-8"))
     f_errors = sum(len(task["errors"]) for task in f_report["tasks"])
