@@ -24,6 +24,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "group": ("กลุ่ม", "group"),
     "action": ("คำสั่ง", "action"),
     "portal": ("พอร์ทัล", "portal"),
+    "job": ("งานเบื้องหลัง", "job"),
 }
 
 

@@ -116,6 +116,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # running the publish outbox and rebuilding the search index: the operator (sysadmin) only
     "publish_job_run": frozenset(),
     "search_rebuild": frozenset(),
+    # background jobs (catalog.actions.jobs): an organization's admins and stewards start, follow and cancel
+    # its jobs (each kind also needs its own rule, e.g. dataset_publish); workers claim and settle them as
+    # the operator
+    "job_start": frozenset({"admin", "steward"}),
+    "job_read": frozenset({"admin", "steward"}),
+    "job_cancel": frozenset({"admin", "steward"}),
+    "job_run": frozenset(),
 }
 
 # reads open to everybody: each filters or hides records by visibility (check_dataset_read, readable_clause)

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     rate_limit_sign_in: str = Field("20/minute;200/hour", description="sign-in attempts per client address")
     rate_limit_storage: str = Field("memory://", description="where rate-limit counters live (limits storage URI; "
                                     "memory:// is per process, redis://… is shared by every worker)")
+    broker_url: str | None = Field(None, description="where jobs queue: redis://host:6379/0 (workers on any number "
+                                   "of machines); default: a SQLite queue file in data_dir (one machine)")
+    job_heartbeat_seconds: float = Field(5.0, gt=0, description="how often a worker reports that a job is alive")
+    job_stale_seconds: float = Field(60.0, gt=0, description="a running job with no heartbeat for this long is "
+                                     "handed to another worker")
+    job_redispatch_seconds: float = Field(600.0, gt=0, description="a queued job no worker took for this long is "
+                                          "sent to the broker again (it may have lost the message)")
 
     @field_validator("data_dir", "storage_dir")
     @classmethod

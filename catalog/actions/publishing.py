@@ -175,15 +175,17 @@ def publish_due_jobs(
 
 
 @action("dataset_publish")
-def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta) -> ClaimedJob | None:
-    """Take a pending job for one run (None if another run holds it), re-checking the rules right now."""
+def publish_job_claim(ctx: Context, job_id: str, lease: dt.timedelta, claimed_by: str | None = None
+                      ) -> ClaimedJob | None:
+    """Take a pending job for one run (None if another run holds it), re-checking the rules right now.
+    ``claimed_by``: the background job of the run, so its claims are released if its worker dies."""
     _job(ctx, job_id)  # the actor may publish its dataset
     now = ctx.now()
     claimed = cast("CursorResult[Any]", ctx.session.execute(
         update(PublishJob)
         .where(and_(col(PublishJob.id) == job_id, col(PublishJob.state) == JobState.pending,
                     or_(col(PublishJob.claimed_until).is_(None), col(PublishJob.claimed_until) < now)))
-        .values(claimed_until=now + lease, attempts=PublishJob.attempts + 1, updated_at=now)
+        .values(claimed_until=now + lease, claimed_by=claimed_by, attempts=PublishJob.attempts + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     ))
     if claimed.rowcount != 1:
@@ -260,7 +262,7 @@ def publish_job_retry(ctx: Context, job_id: str, problems: list[Problem], next_a
     job = _job(ctx, job_id)
     job.next_attempt_at = next_attempt_at
     _note_problems(job, problems)
-    job.claimed_until, job.updated_at = None, ctx.now()
+    job.claimed_until, job.claimed_by, job.updated_at = None, None, ctx.now()
     ctx.session.add(job)
 
 
@@ -359,6 +361,7 @@ def _job(ctx: Context, job_id: str) -> PublishJob:
 
 def _settle(ctx: Context, job: PublishJob, state: JobState) -> None:
     job.state, job.completed_at, job.claimed_until, job.updated_at = state, ctx.now(), None, ctx.now()
+    job.claimed_by = None
     if state == JobState.done:
         job.last_error, job.problems = None, None
     ctx.session.add(job)

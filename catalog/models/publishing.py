@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from catalog.models.types import JSONType, UTCDateTime, new_id, utcnow
@@ -29,6 +29,9 @@ class JobOperation(StrEnum):
 
 class PublishJob(SQLModel, table=True):
     __tablename__ = "publish_job"
+    # one pending job per dataset and portal: two runs planning at once (two workers) cannot queue it twice
+    __table_args__ = (Index("uq_publish_job_pending", "portal_url", "dataset_id", unique=True,
+                            sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     portal_url: str = Field(max_length=500, index=True)
@@ -40,6 +43,7 @@ class PublishJob(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     claimed_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)  # a run is working on it
+    claimed_by: str | None = Field(default=None, max_length=36, index=True)  # the background job of that run
     package_id: str | None = Field(default=None, max_length=100)  # known once the package exists
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     problems: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSONType))

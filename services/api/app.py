@@ -27,7 +27,7 @@ log = logging.getLogger("banchi.api")
 
 # each module's ``router`` is included in this order
 ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", "governance", "evidence", "indicator",
-           "dictionaries", "publishing", "portals", "ckan", "exports")
+           "dictionaries", "publishing", "portals", "jobs", "ckan", "exports")
 
 
 @asynccontextmanager

@@ -46,6 +46,7 @@ from services.ckan.mapping import (
 from services.ckan.uploads import Uploads
 
 Opener = Callable[[], AbstractContextManager[Context]]
+Step = Callable[[int, int], bool]  # (done, total) after each dataset; False stops the run (a cancelled job)
 LEASE = dt.timedelta(minutes=15)  # a run that dies leaves its job to the next run after this
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=1)
@@ -74,12 +75,13 @@ class RunReport:
     previews: dict[str, PackageChanges] = field(default_factory=dict)  # dry run: dataset id → changes
     preview_problems: dict[str, list[Problem]] = field(default_factory=dict)
     stopped: Problem | None = None  # the portal became unavailable; the remaining jobs wait
+    cancelled: bool = False  # the run's background job was cancelled; the remaining jobs wait
     calls: dict[str, int] = field(default_factory=dict)
     write_calls: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.stopped is None and all(o.status == "done" for o in self.outcomes)
+        return self.stopped is None and not self.cancelled and all(o.status == "done" for o in self.outcomes)
 
 
 @dataclass
@@ -91,8 +93,10 @@ class DriftItem:
 
 
 class Publisher:
-    def __init__(self, opener: Opener, client: PortalClient):
+    def __init__(self, opener: Opener, client: PortalClient, *, job_id: str | None = None):
+        """``job_id``: the background job this publisher runs in (its outbox claims are released if it dies)."""
         self.opener = opener
+        self.job_id = job_id
         self.client = client
         self.portal_url = normalize_portal_url(client.url)
         self._orgs_checked: set[str] = set()
@@ -100,8 +104,9 @@ class Publisher:
     # -- runs -------------------------------------------------------------------------------------------
 
     def run(self, *, organization: str | None = None, dataset: str | None = None, force: bool = False,
-            retry_now: bool = False, only: Collection[str] | None = None) -> RunReport:
-        """``only``: the names of the datasets (of ``organization``) this run includes."""
+            retry_now: bool = False, only: Collection[str] | None = None, on_step: Step | None = None) -> RunReport:
+        """``only``: the names of the datasets (of ``organization``) this run includes; ``on_step`` is told
+        how far the run got after each dataset (one another run holds counts as done here)."""
         report, before = RunReport(self.portal_url), Counter(self.client.calls)
         self._orgs_checked.clear()
         with self.opener() as ctx:
@@ -111,13 +116,18 @@ class Publisher:
         scope = [item.dataset_id for item in report.plan] if scoped else None
         with self.opener() as ctx:
             job_ids = publish_due_jobs(ctx, self.portal_url, dataset_ids=scope, ignore_backoff=retry_now)
-        for job_id in job_ids:
+        if on_step is not None and not on_step(0, len(job_ids)):
+            report.cancelled = True
+            return self._counted(report, before)
+        for done, job_id in enumerate(job_ids, start=1):
             outcome = self._run_job(job_id)
-            if outcome is None:
-                continue
-            report.outcomes.append(outcome)
-            if outcome.status == "pending":  # the portal is unavailable: leave the rest for the next run
-                report.stopped = outcome.problems[0]
+            if outcome is not None:
+                report.outcomes.append(outcome)
+                if outcome.status == "pending":  # the portal is unavailable: leave the rest for the next run
+                    report.stopped = outcome.problems[0]
+                    break
+            if on_step is not None and not on_step(done, len(job_ids)):
+                report.cancelled = True
                 break
         return self._counted(report, before)
 
@@ -161,7 +171,7 @@ class Publisher:
 
     def _run_job(self, job_id: str) -> JobOutcome | None:
         with self.opener() as ctx:
-            claimed = publish_job_claim(ctx, job_id, LEASE)
+            claimed = publish_job_claim(ctx, job_id, LEASE, self.job_id)
         if claimed is None:
             return None
         outcome = JobOutcome(claimed.dataset_name, claimed.operation, "done")

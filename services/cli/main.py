@@ -61,7 +61,7 @@ COMMANDS: dict[str, Entry] = {
                                   "nothing is written)."),
     "worker": Entry(("jobs",), "Run jobs from the queue until stopped (SIGINT/SIGTERM)."),
     "job": Entry(("jobs",), "Background jobs: start, follow, cancel. / งานเบื้องหลัง"),
-    "schedule": Entry(("jobs",), "Schedules of portals and checks. / กำหนดเวลางาน"),
+    "schedule": Entry(("schedules",), "Schedules of portals and checks. / กำหนดเวลางาน"),
 }
 
 

@@ -74,6 +74,15 @@ class Page:
             return format_be_date(day)
         return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
+    def moment(self, value: dt.datetime | None) -> str:
+        """A stored UTC moment as people read it: the day (Buddhist Era in Thai) and time in Asia/Bangkok."""
+        if value is None:
+            return ""
+        from zoneinfo import ZoneInfo
+
+        local = value.astimezone(ZoneInfo("Asia/Bangkok"))
+        return f"{self.date(local.date())} {local:%H:%M:%S}"
+
     def switch_url(self) -> str:
         """This page in the other language."""
         other = "en" if self.lang == "th" else "th"

@@ -1,5 +1,6 @@
 """Publishing from the portal's page to a real CKAN (``ckan-ci.sh up``), registered as a portal: the dry run
-shows the changes and writes nothing; only the confirmed run publishes, with the key the registry stored."""
+shows the changes and writes nothing; only the confirmed run publishes (a background job, run here by the
+worker's own code), with the key the registry stored."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from ckanapi import NotFound, RemoteCKAN
 from fastapi.testclient import TestClient
 
 from catalog.actions.datasets import dataset_create
+from catalog.settings import Settings
+from services.jobs import runner
 from tests.conftest import OpenContext
 from tests.factories import dataset_input, make_org
 from tests.services.ckan.conftest import register_portal
@@ -36,7 +39,7 @@ def portal() -> Iterator[RemoteCKAN]:
 
 
 def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_ctx: OpenContext,
-                                        portal: RemoteCKAN) -> None:
+                                        portal: RemoteCKAN, demo: Settings) -> None:
     suffix = uuid.uuid4().hex[:8]
     org, name = f"web-pub-{suffix}", f"web-pub-data-{suffix}"
     with open_ctx() as ctx:
@@ -59,9 +62,12 @@ def test_dry_run_then_confirmed_publish(site: TestClient, sign_in: SignIn, open_
         none = site.post(f"/organization/{org}/publish", data={
             "csrf_token": csrf_of(preview.text), "portal": registered, "confirm": "1"})
         assert none.status_code == 422  # a run of nothing is refused
-        done = site.post(f"/organization/{org}/publish", data={
+        started = site.post(f"/organization/{org}/publish", follow_redirects=False, data={
             "csrf_token": csrf_of(preview.text), "portal": registered, "confirm": "1", "dataset": [name]})
-        assert done.status_code == 200 and "ผลการเผยแพร่" in done.text and 'class="flash"' in done.text
+        assert started.status_code == 303 and started.headers["location"].startswith("/jobs/")
+        assert runner.execute(started.headers["location"].removeprefix("/jobs/"), demo) == "succeeded"
+        done = site.get(started.headers["location"])
+        assert done.status_code == 200 and "ผลการเผยแพร่" in done.text and 'data-state="succeeded"' in done.text
         assert portal.action.package_show(id=name)["title"] == f"ชุดข้อมูลทดสอบการเผยแพร่ {suffix}"
         with pytest.raises(NotFound):  # left out of the run
             portal.action.package_show(id=f"{name}-later")

@@ -1,0 +1,64 @@
+"""Background jobs over HTTP: start one for an organization, read its state, progress, result and errors,
+cancel it. A job is visible to its organization's admins and stewards (and sysadmins); anyone else gets 404.
+Starting one answers 202 with the job and its address (``Location``); a worker runs it
+(``banchi worker``, or the one ``banchi serve`` starts on the embedded database)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog.actions.jobs import JobPublic, job_cancel, job_create, job_list, job_show
+from catalog.models.jobs import BackgroundState
+from catalog.settings import get_settings
+from services.api.common import READ_ERRORS, WRITE_ERRORS
+from services.api.deps import JSON_ONLY, Ctx
+from services.jobs.runner import dispatch
+
+router = APIRouter(tags=["jobs"])
+
+
+class JobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "publish", "portal": "data-bangkok", "datasets": ["city-development-indicators"]}]})
+
+    kind: Literal["publish", "drift_check"]
+    portal: str = Field(max_length=100, description="a registered portal (GET /api/portals)")
+    datasets: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        None, max_length=10000, description="publish: only these datasets of the organization (default: all due)")
+    force: bool = Field(False, description="publish: compare even unchanged datasets, and retry refused ones")
+
+
+@router.post("/api/organizations/{name}/jobs", status_code=202, dependencies=[JSON_ONLY], responses=WRITE_ERRORS)
+def start_job(ctx: Ctx, name: str, body: JobRequest, response: Response, tasks: BackgroundTasks) -> JobPublic:
+    """Queue a job for the organization: a publish run (of the datasets chosen) or a drift check against a
+    registered portal. Follow it at ``GET /api/jobs/{id}``."""
+    params: dict[str, Any] = {"portal": body.portal, "organization": name}
+    if body.kind == "publish":
+        params |= {"datasets": body.datasets, "force": body.force}
+    job = job_create(ctx, body.kind, name, params)
+    tasks.add_task(dispatch, get_settings(), job.id)  # after the answer, so after the commit: the job exists first
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job
+
+
+@router.get("/api/organizations/{name}/jobs", responses=READ_ERRORS)
+def organization_jobs(ctx: Ctx, name: str, state: Annotated[list[BackgroundState], Query()] = [],  # noqa: B006
+                      kind: Annotated[list[str], Query(max_length=40)] = [],  # noqa: B006
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[JobPublic]:
+    """The organization's jobs, newest first."""
+    return job_list(ctx, name, states=tuple(state), kinds=tuple(kind), limit=limit)
+
+
+@router.get("/api/jobs/{job_id}", responses=READ_ERRORS)
+def show_job(ctx: Ctx, job_id: str) -> JobPublic:
+    """A job: state (queued, running, succeeded, failed, cancelled), progress (done of total), result, errors."""
+    return job_show(ctx, job_id)
+
+
+@router.post("/api/jobs/{job_id}/cancel", responses=WRITE_ERRORS)
+def cancel_job(ctx: Ctx, job_id: str) -> JobPublic:
+    """Cancel: a queued job at once, a running one at its next step (what it finished stays done)."""
+    return job_cancel(ctx, job_id)

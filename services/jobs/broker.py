@@ -1,0 +1,77 @@
+"""The queue jobs travel on: huey, on a SQLite file beside the database (the embedded default, one machine)
+or on Redis (``BANCHI_BROKER_URL=redis://…``: web processes and workers on any number of machines).
+
+Why huey: a small, well-kept library (since 2011) with both brokers Banchi needs in one API, a consumer
+with thread workers and graceful shutdown, and no service of its own on the embedded path. The broker only
+carries a job's id; the job's state lives in Banchi's database (``catalog.models.jobs``), so losing a
+message (a broker restarted empty, an outage while a job was asked for) delays the job and never loses it:
+every worker's sweeper sends queued jobs again (``catalog.actions.jobs.job_recover``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+from catalog.settings import Settings
+
+log = logging.getLogger("banchi.jobs")
+QUEUE_FILE = "jobs-queue.db"
+TASK_NAME = "banchi.run_job"
+
+
+def broker_description(settings: Settings) -> str:
+    return settings.broker_url or f"sqlite:///{settings.data_dir / QUEUE_FILE}"
+
+
+@functools.cache
+def _huey(description: str, name: str) -> tuple[Huey, Any]:
+    if description.startswith(("redis://", "rediss://", "unix://")):
+        huey: Huey = RedisHuey(name, url=description, results=False, blocking=True, read_timeout=1)
+    else:
+        path = description.removeprefix("sqlite:///")
+        huey = SqliteHuey(name, filename=path, results=False, timeout=30)
+
+    @huey.task(name=TASK_NAME)
+    def run_job(job_id: str) -> None:
+        from services.jobs.runner import execute_from_broker
+
+        execute_from_broker(job_id)
+
+    return huey, run_job
+
+
+def get_huey(settings: Settings) -> Huey:
+    """The queue of this deployment (one per broker address and queue name)."""
+    return _huey(broker_description(settings), queue_name(settings))[0]
+
+
+def queue_name(settings: Settings) -> str:
+    """Deployments sharing a Redis keep apart by their database (tests run many at once)."""
+    import hashlib
+
+    return "banchi-" + hashlib.sha256(settings.effective_database_url.encode()).hexdigest()[:12]
+
+
+def send(settings: Settings, job_id: str) -> bool:
+    """Hand a job's id to the broker; False (logged) when it is unreachable: the job stays queued in the
+    database and a worker's sweeper sends it again."""
+    _, run_job = _huey(broker_description(settings), queue_name(settings))
+    try:
+        run_job(job_id)
+    except Exception as exc:  # any broker failure (connection refused, disk full): the job waits in the database
+        log.warning("broker unavailable, job %s waits for the sweeper: %s", job_id, exc)
+        return False
+    return True
+
+
+def broker_reachable(settings: Settings) -> bool:
+    """Whether the broker answers (for /ready)."""
+    try:
+        get_huey(settings).pending_count()
+    except Exception:
+        return False
+    return True
