@@ -12,6 +12,7 @@ match first; other Thai is romanized (Royal Thai General System, PyThaiNLP); wha
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,7 @@ _SPACE = re.compile(r"\s+")
 _AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for the same few headers and titles (every finding)
 def label_key(text: str) -> str:
     """The form headers and field names are compared in."""
     text = unicodedata.normalize("NFC", text)

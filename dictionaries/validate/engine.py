@@ -25,11 +25,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from dictionaries.digest import FileDigest
 from dictionaries.encoding import check_encoding_name
 from dictionaries.messages import problem
 from dictionaries.model import DictField, Dictionary, parse_schema
 from dictionaries.quality import figures
 from dictionaries.validate import csvsource, xlsxsource
+from dictionaries.validate.arrays import bools, positions
 from dictionaries.validate.fast import ColumnPlan
 from dictionaries.validate.findings import Finding
 from dictionaries.validate.keys import ForeignSpec, KeyTracker, canonical, key_type
@@ -68,6 +70,7 @@ def validate(
     match_titles: bool = False,
     references: Mapping[str, Reference] | None = None,
     resource_name: str | None = None,
+    digest: FileDigest | None = None,
 ) -> Report:
     """Validate a data file; bad input (unreadable file, bad schema) raises :class:`ProblemsError`.
 
@@ -79,6 +82,9 @@ def validate(
 
     ``references``: the other resources of the dataset by name (a file and its dictionary), for foreign
     keys that refer to them; ``resource_name`` is this file's own name (a key may refer to it by name).
+
+    ``digest``: the file's sha256 already being computed (the CLI starts it before loading Arrow);
+    without it one is started here, to run beside the parsing.
     """
     started = time.perf_counter()
     dictionary = None if schema is None else schema if isinstance(schema, Dictionary) else parse_schema(schema)
@@ -87,7 +93,8 @@ def validate(
     if dictionary is not None:
         dictionary = _own_name_as_self(dictionary, resource_name)
         outside = _outside_lookups(dictionary, references or {})
-    run, info = _read(path, dictionary, sheet, encoding and check_encoding_name(encoding), progress, match_titles)
+    run, info = _read(path, dictionary, sheet, encoding and check_encoding_name(encoding), progress, match_titles,
+                      digest=digest)
     if run.keys.foreign:
         lookups = {("", key): values for key, values in run.keys.lookup_values.items()}
         if dictionary is not None:
@@ -109,15 +116,23 @@ class Reference:
 def _read(
     path: Path, dictionary: Dictionary | None, sheet: str | None, encoding: str | None,
     progress: Progress | None, match_titles: bool, collect: tuple[str, ...] | None = None, kind: str | None = None,
+    digest: FileDigest | None = None,
 ) -> tuple[_Run, dict[str, Any]]:
     if not path.is_file():
         raise ProblemsError([problem("file_not_found", value=str(path))])
     suffix = f".{kind}" if kind else path.suffix.lower()
-    if suffix == ".xlsx":
-        return _validate_xlsx(path, dictionary, sheet, progress, match_titles, collect)
-    if suffix in CSV_SUFFIXES or not suffix:
-        return _validate_csv(path, dictionary, encoding, progress, match_titles, collect)
-    raise ProblemsError([problem("unsupported_format", value=suffix)])
+    if suffix not in (".xlsx", *CSV_SUFFIXES, ""):
+        raise ProblemsError([problem("unsupported_format", value=suffix)])
+    digest = digest or FileDigest(path)  # the whole file's sha256, in a thread of its own meanwhile
+    try:
+        if suffix == ".xlsx":
+            run, info = _validate_xlsx(path, dictionary, sheet, progress, match_titles, collect)
+        else:
+            run, info = _validate_csv(path, dictionary, encoding, progress, match_titles, collect)
+        info["bytes"], info["sha256"] = digest.result()
+    finally:
+        digest.cancel()
+    return run, info
 
 
 def _own_name_as_self(dictionary: Dictionary, name: str | None) -> Dictionary:
@@ -244,17 +259,12 @@ def _validate_csv(
         "path": str(path), "format": "csv", "encoding": source.encoding, "delimiter": source.dialect.delimiter,
         "headerRow": source.header_number, "widths": source.widths, "dictionary": dictionary,
     }
-    limit = None
     try:
-        run, hashed = _csv_pass(source, dictionary, None, progress, match_titles, collect)
+        run = _csv_pass(source, dictionary, None, progress, match_titles, collect)
     except _EncodingFailure:
         offset, reason = _first_bad_byte(path, source.encoding)
-        limit = offset - offset % TEXT_CHUNK
-        run, hashed = _csv_pass(source, dictionary, limit, progress, match_titles, collect)
+        run = _csv_pass(source, dictionary, offset - offset % TEXT_CHUNK, progress, match_titles, collect)
         run.findings.append(Finding("encoding-error", note=reason, extra={"byte": offset}))
-    info.update(hashed)
-    if limit is not None:
-        info["bytes"], info["sha256"] = _file_digest(path)
     return run, info
 
 
@@ -265,24 +275,26 @@ def _csv_pass(
     progress: Progress | None,
     match_titles: bool,
     collect: tuple[str, ...] | None = None,
-) -> tuple[_Run, dict[str, Any]]:
+) -> _Run:
     lay = layout(dictionary, source.labels, match_titles)
     run = _Run(lay, _tracker(dictionary, lay, collect), list(lay.header_findings))
     if lay.fatal:
-        size, digest = _file_digest(source.path)
-        return run, {"bytes": size, "sha256": digest}
+        return run
     total = limit if limit is not None else source.size
     on_read = (lambda done: progress(min(done, total), total)) if progress else None
-    reader = csvsource.HashingReader(source.path, _prefix_end(source.path, limit), on_read)
+    fast = source.dialect.plain and all("" in r.missing for r in lay.readers) and source.labels
+    if fast and limit is None and on_read is None:
+        _fast_pass(run, source, str(source.path))  # Arrow reads the file itself, without the GIL
+        return run
+    reader = csvsource.CountingReader(source.path, _prefix_end(source.path, limit), on_read)
     try:
-        fast = source.dialect.plain and all("" in r.missing for r in lay.readers) and source.labels
         if fast:
             _fast_pass(run, source, reader)
         else:
             _python_pass(run, source, reader)
     finally:
         reader.close()
-    return run, {"bytes": reader.bytes, "sha256": reader.sha256.hexdigest()}
+    return run
 
 
 def _prefix_end(path: Path, limit: int | None) -> int | None:
@@ -340,7 +352,7 @@ def _prefetch(iterator: Iterator[Any], depth: int = 2) -> Iterator[Any]:
         thread.join(timeout=5)
 
 
-def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: io.RawIOBase) -> None:
+def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: io.RawIOBase | str) -> None:
     lay = run.lay
     key_fields = run.keys.fields
     plans = [ColumnPlan(f, r, i in key_fields) for i, (f, r) in enumerate(zip(lay.fields, lay.readers, strict=True))]
@@ -376,8 +388,8 @@ def _fast_batch(
     run.rows += len(batch.rows)
     exact_values: list[list[Any]] = []
     if len(index):
-        picked = pa.array(index)
-        texts = [column.take(picked).to_pylist() for column in batch.columns]
+        picked = positions(index)
+        texts = [check.column.take(picked).to_pylist() for check in checks]
         for position, cells in enumerate(zip(*texts, strict=True)):
             result = check_row(list(cells), int(batch.rows[index[position]]), run.lay)
             run.findings.extend(result.findings)
@@ -386,7 +398,7 @@ def _fast_batch(
     if not run.keys.fields:
         return
     keys: dict[int, pa.Array] = {}
-    mask = pa.array(flagged)
+    mask = bools(flagged)
     for field_index in run.keys.fields:
         fast_keys = checks[field_index].key
         data_type = key_type(types[field_index])
@@ -409,14 +421,6 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, str]:
                 return offset + exc.start, str(exc)
             offset += len(chunk)
     return offset, "undecodable data"
-
-
-def _file_digest(path: Path) -> tuple[int, str]:
-    import hashlib
-
-    with path.open("rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256")
-    return path.stat().st_size, digest.hexdigest()
 
 
 # -- XLSX --------------------------------------------------------------------------------------
@@ -455,8 +459,7 @@ def _validate_xlsx(
         _check_rows(run, numbered())
     finally:
         book.close()
-    size, digest = _file_digest(path)
-    return run, {"path": str(path), "format": "xlsx", "sheet": worksheet.title, "bytes": size, "sha256": digest,
+    return run, {"path": str(path), "format": "xlsx", "sheet": worksheet.title,
                  "headerRow": header, "widths": widths, "dictionary": dictionary}
 
 

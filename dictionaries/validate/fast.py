@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dictionaries.model import DictField
+from dictionaries.validate.arrays import bools, positions
 from dictionaries.validate.cells import FALSE_VALUES, TRUE_VALUES, CellReader
 from dictionaries.validate.keys import INT_KEY_TYPES
 
@@ -37,6 +38,9 @@ _URI = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-
 _FORMATS = {"email": _EMAIL, "uuid": _UUID, "uri": _URI}
 _INT64_LIMIT = 2**62
 _PIECE = 2048
+# a batch's column is checked per distinct value when they are at most this share of its cells
+DISTINCT_SHARE = 0.25
+DISTINCT_FROM = 256
 _BOUNDS = {
     "minimum": pc.greater_equal, "maximum": pc.less_equal, "exclusiveMinimum": pc.greater, "exclusiveMaximum": pc.less,
 }
@@ -53,7 +57,7 @@ def _regex_where(column: pa.Array, candidates: np.ndarray, pattern: str) -> np.n
     if len(index) == len(column):
         return _np(pc.match_substring_regex(column, pattern))
     if len(index):
-        result[index] = _np(pc.match_substring_regex(column.take(pa.array(index)), pattern))
+        result[index] = _np(pc.match_substring_regex(column.take(positions(index)), pattern))
     return result
 
 
@@ -62,14 +66,20 @@ class ColumnCheck:
     missing: np.ndarray
     ok: np.ndarray
     key: pa.Array | None
+    column: pa.Array  # the cells as text
 
 
 def _strict_cast(column: pa.Array, candidates: np.ndarray, filler: str, to: pa.DataType) -> pa.Array | None:
     """Arrow's strict ISO cast of the candidates, or ``None`` when one of them does not parse."""
     try:
-        return pc.cast(pc.if_else(pa.array(candidates), column, pa.scalar(filler)), to)
+        return pc.cast(_where(candidates, column, filler), to)
     except pa.ArrowInvalid:
         return None
+
+
+def _where(chosen: np.ndarray, column: pa.Array, filler: str) -> pa.Array:
+    """The column with ``filler`` in the cells not chosen (the column itself when all are)."""
+    return column if chosen.all() else pc.if_else(bools(chosen), column, pa.scalar(filler))
 
 
 Slow = Callable[[pa.Array, np.ndarray], np.ndarray]
@@ -89,7 +99,7 @@ def _settled(column: pa.Array, candidates: np.ndarray, filler: str, to: pa.DataT
 
 def _real_dates(column: pa.Array, candidates: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     """Which ``YYYY-MM-DD`` candidates are real dates (strptime rolls 30 February over: compare days)."""
-    chosen = pc.if_else(pa.array(candidates), column, pa.scalar("2000-01-01"))
+    chosen = _where(candidates, column, "2000-01-01")
     parsed = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
     day = pc.cast(pc.utf8_slice_codeunits(chosen, 8, 10), pa.int64())
     same = _np(pc.fill_null(pc.equal(pc.day(parsed), day), False))
@@ -108,7 +118,8 @@ class ColumnPlan:
         self.constraints = field.constraints.defined()
         self.constraints.pop("unique", None)
         self.constraints.pop("required", None)
-        self._check: Callable[[pa.Array, np.ndarray], tuple[np.ndarray, pa.Array | None]] = self._plan()
+        self._kind_check: Callable[[pa.Array, np.ndarray], tuple[np.ndarray, pa.Array | None]] = self._plan()
+        self.few_distinct: bool | None = None  # learnt from the first batch
 
     # -- planning -----------------------------------------------------------------------------
     def _plan(self) -> Callable[[pa.Array, np.ndarray], tuple[np.ndarray, pa.Array | None]]:
@@ -162,18 +173,40 @@ class ColumnPlan:
 
     # -- per batch ----------------------------------------------------------------------------
     def check(self, column: pa.Array) -> ColumnCheck:
+        """Check a batch's column (bytes as Arrow parsed them, or text).
+
+        A column with few distinct values (a province, a year, a flag) is checked once per distinct
+        value: the answers depend on the cell's text alone, so they are spread back to the rows."""
+        if self.few_distinct is not False and len(column) >= DISTINCT_FROM:
+            encoded = pc.dictionary_encode(column)
+            if len(encoded.dictionary) <= len(column) * DISTINCT_SHARE:
+                self.few_distinct = True
+                return self._spread(self._check(encoded.dictionary), encoded.indices)
+            self.few_distinct = False  # many distinct values: not worth encoding from now on
+        return self._check(column)
+
+    @staticmethod
+    def _spread(distinct: ColumnCheck, indices: pa.Array) -> ColumnCheck:
+        at = _np(indices)
+        key = distinct.key.take(indices) if distinct.key is not None else None
+        column = pa.DictionaryArray.from_arrays(indices, distinct.column)
+        return ColumnCheck(distinct.missing[at], distinct.ok[at], key, column)
+
+    def _check(self, column: pa.Array) -> ColumnCheck:
+        if pa.types.is_binary(column.type):
+            column = column.cast(pa.string())  # checks the UTF-8 (ArrowInvalid "Invalid UTF8 payload")
         if self.missing_values == [""]:
             missing = _np(pc.equal(pc.binary_length(column), 0))
         else:
             missing = _np(pc.is_in(column, value_set=pa.array(self.missing_values, pa.string())))
         present = ~missing
-        ok, key = self._check(column, present)
+        ok, key = self._kind_check(column, present)
         ok = ok & present
         if not self.required:
             ok |= missing
         if key is not None and missing.any():
-            key = pc.if_else(pa.array(missing), pa.nulls(len(key), key.type), key)
-        return ColumnCheck(missing, ok, key)
+            key = pc.if_else(bools(missing), pa.nulls(len(key), key.type), key)
+        return ColumnCheck(missing, ok, key, column)
 
     def _bounds(self, values: pa.Array, ok: np.ndarray, convert: Callable[[float], float]) -> np.ndarray:
         for name, compare in _BOUNDS.items():
@@ -224,7 +257,7 @@ class ColumnPlan:
 
     def _whole_numbers(self, column: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, pa.Array]:
         """Bounds and enum of integer-like cells, compared as int64."""
-        values = pc.cast(pc.if_else(pa.array(ok), column, "0"), pa.int64())
+        values = pc.cast(_where(ok, column, "0"), pa.int64())
         ok = self._bounds(values, ok, int)
         if "enum" in self.constraints:
             allowed = [self.reader.read_value(v) for v in self.constraints["enum"]]
@@ -238,7 +271,7 @@ class ColumnPlan:
         rest = ok & ~plain
         ok = plain | (_regex_where(column, rest, _NUMBER) if rest.any() else rest)
         if any(name in self.constraints for name in _BOUNDS):
-            values = pc.cast(pc.if_else(pa.array(ok), column, "0"), pa.float64())
+            values = pc.cast(_where(ok, column, "0"), pa.float64())
             ok = self._bounds(values, ok, float)
         if self.wants_key:
             return np.zeros(len(column), dtype=bool), pa.nulls(len(column), pa.string())

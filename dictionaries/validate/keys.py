@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dictionaries.validate.arrays import bools
 from dictionaries.validate.findings import PHASE_FOREIGN, PHASE_KEY, PHASE_UNIQUE, Finding
 
 # Types whose parsed values are compared as int64; everything else as canonical text.
@@ -65,7 +66,7 @@ def composite(columns: list[pa.Array]) -> tuple[pa.Array, np.ndarray]:
         return columns[0], all_null
     joined = pc.binary_join_element_wise(*[_prefixed(c) for c in columns], "|")
     if all_null.any():  # an all-missing key is reported as such, never as a repeat
-        joined = pc.if_else(pa.array(all_null), pa.nulls(len(joined), pa.string()), joined)
+        joined = pc.if_else(bools(all_null), pa.nulls(len(joined), pa.string()), joined)
     return joined, all_null
 
 
@@ -201,10 +202,10 @@ class KeyTracker:
             keys, all_null = composite([comparable(columns[i], kind) for i, _, kind in spec.fields])
             present = ~all_null
             spec.rows.append(rows[present])
-            spec.keys.append(keys.filter(pa.array(present)))
+            spec.keys.append(keys.filter(bools(present)))
         for name, fields in self.lookups.items():
             keys, all_null = composite([comparable(columns[i], kind) for i, kind in fields])
-            self.lookup_values[name].update(keys.filter(pa.array(~all_null)).to_pylist())
+            self.lookup_values[name].update(keys.filter(bools(~all_null)).to_pylist())
 
     def add_values(self, rows: list[int], values: list[list[Any]], types: list[str]) -> None:
         """Add rows checked one by one (parsed Python values, in field order)."""
@@ -227,7 +228,7 @@ class KeyTracker:
                 if not len(rows):
                     continue
                 missing = ~pc.is_in(keys, value_set=allowed).to_numpy(zero_copy_only=False)
-                for row, key in zip(rows[missing].tolist(), keys.filter(pa.array(missing)).to_pylist(), strict=True):
+                for row, key in zip(rows[missing].tolist(), keys.filter(bools(missing)).to_pylist(), strict=True):
                     values = ", ".join(_shown(part) for part in _parts(key, len(names)))
                     note = (f'for "{", ".join(names)}": values "{values}" not found in the lookup table '
                             f'"{spec.resource}" as "{", ".join(spec.reference)}"')

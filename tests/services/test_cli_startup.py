@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -32,18 +33,27 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
+loader = sys.modules.get("pydantic.plugin._loader")
+scanned = loader is not None and loader._plugins is not None  # pydantic looked for plugins
 with open(out_path, "w") as out:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+    json.dump({"code": code, "modules": sorted(sys.modules), "plugins_scanned": scanned}, out)
 """
 
 
-def _modules_after(args: list[str], tmp_path: Path) -> tuple[int, set[str]]:
-    """Run ``banchi ARGS`` in a fresh interpreter; its exit code and every module it imported."""
+def _run(args: list[str], tmp_path: Path) -> dict[str, Any]:
+    """Run ``banchi ARGS`` in a fresh interpreter: its exit ``code``, every module it imported, and
+    whether pydantic looked for plugins."""
     out = tmp_path / "modules.json"
     result = subprocess.run([sys.executable, "-c", _PROBE, str(out), json.dumps(args)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert out.exists(), result.stderr
-    found = json.loads(out.read_text("utf-8"))
+    found: dict[str, Any] = json.loads(out.read_text("utf-8"))
+    return found
+
+
+def _modules_after(args: list[str], tmp_path: Path) -> tuple[int, set[str]]:
+    """Run ``banchi ARGS`` in a fresh interpreter; its exit code and every module it imported."""
+    found = _run(args, tmp_path)
     return found["code"], set(found["modules"])
 
 
@@ -147,3 +157,20 @@ def test_help_lists_commands_and_a_command_still_runs(tmp_path: Path):
 
 def test_the_typer_app_is_still_a_typer_app():
     assert isinstance(main.app, typer.Typer)
+
+
+def test_validating_loads_nothing_it_does_not_use(tmp_path: Path):
+    """``banchi validate`` on a file with every kind of error imports neither ``numpy.ma`` (``pa.array``
+    of a NumPy array would: dictionaries/validate/arrays.py) nor pandas, nor reads every installed
+    distribution's metadata looking for pydantic plugins; its JSON report reads back whole."""
+    from tests.dictionaries.datagen import SCHEMA, write_csv
+
+    data = write_csv(tmp_path / "data.csv", 3000, 0.05)
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA, ensure_ascii=False), "utf-8")
+    found = _run(["validate", str(data), "--schema", str(schema), "--format", "json"], tmp_path)
+    modules = set(found["modules"])
+    assert found["code"] == 1
+    assert {"pyarrow.compute", "numpy"} <= modules  # it did validate
+    assert not {"numpy.ma", "pandas", "openpyxl", "sqlalchemy"} & modules
+    assert not found["plugins_scanned"]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from services.cli.commands import validate as validate_command
@@ -66,6 +67,7 @@ def test_progress_is_reported_on_long_runs(tmp_path: Path, schema_file: Path, mo
     data = write_csv(tmp_path / "long.csv", 3000, 0.01)
     seen: list[tuple[int, int]] = []
     monkeypatch.setattr(validate_command, "PROGRESS_FROM_BYTES", 0)
+    monkeypatch.setattr(validate_command, "err_console", Console(stderr=True, force_terminal=True))
     original = validate_command.validate
 
     def spy(*args, progress=None, **kwargs):
@@ -80,6 +82,26 @@ def test_progress_is_reported_on_long_runs(tmp_path: Path, schema_file: Path, mo
     assert result.exit_code == 1
     assert seen and seen[-1][0] == seen[-1][1] == data.stat().st_size
     json.loads(result.stdout)  # the bar went to stderr
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, schema_file: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """A bar nobody sees would only slow the run (Arrow would read through Python to count bytes)."""
+    data = write_csv(tmp_path / "long.csv", 300, 0.01)
+    monkeypatch.setattr(validate_command, "PROGRESS_FROM_BYTES", 0)
+    asked: list[object] = []
+    original = validate_command.validate
+
+    def spy(*args, progress=None, **kwargs):
+        asked.append(progress)
+        return original(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(validate_command, "validate", spy)
+    result = runner.invoke(app, ["validate", str(data), "--schema", str(schema_file), "--format", "json"])
+    assert result.exit_code == 1 and asked == [None]
+    report = json.loads(result.stdout)
+    assert report["stats"]["rows"] == 300 and report["errors"] and list(report)[:4] == [
+        "valid", "stats", "warnings", "errors"]
 
 
 def test_ctrl_c_is_a_clean_cancel(tmp_path: Path, schema_file: Path, monkeypatch: pytest.MonkeyPatch):
