@@ -56,6 +56,7 @@ def store_stream(storage_dir: Path, stream: BinaryIO, max_bytes: int) -> StoredF
         target = storage_dir / object_key(sha256)
         if target.exists():
             os.unlink(temp_name)  # same bytes already stored: the object is immutable, keep it
+            os.utime(target)  # stored again just now: not for a sweep to take (catalog.kept_files)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp_name, target)

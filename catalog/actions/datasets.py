@@ -12,6 +12,7 @@ from catalog.actions.lookup import get_dataset, organization_for_input, person_f
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
+from catalog.kept_files import copies_of, remove_unwanted_copies
 from catalog.models import Dataset, DatasetState, Organization, Person, Resource
 from catalog.permissions import action, helper
 from catalog.permissions import is_public as is_public  # the rule lives in permissions; kept importable here
@@ -183,7 +184,8 @@ def dataset_set_state(
 def dataset_purge(ctx: Context, key: str, reason: str | None = None) -> None:
     """Remove a deleted dataset for good, with its resources, dictionaries, governance records, publication
     records and view counts (a sysadmin's act, as CKAN's ``dataset_purge``). The audit log keeps its history
-    and this purge. Stored files stay: they are addressed by content and may serve other resources."""
+    and this purge. Stored files stay: they are addressed by content and may serve other resources; the
+    copies its reports kept of checked files go (catalog.kept_files)."""
     dataset = get_dataset(ctx, key)
     permissions.check_dataset(ctx, "dataset_purge", dataset)
     if dataset.state != DatasetState.deleted:
@@ -191,10 +193,13 @@ def dataset_purge(ctx: Context, key: str, reason: str | None = None) -> None:
         raise ValidationFailed([render(LIFECYCLE_MESSAGES, "purge_not_deleted", "state", value=dataset.name,
                                        state=th, state_en=en)])
     before = snapshot(dataset)
+    resources = ctx.session.exec(select(Resource.id).where(Resource.dataset_id == dataset.id)).all()
+    reported = copies_of(ctx, resources)
     delete_rows_referring_to(ctx, "dataset", [dataset.id])
     ctx.session.delete(dataset)
     ctx.session.flush()
     record_change(ctx, "dataset_purge", "dataset", before["id"], before, None, reason)
+    remove_unwanted_copies(ctx, reported)
 
 
 def _move(ctx: Context, key: str, target: DatasetState, expected_version: int | None, reason: str | None,

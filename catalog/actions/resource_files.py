@@ -1,5 +1,6 @@
 """New data for an uploaded resource: the file it serves is replaced by a new upload (stored once by sha256;
-the earlier bytes stay in the store, and the audit log keeps which file the resource served before)."""
+the earlier bytes stay in the store, and the audit log keeps which file the resource served before). The
+copies earlier reports kept of files checked for it go (see catalog.kept_files)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from catalog.actions.resources import _safe_filename, resource_dict
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
+from catalog.kept_files import copies_of, remove_unwanted_copies
 from catalog.models import Dataset, Resource, ResourceKind
 from catalog.permissions import action
 from catalog.storage import store_upload
@@ -34,6 +36,7 @@ def resource_file_replace(
         raise ValidationFailed([problem("invalid_value", "file", label="ไฟล์", label_en="File", value=resource.name,
                                         detail="a link resource has no uploaded file")])
     name = _safe_filename(filename)
+    reported = copies_of(ctx, [resource.id])
     before = snapshot(resource)
     claim_next_version(ctx, resource, "resource", resource.id, expected_version)
     stored = store_upload(ctx.settings.effective_storage_dir, content, ctx.settings.max_upload_bytes)
@@ -44,4 +47,5 @@ def resource_file_replace(
     ctx.session.add(resource)
     ctx.session.flush()
     record_change(ctx, "resource_file_replace", "resource", resource.id, before, snapshot(resource))
+    remove_unwanted_copies(ctx, reported)
     return resource_dict(ctx, dataset, resource)

@@ -14,6 +14,7 @@ from catalog.actions.lookup import get_by_id_or_name, get_dataset
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
+from catalog.kept_files import copies_of, remove_unwanted_copies
 from catalog.models import Dataset, Resource, ResourceKind
 from catalog.permissions import action, helper
 from catalog.storage import store_upload
@@ -90,7 +91,8 @@ def resource_update(
 def resource_delete(ctx: Context, resource_id: str, reason: str | None = None) -> dict[str, Any]:
     """Remove a resource from its dataset (CKAN's ``resource_delete``), with its data dictionary and
     validation runs; the audit log keeps the resource as it was. Its stored file stays (addressed by
-    content, it may serve another resource). Returns the dataset it belonged to."""
+    content, it may serve another resource); the copies its reports kept of files checked for it go
+    (catalog.kept_files). Returns the dataset it belonged to."""
     from catalog.actions.datasets import dataset_dict, delete_rows_referring_to
 
     resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
@@ -99,10 +101,12 @@ def resource_delete(ctx: Context, resource_id: str, reason: str | None = None) -
     permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_delete", dataset.owner_org_id)
     before = snapshot(resource)
+    reported = copies_of(ctx, [resource.id])
     delete_rows_referring_to(ctx, "resource", [resource.id])
     ctx.session.delete(resource)
     ctx.session.flush()
     record_change(ctx, "resource_delete", "resource", before["id"], before, None, reason)
+    remove_unwanted_copies(ctx, reported)
     return dataset_dict(ctx, dataset, with_resources=False)
 
 

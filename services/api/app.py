@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
+from catalog.kept_files import sweep
 from catalog.rate_limits import RateLimits
 from catalog.scratch import remove_orphans
 from catalog.settings import get_settings
@@ -32,10 +34,15 @@ ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """At start-up, remove the temporary uploads a killed process left (those in progress are held)."""
+    """At start-up, remove the temporary uploads a killed process left (those in progress are held), and
+    stored files nothing wants any more (copies kept for reports of replaced or deleted data)."""
     removed = remove_orphans(get_settings().effective_storage_dir)
     if removed:
         log.warning("removed %d temporary upload(s) left by a stopped process", len(removed))
+    try:
+        sweep()
+    except SQLAlchemyError:  # no database yet (``banchi init`` not run): nothing is referred to, nothing to sweep
+        log.warning("stored files not swept: the database is not ready", exc_info=True)
     yield
 
 
