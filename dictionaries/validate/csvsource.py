@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,18 +74,39 @@ def csv_problem(exc: Exception, row: int) -> Any:
 
 
 class CountingReader(io.RawIOBase):
-    """A file that counts what is read from it (for progress), up to an optional limit."""
+    """A file that counts what is read from it (for progress), up to an optional limit.
 
-    def __init__(self, path: Path, limit: int | None = None, on_read: Callable[[int], None] | None = None):
-        self._file = path.open("rb")
+    Arrow's CSV reader reads up to 32 blocks ahead of its parser, in an I/O thread of its own: 256 MB
+    of 8 MB blocks waiting in memory. With ``ahead`` set, a read waits until the parser has yielded
+    enough batches (:meth:`taken`, one per block) that at most ``ahead`` blocks wait unparsed. A row may
+    straddle two blocks, so ``ahead`` is at least 2; and a wait never lasts past a second, so a block
+    that yields no batch can slow the reading but never stop it."""
+
+    def __init__(self, path: Path, limit: int | None = None, on_read: Callable[[int], None] | None = None,
+                 ahead: int | None = None):
+        self._file = path.open("rb", buffering=0)
         self.bytes = 0
         self.limit = limit
         self.on_read = on_read
+        self._ahead = max(ahead, 2) if ahead else None
+        self._reads = 0
+        self._taken = 0
+        self._paced = threading.Condition()
 
     def readable(self) -> bool:
         return True
 
+    def taken(self) -> None:
+        """The parser yielded a batch: one block fewer waits."""
+        with self._paced:
+            self._taken += 1
+            self._paced.notify_all()
+
     def read(self, size: int = -1) -> bytes:
+        if (ahead := self._ahead) is not None:
+            with self._paced:
+                self._paced.wait_for(lambda: self.closed or self._reads < self._taken + ahead, timeout=1.0)
+                self._reads += 1
         if self.limit is not None:
             left = self.limit - self.bytes
             size = left if size < 0 else min(size, left)
@@ -100,8 +122,10 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
     def close(self) -> None:
-        self._file.close()
-        super().close()
+        with self._paced:
+            self._file.close()
+            super().close()
+            self._paced.notify_all()
 
 
 @dataclass
@@ -124,12 +148,11 @@ class _Ragged:
         return "skip"
 
 
-def arrow_batches(source: CsvSource, reader_file: io.RawIOBase | str) -> Iterator[Batch]:
+def arrow_batches(source: CsvSource, reader_file: CountingReader) -> Iterator[Batch]:
     """Batches of binary columns with their record numbers; the header row is dropped.
 
     Cells come as bytes (valid UTF-8 not yet checked): the check threads cast each column to text,
-    which checks its UTF-8, so that work runs on every core rather than in this one parser thread.
-    ``reader_file`` is a path (Arrow reads it without the GIL) or a file object."""
+    which checks its UTF-8, so that work runs on every core rather than in this one parser thread."""
     names = [f"c{i}" for i in range(len(source.labels))]
     ragged = _Ragged()
     read_options = pacsv.ReadOptions(
@@ -155,6 +178,7 @@ def arrow_batches(source: CsvSource, reader_file: io.RawIOBase | str) -> Iterato
     python_dialect = source.dialect.python()
     seen = 0  # good records so far, header included
     for record_batch in stream:
+        reader_file.taken()
         count = record_batch.num_rows
         skipped = np.asarray(ragged.numbers, dtype=np.int64)
         ordinals = np.arange(seen, seen + count, dtype=np.int64)

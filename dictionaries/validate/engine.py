@@ -45,6 +45,7 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 TEXT_CHUNK = 8192
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 CHECK_THREADS = max(2, min(4, os.cpu_count() or 2))
+READ_AHEAD = 3  # blocks read and not yet parsed, at most (csvsource.CountingReader)
 
 
 @dataclass
@@ -283,10 +284,8 @@ def _csv_pass(
     total = limit if limit is not None else source.size
     on_read = (lambda done: progress(min(done, total), total)) if progress else None
     fast = source.dialect.plain and all("" in r.missing for r in lay.readers) and source.labels
-    if fast and limit is None and on_read is None:
-        _fast_pass(run, source, str(source.path))  # Arrow reads the file itself, without the GIL
-        return run
-    reader = csvsource.CountingReader(source.path, _prefix_end(source.path, limit), on_read)
+    ahead = READ_AHEAD if fast else None  # Arrow would read 32 blocks ahead of its parser
+    reader = csvsource.CountingReader(source.path, _prefix_end(source.path, limit), on_read, ahead)
     try:
         if fast:
             _fast_pass(run, source, reader)
@@ -352,7 +351,7 @@ def _prefetch(iterator: Iterator[Any], depth: int = 2) -> Iterator[Any]:
         thread.join(timeout=5)
 
 
-def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: io.RawIOBase | str) -> None:
+def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: csvsource.CountingReader) -> None:
     lay = run.lay
     key_fields = run.keys.fields
     plans = [ColumnPlan(f, r, i in key_fields) for i, (f, r) in enumerate(zip(lay.fields, lay.readers, strict=True))]

@@ -5,24 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+
+from services.cli.formats import OutputFormat
 
 if TYPE_CHECKING:  # pydantic stays off the start-up path of commands that print no records
     from pydantic import BaseModel
 
     from schemas.messages import Problem
 
+__all__ = ["OutputFormat", "console", "err_console", "fail", "print_json", "print_records", "print_table"]
+
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # messages stay whole for people and for grep
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def print_json(data: Any) -> None:

@@ -172,5 +172,5 @@ def test_validating_loads_nothing_it_does_not_use(tmp_path: Path):
     modules = set(found["modules"])
     assert found["code"] == 1
     assert {"pyarrow.compute", "numpy"} <= modules  # it did validate
-    assert not {"numpy.ma", "pandas", "openpyxl", "sqlalchemy"} & modules
+    assert not {"numpy.ma", "pandas", "openpyxl", "sqlalchemy", "rich.console"} & modules  # JSON: no Rich
     assert not found["plugins_scanned"]

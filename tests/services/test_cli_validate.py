@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
 from services.cli.commands import validate as validate_command
@@ -67,7 +66,7 @@ def test_progress_is_reported_on_long_runs(tmp_path: Path, schema_file: Path, mo
     data = write_csv(tmp_path / "long.csv", 3000, 0.01)
     seen: list[tuple[int, int]] = []
     monkeypatch.setattr(validate_command, "PROGRESS_FROM_BYTES", 0)
-    monkeypatch.setattr(validate_command, "err_console", Console(stderr=True, force_terminal=True))
+    monkeypatch.setattr(validate_command, "stderr_is_terminal", lambda: True)
     original = validate_command.validate
 
     def spy(*args, progress=None, **kwargs):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from services.cli.output import OutputFormat, console, err_console, fail, print_table
+from services.cli.formats import OutputFormat
 
 if TYPE_CHECKING:
     from dictionaries.validate import Report
@@ -26,6 +26,8 @@ SHOWN_ERRORS = 50
 
 
 def _summary(report: Report) -> None:
+    from services.cli.output import console, err_console, print_table
+
     verdict = "[bold green]ผ่าน / valid[/]" if report.valid else "[bold red]ไม่ผ่าน / invalid[/]"
     stats, quality = report.stats, report.quality
     errors = report.distinct_errors()  # a missing required cell is one problem, though frictionless lists two
@@ -100,7 +102,9 @@ def _without_pydantic_plugins() -> Iterator[None]:
 
 def _engine() -> Any:
     """The engine's package, imported when a file is validated (NumPy and Arrow stay off the ``--help``
-    path)."""
+    path). NumPy's OpenBLAS starts a thread per core when loaded (20-50 ms) for linear algebra validation
+    never does: one is asked for, unless the environment says otherwise."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with _without_pydantic_plugins():
         import dictionaries.validate as package
     return package
@@ -112,15 +116,26 @@ def validate(*args: Any, **options: Any) -> Report:
     return report
 
 
+def stderr_is_terminal() -> bool:
+    """Whether people watch stderr (Rich's own test, without loading Rich when they do not)."""
+    if sys.stderr.isatty():
+        from services.cli.output import err_console
+
+        return err_console.is_terminal
+    return False
+
+
 def run_validation(
     datafile: Path, schema: Any | None, sheet: str | None, encoding: str | None, **options: Any
 ) -> Report:
     """Validate with a progress bar on stderr when the file is large and stderr is a terminal (a bar
     nobody sees would only slow the run: it makes Arrow read through Python to count the bytes)."""
     small = not datafile.is_file() or datafile.stat().st_size < PROGRESS_FROM_BYTES
-    if small or not err_console.is_terminal:
+    if small or not stderr_is_terminal():
         return validate(datafile, schema, sheet=sheet, encoding=encoding, **options)
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from services.cli.output import err_console
 
     columns = (TextColumn("ตรวจ / validating"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
@@ -166,8 +181,12 @@ def register(app: typer.Typer) -> None:
             report = run_validation(datafile, schema, sheet, encoding, match_titles=match_titles,
                                     references=references, resource_name=name, digest=digest)
         except ProblemsError as exc:
+            from services.cli.output import fail
+
             fail(exc.problems, as_json=as_json, exit_code=2)
         except KeyboardInterrupt:
+            from services.cli.output import err_console
+
             err_console.print("ยกเลิกแล้ว ไม่มีการบันทึกใด ๆ / cancelled, nothing was stored")
             raise typer.Exit(130) from None
         if as_json:
