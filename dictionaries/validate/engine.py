@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from dictionaries.model import DictField, Dictionary, parse_schema
 from dictionaries.quality import figures
 from dictionaries.validate import csvsource, xlsxsource
 from dictionaries.validate.arrays import bools, positions
-from dictionaries.validate.fast import ColumnPlan
+from dictionaries.validate.fast import ColumnCheck, ColumnPlan
 from dictionaries.validate.findings import Finding
 from dictionaries.validate.keys import ForeignSpec, KeyTracker, canonical, key_type
 from dictionaries.validate.report import Context, Report, Stats, mark_repeats, to_error
@@ -357,14 +357,18 @@ def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: csvsource.Countin
     plans = [ColumnPlan(f, r, i in key_fields) for i, (f, r) in enumerate(zip(lay.fields, lay.readers, strict=True))]
     types = [f.type for f in lay.fields]
     # Arrow's kernels release the GIL: the columns of a batch are checked on every core, while the
-    # reader thread parses the next batch.
+    # reader thread parses the next batch, and this thread reads the rows the checks could not clear
+    # of the batch before (Python, holding the GIL) while the checks of this one run.
     pool = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="banchi-check")
+    previous: tuple[csvsource.Batch, list[Future[ColumnCheck]]] | None = None
     try:
         for batch in _prefetch(csvsource.arrow_batches(source, reader)):
-            if len(batch.rows):
-                _fast_batch(run, plans, types, batch, pool)
-            if batch.ragged:
-                _check_rows(run, iter(batch.ragged))
+            checking = [pool.submit(plan.check, column) for plan, column in zip(plans, batch.columns, strict=True)]
+            if previous is not None:
+                _finish_batch(run, types, *previous)
+            previous = batch, checking
+        if previous is not None:
+            _finish_batch(run, types, *previous)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "decode" in message:
@@ -374,10 +378,17 @@ def _fast_pass(run: _Run, source: csvsource.CsvSource, reader: csvsource.Countin
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _fast_batch(
-    run: _Run, plans: list[ColumnPlan], types: list[str], batch: csvsource.Batch, pool: ThreadPoolExecutor
-) -> None:
-    checks = list(pool.map(ColumnPlan.check, plans, batch.columns))
+def _finish_batch(run: _Run, types: list[str], batch: csvsource.Batch, checking: list[Future[ColumnCheck]]) -> None:
+    """The rest of a batch once its columns are checked: the rows they could not clear read the exact
+    way, the keys added; then the rows Arrow refused (too few or too many cells), one by one."""
+    checks = [future.result() for future in checking]
+    if len(batch.rows):
+        _fast_batch(run, types, batch, checks)
+    if batch.ragged:
+        _check_rows(run, iter(batch.ragged))
+
+
+def _fast_batch(run: _Run, types: list[str], batch: csvsource.Batch, checks: list[ColumnCheck]) -> None:
     ok = np.logical_and.reduce([c.ok for c in checks])
     blank = np.logical_and.reduce([c.missing for c in checks])
     flagged = ~ok | blank

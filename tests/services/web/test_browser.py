@@ -351,6 +351,54 @@ def test_steward_and_working_group_journey(page: Any, tmp_path: Path) -> None:
     shot(page, "26-printable-report")
 
 
+@pytest.mark.parametrize("kind", ["cp874", "utf-8-sig", "xlsx"])
+def test_a_thai_headed_file_goes_from_infer_to_a_clean_report(page: Any, tmp_path: Path, kind: str) -> None:
+    """Issue 14's done-when on the web: a file with Thai headers in TIS-620/cp874, in UTF-8 with a BOM or in
+    XLSX becomes a resource; its dictionary is inferred in the editor and saved; the working group's chair
+    reads the version and approves it; the same file checked against it gives a clean report."""
+    from tests.dictionaries.datagen import THAI_HEADER, write_csv, write_xlsx
+
+    dataset = "junior-executive-personal-reports"
+    path = tmp_path / f"ข้อมูล-{kind}.{'xlsx' if kind == 'xlsx' else 'csv'}"
+    if kind == "xlsx":
+        write_xlsx(path, 300, 0, header=THAI_HEADER)
+    else:
+        write_csv(path, 300, 0, encoding=kind, header=THAI_HEADER)
+    province = THAI_HEADER[2]  # จังหวัด
+    sign_in(page, "steward.hrd@bangkok.go.th")
+    page.goto(f"/dataset/{dataset}/resource/new")
+    page.set_input_files("#file", str(path))
+    page.fill("#resource_name", f"ข้อมูลหัวตารางภาษาไทย ({kind})")
+    page.click('form[action$="/resource/upload"] button[type=submit]')
+    expect(page).to_have_url(re.compile(r"/resource/[0-9a-f-]{36}$"))
+    resource = "/" + page.url.split("/", 3)[3]
+    expect(page.locator("table.preview")).to_contain_text(province)  # the Thai headers read right
+    page.goto(f"{resource}/dictionary")
+    expect(page.locator(".notice")).to_be_visible()  # inferred from the file, not saved yet
+    expect(page.locator(f'table.editor tbody input[value="{province}"]').first).to_be_visible()
+    page.click("#dictionary-form button[type=submit]")
+    expect(page.locator('tr[data-version="1"][data-status="draft"]')).to_be_visible()
+    shot(page, f"30-thai-headers-{kind}-draft")
+    sign_out(page)
+
+    sign_in(page, "director.hrd@bangkok.go.th")
+    page.goto(f"{resource}/dictionary/versions/1")
+    expect(page.locator(f'table.version-fields tr[data-field="{province}"]')).to_be_visible()
+    assert page.locator("table.version-fields input").count() == 0  # read-only
+    page.click("#approve-form button[type=submit]")
+    expect(page.locator('#version-status[data-status="approved"][data-current="true"]')).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "steward.hrd@bangkok.go.th")
+    page.goto(resource)
+    page.set_input_files("#newfile", str(path))
+    page.click("#upload-data button[type=submit]")
+    expect(page.locator('[data-valid="true"]')).to_be_visible()
+    assert page.locator("table.data-grid td.bad-cell").count() == 0
+    shot(page, f"31-thai-headers-{kind}-clean-report")
+    sign_out(page)
+
+
 def test_workspace_pages_fit_a_phone(browser: Any, server: str) -> None:
     context = browser.new_context(base_url=server, viewport=PHONE, locale="th-TH", is_mobile=True)
     phone = context.new_page()
