@@ -8,11 +8,14 @@ already made, and the next run finishes it from what the portal holds, without d
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from sqlalchemy.exc import OperationalError
 
 from catalog.actions.publishing import (
     ClaimedJob,
@@ -28,6 +31,7 @@ from catalog.actions.publishing import (
     publish_plan,
 )
 from catalog.context import Context
+from catalog.errors import AlreadyTaken
 from catalog.models.publishing import JobOperation
 from catalog.publish_messages import publish_problem
 from schemas.messages import Problem
@@ -47,6 +51,7 @@ from services.ckan.uploads import Uploads
 
 Opener = Callable[[], AbstractContextManager[Context]]
 Step = Callable[[int, int], bool]  # (done, total) after each dataset; False stops the run (a cancelled job)
+PLAN_TRIES = 5  # two runs planning the same datasets at once: one waits for the other's outbox entries
 LEASE = dt.timedelta(minutes=15)  # a run that dies leaves its job to the next run after this
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=1)
@@ -109,9 +114,16 @@ class Publisher:
         how far the run got after each dataset (one another run holds counts as done here)."""
         report, before = RunReport(self.portal_url), Counter(self.client.calls)
         self._orgs_checked.clear()
-        with self.opener() as ctx:
-            report.plan = publish_plan(ctx, self.portal_url, organization=organization, dataset=dataset, force=force,
-                                       only=only)
+        for attempt in range(1, PLAN_TRIES + 1):
+            try:
+                with self.opener() as ctx:
+                    report.plan = publish_plan(ctx, self.portal_url, organization=organization, dataset=dataset,
+                                               force=force, only=only)
+                break
+            except (AlreadyTaken, OperationalError):  # another run planned the same datasets at that moment
+                if attempt == PLAN_TRIES:
+                    raise
+                time.sleep(0.2 * attempt)
         scoped = organization is not None or dataset is not None or only is not None
         scope = [item.dataset_id for item in report.plan] if scoped else None
         with self.opener() as ctx:

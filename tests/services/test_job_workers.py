@@ -1,5 +1,6 @@
 """Worker processes (``banchi worker``) against the test database and a real broker: a worker killed in the
-middle of a publish job leaves it to another, which finishes it without sending any dataset twice; a broker
+middle of a publish job leaves it to another, which finishes it without sending any dataset twice (while a
+second job publishes the same datasets at once); a broker
 that is away when a job is asked for makes the job wait in the database, and a worker sends it once the
 broker answers. The portal is FakeCKAN served over HTTP (tests/services/http_ckan.py)."""
 
@@ -14,10 +15,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from catalog.actions.datasets import dataset_create
 from catalog.actions.jobs import JobPublic, job_create, job_show
 from catalog.actions.portals import portal_create
+from catalog.models.publishing import JobState, PublishJob
 from catalog.settings import Settings, get_settings
 from services.jobs import runner
 from tests.conftest import OpenContext
@@ -25,12 +28,12 @@ from tests.factories import dataset_input, make_org
 from tests.services.http_ckan import HttpCKAN
 
 ORG = "job-agency"
-COUNT = 12
+COUNT = 16
 
 
 @pytest.fixture
 def portal(open_ctx: OpenContext) -> Iterator[HttpCKAN]:
-    with HttpCKAN(delay=0.25) as ckan:
+    with HttpCKAN(delay=0.5) as ckan:
         with open_ctx() as ctx:
             make_org(ctx, ORG)
             portal_create(ctx, {"name": "local", "url": ckan.url, "api_key": "k", "allow_private_network": True})
@@ -99,29 +102,35 @@ def test_a_worker_killed_mid_publish_is_replaced_without_duplicates(
         monkeypatch.setenv("BANCHI_BROKER_URL", broker)
     get_settings.cache_clear()
     settings = get_settings()
-    with open_ctx() as ctx:
-        job_id = job_create(ctx, "publish", ORG, {"portal": "local", "organization": ORG}).id
-    assert runner.dispatch(settings, job_id)
+    with open_ctx() as ctx:  # two runs of the same datasets at once (say, a schedule's and a steward's)
+        jobs = [job_create(ctx, "publish", ORG, {"portal": "local", "organization": ORG}).id for _ in (1, 2)]
+    for job_id in jobs:
+        assert runner.dispatch(settings, job_id)
 
-    def read() -> JobPublic:
-        with open_ctx() as ctx:
-            return job_show(ctx, job_id)
+    def reader(job_id: str) -> Callable[[], JobPublic]:
+        def read() -> JobPublic:
+            with open_ctx() as ctx:
+                return job_show(ctx, job_id)
+        return read
 
-    first = workers("first")
-    running = wait_for(read, lambda j: j.state == "running" and j.progress_done >= 3)
+    first, second = reader(jobs[0]), reader(jobs[1])
+    doomed = workers("first")
+    running = wait_for(first, lambda j: j.state == "running" and j.progress_done >= 2)
     assert running.state == "running" and running.progress_total == COUNT, running
-    first.send_signal(signal.SIGKILL)  # in the middle of a dataset (each create takes 0.25 s)
-    first.wait(10)
-    stopped_at = read().progress_done
-    assert stopped_at < COUNT
-
     workers("second")
-    done = wait_for(read, lambda j: j.finished)
-    assert done.state == "succeeded", done
-    assert done.attempts == 2 and any(e["code"] == "worker_lost" for e in done.errors or [])
+    assert wait_for(second, lambda j: j.state == "running").state == "running"
+    doomed.send_signal(signal.SIGKILL)  # in the middle of a dataset (each create takes 0.5 s)
+    doomed.wait(10)
+
+    finals = [wait_for(read, lambda j: j.finished) for read in (first, second)]
+    assert [j.state for j in finals] == ["succeeded", "succeeded"], finals
+    assert finals[0].attempts == 2 and any(e["code"] == "worker_lost" for e in finals[0].errors or [])
     names = [f"worker-data-{i:02d}" for i in range(COUNT)]
     assert all(len(portal.packages_named(name)) == 1 for name in names)  # every dataset once on the portal
     assert sorted(portal.creates) == names and set(portal.creates.values()) == {1}  # created once each
+    with open_ctx() as ctx:
+        outbox = ctx.session.exec(select(PublishJob)).all()
+    assert len(outbox) == COUNT and {j.state for j in outbox} == {JobState.done}  # one entry per dataset
 
 
 def test_a_job_asked_for_while_the_broker_is_away_waits_then_runs(
