@@ -25,6 +25,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "action": ("คำสั่ง", "action"),
     "portal": ("พอร์ทัล", "portal"),
     "job": ("งานเบื้องหลัง", "job"),
+    "schedule": ("กำหนดเวลางาน", "schedule"),
 }
 
 

@@ -123,6 +123,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "job_read": frozenset({"admin", "steward"}),
     "job_cancel": frozenset({"admin", "steward"}),
     "job_run": frozenset(),
+    # schedules of unattended jobs (publish, drift check, link and timeliness checks) of an organization
+    "schedule_manage": frozenset({"admin"}),
 }
 
 # reads open to everybody: each filters or hides records by visibility (check_dataset_read, readable_clause)

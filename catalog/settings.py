@@ -33,6 +33,9 @@ class Settings(BaseSettings):
                                      "handed to another worker")
     job_redispatch_seconds: float = Field(600.0, gt=0, description="a queued job no worker took for this long is "
                                           "sent to the broker again (it may have lost the message)")
+    link_check_timeout: float = Field(10.0, gt=0, description="seconds a link check waits for an answer")
+    link_check_allow_private_network: bool = Field(False, description="link checks may reach loopback and private "
+                                                   "addresses (an intranet catalog); never link-local or reserved")
 
     @field_validator("data_dir", "storage_dir")
     @classmethod

@@ -35,10 +35,9 @@ from schemas.messages import Problem, render
 KIND_RULES: dict[str, str] = {
     "publish": "dataset_publish",
     "drift_check": "dataset_publish",
-}
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "publish": ("เผยแพร่ไปยังพอร์ทัล", "publish to a portal"),
-    "drift_check": ("ตรวจการแก้ไขบนพอร์ทัล", "drift check"),
+    "harvest": "publish_job_run",  # creates organizations and datasets from a portal: the operator's
+    "link_check": "job_start",
+    "timeliness_check": "job_start",
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -49,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "The worker {value} stopped answering; the job was handed to another worker"),
     "too_many_attempts": ("งานล้มเหลวครบ {value} ครั้งแล้ว จึงหยุดลองใหม่",
                           "The job failed {value} times; it is not tried again"),
+    "portal_required": ("งานประเภทนี้ต้องระบุพอร์ทัล", "This kind of job needs a portal"),
+    "portal_not_for_kind": ("งาน “{value}” ไม่ใช้พอร์ทัล", "A “{value}” job does not use a portal"),
     "job_error": ("งานหยุดด้วยข้อผิดพลาดภายใน: {detail}", "The job stopped on an internal error: {detail}"),
 }
 STATE_LABELS: dict[str, tuple[str, str]] = {

@@ -108,6 +108,11 @@ def portal_delete(ctx: Context, name: str) -> None:
     permissions.check(ctx, "portal_delete")
     portal = get_by_id_or_name(ctx, Portal, name, "portal")
     before = _audited(portal)
+    from catalog.models.jobs import Schedule
+
+    for schedule in ctx.session.exec(select(Schedule).where(Schedule.portal_id == portal.id)).all():
+        ctx.session.delete(schedule)  # its schedules go with it (jobs already run stay on record)
+    ctx.session.flush()
     ctx.session.delete(portal)
     ctx.session.flush()
     record_change(ctx, "portal_delete", "portal", portal.id, before, None)

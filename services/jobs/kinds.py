@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import requests
+
 from catalog.actions.lookup import get_organization
 from catalog.actions.portals import portal_connection
 from catalog.models.jobs import BackgroundState
@@ -12,6 +14,7 @@ from schemas.messages import Problem
 from services.ckan.client import PortalClient, PortalUnavailable
 from services.ckan.publisher import Publisher, RunReport
 from services.jobs.runner import JobRun, Outcome, RetryLater
+from services.outbound import CheckedSession, OutboundRefused, check_url
 
 PORTAL_TIMEOUT = 60.0
 
@@ -75,3 +78,82 @@ RUNNERS: dict[str, Callable[[JobRun], Outcome]] = {
     "publish": publish,
     "drift_check": drift_check,
 }
+
+
+def harvest(run: JobRun) -> Outcome:
+    """Import the portal's datasets (of ``params.organization`` on the portal, or all) into Banchi."""
+    from services.ckan.harvester import Harvester
+
+    client = _client(run)
+    with run.opener()() as ctx:
+        profile = ctx.profile
+    try:
+        items = Harvester(run.opener(), client, profile).run(run.job.params.get("source_organization"),
+                                                             run.job.params.get("defaults") or {})
+    except PortalUnavailable as exc:
+        raise RetryLater([exc.problem]) from exc
+    run.step(len(items), len(items))
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    return Outcome(BackgroundState.succeeded, {
+        "portal_url": client.url, "outcomes": counts,
+        "datasets": [{"dataset": i.name, "operation": "harvest", "status": i.status, "package_id": None,
+                      "problems": _dumped(i.problems)} for i in items]})
+
+
+def link_check(run: JobRun) -> Outcome:
+    """Each link resource's URL: HEAD, then GET when HEAD is refused, under the outbound rules (http/https;
+    never link-local or reserved addresses; private ones only when the operator allows them)."""
+    from catalog.actions.link_checks import link_check_record, link_check_targets
+
+    with run.opener()() as ctx:
+        targets = link_check_targets(ctx, run.job.params.get("organization"))
+    session = CheckedSession(run.settings.link_check_allow_private_network)
+    broken: list[dict[str, Any]] = []
+    skipped = 0
+    if not run.step(0, len(targets)):
+        return Outcome(BackgroundState.cancelled)
+    for done, target in enumerate(targets, start=1):
+        ok, status, error = _probe(session, target.url, run.settings.link_check_timeout)
+        if ok is None:
+            skipped += 1  # refused by the outbound rules: not ours to judge
+        else:
+            with run.opener()() as ctx:
+                link_check_record(ctx, target, ok=ok, status_code=status, error=error)
+            if not ok:
+                broken.append({"dataset": target.dataset, "resource_id": target.resource_id, "url": target.url,
+                               "status_code": status, "error": error})
+        if not run.step(done):
+            return Outcome(BackgroundState.cancelled, {"checked": done, "broken": broken})
+    return Outcome(BackgroundState.succeeded, {"checked": len(targets) - skipped, "not_checked": skipped,
+                                               "broken": broken})
+
+
+def _probe(session: CheckedSession, url: str, timeout: float) -> tuple[bool | None, int | None, str | None]:
+    """(working, HTTP status, error); working is None when the outbound rules refuse the address."""
+    try:
+        check_url(url, session.allow_private_network)
+        answer = session.head(url, timeout=timeout, allow_redirects=True)
+        if answer.status_code in (403, 405, 501) or answer.status_code >= 500:  # some servers refuse HEAD
+            with session.get(url, timeout=timeout, allow_redirects=True, stream=True) as got:
+                answer = got
+        return answer.status_code < 400, answer.status_code, None if answer.status_code < 400 else answer.reason
+    except OutboundRefused:
+        return None, None, None
+    except requests.RequestException as exc:
+        return False, None, type(exc).__name__
+
+
+def timeliness_check(run: JobRun) -> Outcome:
+    """The published datasets past their update frequency (the freshness badge's rule), for the stewards."""
+    from catalog.actions.link_checks import timeliness_overdue
+
+    with run.opener()() as ctx:
+        checked, overdue = timeliness_overdue(ctx, run.job.params.get("organization"))
+    run.step(checked, checked)
+    return Outcome(BackgroundState.succeeded, {"checked": checked, "overdue": [
+        {"dataset": o.dataset, "title": o.title, "th": o.th, "en": o.en} for o in overdue]})
+
+
+RUNNERS.update(harvest=harvest, link_check=link_check, timeliness_check=timeliness_check)

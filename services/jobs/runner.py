@@ -32,6 +32,7 @@ from catalog.actions.jobs import (
     job_recover,
     job_retry,
 )
+from catalog.actions.schedules import schedule_start_due
 from catalog.context import SYSTEM, Actor, Context, open_context
 from catalog.db import engine_for
 from catalog.models.accounts import Account
@@ -193,11 +194,14 @@ def dispatch(settings: Settings, job_id: str) -> bool:
 
 
 def sweep(settings: Settings) -> list[str]:
-    """Hand stalled and unsent jobs to the broker (again). Returns the ids sent."""
+    """Hand stalled and unsent jobs to the broker (again), and start the jobs of due schedules. Returns the ids
+    sent."""
     engine = engine_for(settings.effective_database_url)
     with _system(engine, settings) as ctx:
         ids = job_recover(ctx, stale_after=dt.timedelta(seconds=settings.job_stale_seconds),
                           redispatch_after=dt.timedelta(seconds=settings.job_redispatch_seconds))
+    with _system(engine, settings) as ctx:  # schedules that are due start their jobs
+        ids += schedule_start_due(ctx)
     sent = [job_id for job_id in ids if dispatch(settings, job_id)]
     if ids:
         log.info("sweeper sent %s job(s) to the broker", len(sent))

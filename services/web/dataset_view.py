@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.actions.link_checks import link_checks_of, quality_score
 from catalog.actions.stages import current_stage
 from catalog.context import Context
 from catalog.gates import data_current
@@ -46,6 +47,8 @@ class DatasetView:
     dictionary: list[Any] = field(default_factory=list)
     jsonld_tag: str | None = None  # schema.org JSON-LD, for public datasets only
     links: dict[str, str] = field(default_factory=dict)
+    link_checks: dict[str, Any] = field(default_factory=dict)  # resource id → its last link check
+    quality_score: int | None = None  # catalog.actions.link_checks.quality_score
 
 
 def field_values(profile: Profile, metadata: dict[str, Any], lang: str) -> list[FieldValue]:
@@ -79,13 +82,17 @@ def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: st
     stage = current_stage(ctx, dataset.id)
     outcome = data_current(ctx, dataset, thai_today(ctx.now()), {})
     name, public = shown["name"], is_public(ctx, dataset)
+    shown_ids = {r["id"] for r in shown.get("resources", [])}
+    checks = {key: check for key, check in link_checks_of(ctx, dataset.id).items() if key in shown_ids}
+    fresh = outcome.state == "pass" if outcome.state != "unknown" else None
+    validity = latest_validity(ctx, name, shown.get("resources", []))
     return DatasetView(
         profile=profile, fields=field_values(profile, shown, lang), resources=shown.get("resources", []),
         previews=previews, stage=stage,
         stage_name=load_stages().stage(stage).name.get(lang) if stage else None,
-        fresh=outcome.state == "pass" if outcome.state != "unknown" else None,
+        fresh=fresh, link_checks=checks, quality_score=quality_score(fresh, validity, list(checks.values())),
         freshness_text=outcome.en if lang == "en" else outcome.th, public=public,
-        validity=latest_validity(ctx, name, shown.get("resources", [])),
+        validity=validity,
         dictionary=approved_fields(ctx, name, shown.get("resources", [])),
         jsonld_tag=script_tag(ctx.settings.site_url, shown) if public else None,
         links={"dcat": f"/dataset/{name}.ttl", "data_package": f"/api/datasets/{name}/datapackage.json",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from catalog.actions.jobs import job_cancel, job_create, job_show
+from catalog.actions.jobs import job_cancel, job_create, job_list, job_show
 from catalog.actions.lookup import get_organization
 from catalog.actions.portals import PortalPublic, portal_connection, portal_list
 from catalog.context import open_context
@@ -33,12 +33,13 @@ PortalField = Annotated[str, Form(max_length=100)]
 
 def _page(request: Request, org: Any, portals: list[PortalPublic] | None = None, portal: str = "",
           report: RunReport | None = None, dry_run: bool = True, problems: list[Any] | None = None,
-          status: int = 200) -> HTMLResponse:
+          status: int = 200, drift_job: Any = None) -> HTMLResponse:
     outcomes = {o.dataset: o for o in report.outcomes} if report else {}
     if portals is None:
         with page_context(request) as ctx:
             portals = portal_list(ctx)
     return render(request, "publish.html", {"org": org, "portal": portal, "portals": portals, "report": report,
+                                            "drift_job": drift_job,
                                             "dry_run": dry_run, "outcomes": outcomes, "problems": problems or [],
                                             "included": {"publish", "withdraw"}}, status)
 
@@ -60,7 +61,9 @@ def publish_form(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     org = get_organization(ctx, name)
     if not allowed(ctx, "dataset_publish", org.id):
         raise PermissionDenied("dataset_publish")
-    return _page(request, org, portal_list(ctx))
+    # a drift the last check found is shown to the organization's publishers
+    drift = job_list(ctx, org.name, states=("succeeded",), kinds=("drift_check",), limit=1)
+    return _page(request, org, portal_list(ctx), drift_job=drift[0] if drift else None)
 
 
 @router.post("/organization/{name}/publish", dependencies=[CSRF])

@@ -122,3 +122,29 @@ def test_cancel_a_queued_job_then_a_running_one(client: TestClient, token_for: T
     shown = client.get(f"/api/jobs/{job['id']}", headers=admin).json()
     assert shown["state"] == "cancelled" and shown["progress_done"] == 1 and shown["progress_total"] == len(EXTRA)
     assert len(fake.packages) == 1  # what was finished stays; the rest waits in the outbox
+
+
+def test_schedules_and_check_jobs_over_http(client: TestClient, token_for: TokenFor, fake: FakeCKAN,
+                                            demo: Settings) -> None:
+    admin, steward = token_for("admin@bangkok.go.th", "admin"), token_for("steward@bangkok.go.th", "steward")
+    body = {"kind": "publish", "portal": "test", "organization": "bma-hrd", "interval_minutes": 1440}
+    assert client.put("/api/schedules", json=body, headers=steward).status_code == 403  # an admin's
+    made = client.put("/api/schedules", json=body, headers=admin)
+    assert made.status_code == 200, made.text
+    again = client.put("/api/schedules", json={**body, "interval_minutes": 60}, headers=admin).json()
+    assert again["id"] == made.json()["id"] and again["interval_minutes"] == 60  # one schedule per scope
+    everyone = client.put("/api/schedules", json={**body, "organization": None}, headers=admin)
+    assert everyone.status_code == 403  # every organization's: sysadmins
+    no_portal = client.put("/api/schedules", json={**body, "portal": None}, headers=admin)
+    assert no_portal.status_code == 422 and no_portal.json()["errors"][0]["code"] == "portal_required"
+    assert [s["kind"] for s in client.get("/api/schedules?organization=bma-hrd", headers=admin).json()] == ["publish"]
+    assert client.delete(f"/api/schedules/{again['id']}", headers=admin).status_code == 204
+
+    # links on loopback are not the checker's to reach unless the operator allows it: not checked, not broken
+    links = client.post(f"{ORG}/jobs", json={"kind": "link_check"}, headers=steward).json()
+    assert runner.execute(links["id"], demo) == BackgroundState.succeeded
+    timely = client.post(f"{ORG}/jobs", json={"kind": "timeliness_check"}, headers=steward).json()
+    assert runner.execute(timely["id"], demo) == BackgroundState.succeeded
+    result = client.get(f"/api/jobs/{timely['id']}", headers=steward).json()["result"]
+    assert result["checked"] > 0 and all(o["th"] and o["en"] for o in result["overdue"])
+    assert client.post(f"{ORG}/jobs", json={"kind": "drift_check"}, headers=steward).status_code == 422

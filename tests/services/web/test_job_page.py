@@ -67,3 +67,21 @@ def test_cancel_a_queued_job_and_who_sees_its_page(site: TestClient, sign_in: Si
     site.post("/user/logout", data={"csrf_token": csrf_of(site.get("/").text)})
     sign_in("member.hrd@bangkok.go.th", role="wg_member")  # a member who does not publish: as if there were none
     assert site.get(started.headers["location"]).status_code == 404
+
+
+def test_a_drift_found_by_a_check_is_shown_to_the_stewards(site: TestClient, sign_in: SignIn, fake: FakeCKAN,
+                                                           demo: Settings, open_ctx: OpenContext) -> None:
+    from catalog.actions.jobs import job_create
+
+    with open_ctx() as ctx:
+        publish = job_create(ctx, "publish", "bma-hrd", {"portal": "test", "organization": "bma-hrd",
+                                                         "datasets": ["city-development-indicators"]})
+    assert runner.execute(publish.id, demo) == "succeeded"
+    package = fake.by_name("city-development-indicators")
+    package["notes"] = "แก้บนพอร์ทัล"  # someone edits it on the portal
+    with open_ctx() as ctx:
+        drift = job_create(ctx, "drift_check", "bma-hrd", {"portal": "test", "organization": "bma-hrd"})
+    assert runner.execute(drift.id, demo) == "succeeded"
+    sign_in("steward.hrd@bangkok.go.th")
+    page = site.get("/organization/bma-hrd/publish").text
+    assert 'id="last-drift"' in page and 'data-drift="city-development-indicators"' in page and "notes" in page
