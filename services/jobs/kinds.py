@@ -156,4 +156,29 @@ def timeliness_check(run: JobRun) -> Outcome:
         {"dataset": o.dataset, "title": o.title, "th": o.th, "en": o.en} for o in overdue]})
 
 
-RUNNERS.update(harvest=harvest, link_check=link_check, timeliness_check=timeliness_check)
+def catalog_import(run: JobRun) -> Outcome:
+    """A catalog workbook (``params.file``, kept under the storage directory for the job) imported all or
+    nothing, or checked with ``dry_run``; the report (what was created, updated, the problems) is the result."""
+    from pathlib import Path
+
+    from catalog.actions.catalog_import import ImportFailed
+    from catalog.actions.catalog_import import catalog_import as import_workbook
+    from services.excel.reader import read_catalog_workbook
+
+    params = run.job.params
+    content = read_catalog_workbook(Path(params["file"]))
+    try:
+        with run.opener()() as ctx:
+            report = import_workbook(ctx, content, organization=params.get("organization"),
+                                     create_organizations=bool(params.get("create_organizations")),
+                                     dry_run=bool(params.get("dry_run")), force=bool(params.get("force")),
+                                     template_org=params.get("template_org"))
+    except ImportFailed as exc:
+        return Outcome(BackgroundState.failed, exc.report.model_dump(mode="json"), exc.problems)
+    rows = report.model_dump(mode="json")
+    run.step(1, 1)
+    return Outcome(BackgroundState.succeeded, rows)
+
+
+RUNNERS.update(harvest=harvest, link_check=link_check, timeliness_check=timeliness_check,
+               catalog_import=catalog_import)

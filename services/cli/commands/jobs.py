@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -74,6 +75,32 @@ def job_drift(
 ) -> None:
     """Check a portal for edits made there since the last publish, as a job. / ตรวจการแก้ไขบนพอร์ทัล"""
     _start("drift_check", organization, {"portal": portal, "organization": organization}, wait, output)
+
+
+@job_app.command("import")
+def job_import(
+    file: Annotated[Path, typer.Argument(help="workbook in the GD Catalog Excel template (.xlsx)", exists=True,
+                                         dir_okay=False)],
+    organization: Annotated[str | None, typer.Option("--org", help="put every dataset in this organization")]
+    = None,
+    create_organizations: Annotated[bool, typer.Option("--create-organizations")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check everything, write nothing")] = False,
+    force: Annotated[bool, typer.Option("--force", help="write over records changed since the export")] = False,
+    wait: WaitOption = True,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Import a catalog workbook (or its dry run) as a background job. / นำเข้าบัญชีข้อมูลเป็นงานเบื้องหลัง"""
+    import shutil
+    import uuid
+
+    from catalog.settings import get_settings
+
+    kept = get_settings().effective_storage_dir / "job-files" / f"{uuid.uuid4()}.xlsx"  # workers share storage
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(file, kept)
+    params: dict[str, Any] = {"file": str(kept), "organization": organization, "dry_run": dry_run, "force": force,
+                              "create_organizations": create_organizations}
+    _start("catalog_import", organization, params, wait, output)
 
 
 @job_app.command("show")
