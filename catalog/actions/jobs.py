@@ -328,3 +328,20 @@ def _public(ctx: Context, job: Job) -> JobPublic:
     org = ctx.session.get(Organization, job.organization_id) if job.organization_id else None
     return JobPublic(organization=org.name if org else None,
                      **job.model_dump(include=set(JobPublic.model_fields) - {"organization"}))
+
+
+@action("job_run")
+def job_metrics(ctx: Context) -> tuple[dict[str, int], float]:
+    """For /metrics: jobs by state, and the queue lag (seconds the oldest job that may run now has waited)."""
+    from sqlalchemy import func
+
+    permissions.check(ctx, "job_run")
+    counts = {state.value: 0 for state in BackgroundState}
+    for state, count in ctx.session.exec(select(Job.state, func.count()).group_by(col(Job.state))).all():
+        counts[state] = count
+    now = ctx.now()
+    oldest = ctx.session.exec(select(func.min(Job.created_at)).where(
+        col(Job.state) == BackgroundState.queued, or_(col(Job.run_after).is_(None), col(Job.run_after) <= now))).first()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return counts, max(0.0, (now - oldest).total_seconds()) if oldest else 0.0

@@ -148,3 +148,15 @@ def test_schedules_and_check_jobs_over_http(client: TestClient, token_for: Token
     result = client.get(f"/api/jobs/{timely['id']}", headers=steward).json()["result"]
     assert result["checked"] > 0 and all(o["th"] and o["en"] for o in result["overdue"])
     assert client.post(f"{ORG}/jobs", json={"kind": "drift_check"}, headers=steward).status_code == 422
+
+
+def test_job_metrics_for_operators(client: TestClient, token_for: TokenFor, fake: FakeCKAN, demo: Settings,
+                                   open_ctx: OpenContext) -> None:
+    from catalog.actions.jobs import job_metrics
+
+    admin = token_for("admin@bangkok.go.th", "admin")
+    client.post(f"{ORG}/jobs", json={"kind": "timeliness_check"}, headers=admin)
+    time.sleep(0.05)
+    with open_ctx() as ctx:
+        counts, lag = job_metrics(ctx)
+    assert counts["queued"] == 1 and counts["running"] == 0 and lag > 0
