@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, overload
 
 from sqlmodel import SQLModel, col, select
@@ -14,6 +15,8 @@ from schemas.metadata import is_openly_publishable
 ACTIVITY_TYPES = {"dataset_create": "new package", "dataset_update": "changed package",
                   "dataset_publish": "new package", "dataset_withdraw": "deleted package",
                   "dataset_restore": "changed package", "dataset_delete": "deleted package"}
+# the audit actions of the lifecycle's moves (catalog.actions.datasets.TRANSITIONS), each before and after a state
+LIFECYCLE_ACTIONS = ("dataset_publish", "dataset_withdraw", "dataset_restore", "dataset_delete")
 
 
 @overload
@@ -79,3 +82,16 @@ def _was_public(record: dict[str, Any] | None, profile: Any) -> bool:
     return record.get("state") == DatasetState.active and not record.get("private") and is_openly_publishable(
         {"data_category": record.get("data_category"), "data_classification": record.get("data_classification")},
         profile)
+
+
+def dataset_state_at(ctx: Context, dataset: Dataset, moment: dt.datetime) -> str:
+    """The lifecycle state ``dataset`` was in at ``moment``, from the log: the state its first move after that
+    moment started from, or its state now when it has not moved since (a dataset stored before the lifecycle
+    was recorded keeps the state it has)."""
+    entry = ctx.session.exec(select(AuditEntry).where(
+        AuditEntry.entity_type == "dataset", AuditEntry.entity_id == dataset.id,
+        col(AuditEntry.action).in_(LIFECYCLE_ACTIONS), col(AuditEntry.at) > moment,
+    ).order_by(col(AuditEntry.id)).limit(1)).first()
+    if entry is not None and entry.before and entry.before.get("state"):
+        return str(entry.before["state"])
+    return str(dataset.state)

@@ -155,6 +155,9 @@ def working_group_met(ctx: Context, dataset: Dataset, as_of: dt.date, _params: d
 
 
 def in_catalog(ctx: Context, dataset: Dataset, _as_of: dt.date, _params: dict[str, Any]) -> Outcome:
+    if dataset.state == DatasetState.draft:
+        return failed("ชุดข้อมูลยังเป็นฉบับร่าง ยังไม่ได้เผยแพร่ในบัญชีข้อมูล", "the dataset is still a draft, not yet "
+                      "published in the catalog")
     if dataset.state != DatasetState.active:
         return failed("ชุดข้อมูลถูกถอนออกจากบัญชีข้อมูลแล้ว", "the dataset was withdrawn from the catalog")
     return passed(f"ลงทะเบียนในบัญชีข้อมูลแล้ว ({dataset.name})", f"registered in the catalog ({dataset.name})")

@@ -20,15 +20,19 @@ from catalog import permissions
 from catalog.actions.indicator import audited_results, indicator_datasets
 from catalog.actions.lookup import get_organization
 from catalog.actions.stages import stage_as_of
+from catalog.audit import dataset_state_at
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.gates import lineage, stage_set
-from catalog.models import Organization
+from catalog.models import DatasetState, Organization
 from catalog.permissions import action, helper
-from schemas.fiscal_year import FiscalYear, thai_today
+from schemas.fiscal_year import FiscalYear, end_of_thai_day, thai_today
 from schemas.governance_messages import problem
 from schemas.rubric import Rubric, load_rubric
 from schemas.stages import MAX_STAGE
+
+# the states of a dataset that no longer counts in the indicator (see work_stage)
+LEFT_THE_CATALOG = frozenset({DatasetState.withdrawn, DatasetState.deleted})
 
 
 class DatasetFigure(BaseModel):
@@ -120,7 +124,16 @@ def work_stage(ctx: Context, org: Organization, rubric: Rubric, day: dt.date) ->
     """The stage the organization's indicator work had reached on ``day``, with each dataset's figure."""
     stages = stage_set()
     figures = []
+    cutoff = end_of_thai_day(day)
     for row, dataset in indicator_datasets(ctx, org.name, rubric.fiscal_year, as_of=day):
+        # The indicator scores the databases the agency develops and keeps for its work (indicator-5.2.md,
+        # part 1 "keep current", part 2 "develop and store"). A dataset withdrawn from the catalog is no longer
+        # kept or offered, and a deleted one was registered in error or replaced: from the day it left the
+        # catalog it is not part of that work, so it neither holds the work back nor carries it. Read as of
+        # the day (from the log), so a quarter already past keeps the datasets it had and does not drift.
+        # A draft counts: a new database (part 2.1) is in development before it is published.
+        if dataset_state_at(ctx, dataset, cutoff) in LEFT_THE_CATALOG:
+            continue
         part = rubric.part(row.part)
         now = stage_as_of(ctx, dataset, day)
         name = stages.stage(now.effective).name if now.effective else None

@@ -186,16 +186,23 @@ def _build_model(profile: Profile, type_code: str | None, level: str) -> type[Ba
 # -- validation --------------------------------------------------------------------------------------
 
 
-def validate_dataset_metadata(data: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
-    """Check ``data`` (GD Catalog keys) and return it normalized; raise ProblemsError listing every field."""
-    return _validate(data, profile, level="dataset", type_value=data.get("data_type"))
+# what leaves a field incomplete rather than wrong: a draft may be saved with these (CKAN's drafts may)
+INCOMPLETE_CODES = frozenset({"required", "other_required", "classification_required"})
+
+
+def validate_dataset_metadata(data: Mapping[str, Any], profile: Profile, *, draft: bool = False) -> dict[str, Any]:
+    """Check ``data`` (GD Catalog keys) and return it normalized; raise ProblemsError listing every field.
+    With ``draft``, fields left empty are not problems (a draft is saved incomplete, as CKAN saves one); what
+    is given must still be valid, and the full set is checked when the draft is published."""
+    return _validate(data, profile, level="dataset", type_value=data.get("data_type"), draft=draft)
 
 
 def validate_resource_metadata(data: Mapping[str, Any], profile: Profile, data_type: str) -> dict[str, Any]:
     return _validate(data, profile, level="resource", type_value=data_type)
 
 
-def _validate(data: Mapping[str, Any], profile: Profile, *, level: str, type_value: Any) -> dict[str, Any]:
+def _validate(data: Mapping[str, Any], profile: Profile, *, level: str, type_value: Any,
+              draft: bool = False) -> dict[str, Any]:
     specs = {s.key: s for s in (profile.dataset_fields if level == "dataset" else profile.resource_fields)}
     type_code = profile.type_code(type_value) if isinstance(type_value, str) else None
     present = {key: value for key, value in data.items() if not is_empty(value)}
@@ -223,6 +230,8 @@ def _validate(data: Mapping[str, Any], profile: Profile, *, level: str, type_val
     _check_companions(normalized, specs, profile, problems)
     if level == "dataset":
         _apply_classification_rule(normalized, specs, profile, problems)
+    if draft:
+        problems = {key: found for key, found in problems.items() if found.code not in INCOMPLETE_CODES}
     if problems:
         order = list(specs)
         raise ProblemsError(sorted(problems.values(), key=lambda p: _position(order, p.field)))

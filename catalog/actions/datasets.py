@@ -32,7 +32,9 @@ READ_ONLY_KEYS = frozenset(
 
 @action("dataset_create")
 def dataset_create(ctx: Context, data: Mapping[str, Any], *, publish: bool = False) -> dict[str, Any]:
-    """Register a dataset: a draft only its organization reads until a steward publishes it. With
+    """Register a dataset: a draft only its organization reads until a steward publishes it. A draft needs
+    only what identifies it (URL name, title, type, organization) and valid values in what it gives; the GD
+    Catalog's mandatory set is asked for when it is published (:func:`dataset_publish_draft`). With
     ``publish`` (a harvest of public records, the demo, an import told so) it is published at once, by the
     same rule as :func:`dataset_publish_draft`: the actor may publish and the metadata is complete."""
     profile = ctx.profile
@@ -45,10 +47,12 @@ def dataset_create(ctx: Context, data: Mapping[str, Any], *, publish: bool = Fal
         if publish:
             permissions.check(ctx, "dataset_lifecycle", org.id)
     steward = _steward(ctx, steward_key, problems)
-    metadata = _validated(incoming, profile, problems)
+    # a draft may be saved incomplete (CKAN's may); published at once, it must be complete
+    metadata = _validated(incoming, profile, problems, draft=True)
     _check_unique(ctx, incoming, None, problems)
-    if publish and not problems:
-        problems.update({p.field or "-": p for p in _unpublishable(metadata, profile)})
+    if publish:
+        for found in _unpublishable(incoming, profile):
+            problems.setdefault(found.field or "-", found)
     if problems:
         raise ValidationFailed(_ordered(problems, profile))
     assert org is not None
@@ -66,9 +70,12 @@ def dataset_update(
     ctx: Context, key: str, changes: Mapping[str, Any], expected_version: int | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Apply ``changes`` (GD Catalog keys; an empty value clears a field) to the version the editor saw."""
+    """Apply ``changes`` (GD Catalog keys; an empty value clears a field) to the version the editor saw. A
+    draft stays savable incomplete; a published or withdrawn dataset keeps every required field. A deleted
+    dataset is not edited (restored first, it is a draft again)."""
     dataset = get_dataset(ctx, key)
     permissions.check_dataset(ctx, "dataset_update", dataset)
+    check_editable(dataset)
     profile = ctx.profile_for(dataset.profile)
     before = snapshot(dataset)
     incoming, steward_key = _split_input(changes)
@@ -82,7 +89,7 @@ def dataset_update(
     if org and org.id != dataset.owner_org_id:
         permissions.check(ctx, "dataset_create", org.id)
     steward = _steward(ctx, steward_key, problems) if steward_key is not None else None
-    metadata = _validated(merged, profile, problems)
+    metadata = _validated(merged, profile, problems, draft=dataset.state == DatasetState.draft)
     _check_unique(ctx, merged, dataset.id, problems)
     if problems:
         raise ValidationFailed(_ordered(problems, profile))
@@ -121,6 +128,10 @@ LIFECYCLE_MESSAGES: dict[str, tuple[str, str]] = {
     "bad_transition": ("ชุดข้อมูล “{value}” อยู่ในสถานะ{state} จึง{act}ไม่ได้",
                        "Dataset “{value}” is {state_en}, so it cannot be {act_en}"),
     "required_to_publish": ("ต้องระบุ {label} ก่อนเผยแพร่", "{label} is required before publishing"),
+    "deleted_not_editable": ("ชุดข้อมูล “{value}” ถูกลบแล้ว จึงแก้ไขชุดข้อมูลและทรัพยากรข้อมูลของชุดข้อมูลนี้ไม่ได้ "
+                             "(นำกลับมาก่อน จะได้เป็นฉบับร่างที่แก้ไขได้)",
+                             "Dataset “{value}” is deleted, so neither it nor its resources can be changed "
+                             "(restore it first: it comes back as a draft you can edit)"),
     "purge_not_deleted": ("ลบถาวรได้เฉพาะชุดข้อมูลที่ถูกลบแล้ว (“{value}” อยู่ในสถานะ{state})",
                           "Only a deleted dataset can be purged (“{value}” is {state_en})"),
 }
@@ -228,9 +239,37 @@ def _move(ctx: Context, key: str, target: DatasetState, expected_version: int | 
 
 
 def _unpublishable(metadata: Mapping[str, Any], profile: Profile) -> list[Problem]:
-    """Why metadata may not be published yet: each mandatory field left empty."""
-    return [render(LIFECYCLE_MESSAGES, "required_to_publish", spec.key, label=spec.label.th, label_en=spec.label.en)
-            for spec in missing_mandatory(metadata, profile)]
+    """Why metadata may not be published yet: each field of the GD Catalog's mandatory set (and each other
+    field the profile requires) left empty, named as needed before publishing, and whatever else the full
+    check of the profile finds (an "other" choice not specified, a classification the category needs)."""
+    found: dict[str, Problem] = {}
+    try:
+        validate_dataset_metadata(metadata, profile)
+    except ProblemsError as exc:
+        for item in exc.problems:
+            spec = profile.dataset_field(item.field) if item.field and profile.has_dataset_field(item.field) else None
+            if item.code == "required" and spec is not None:
+                item = render(LIFECYCLE_MESSAGES, "required_to_publish", spec.key, label=spec.label.th,
+                              label_en=spec.label.en)
+            found.setdefault(item.field or "-", item)
+    for spec in missing_mandatory(metadata, profile):
+        found.setdefault(spec.key, render(LIFECYCLE_MESSAGES, "required_to_publish", spec.key, label=spec.label.th,
+                                          label_en=spec.label.en))
+    return _ordered(found, profile)
+
+
+@helper
+def may_edit(ctx: Context, dataset: Dataset, rule: str = "dataset_update") -> bool:
+    """Whether pages offer the actor to change ``dataset`` (or, with ``rule``, its resources): the
+    permission rule, and a dataset that is not deleted (:func:`check_editable`)."""
+    return dataset.state != DatasetState.deleted and permissions.allowed(ctx, rule, dataset.owner_org_id)
+
+
+@helper
+def check_editable(dataset: Dataset) -> None:
+    """A deleted dataset (and so its resources, files and dictionaries) is not changed until it is restored."""
+    if dataset.state == DatasetState.deleted:
+        raise ValidationFailed([render(LIFECYCLE_MESSAGES, "deleted_not_editable", "state", value=dataset.name)])
 
 
 @helper
@@ -321,10 +360,11 @@ def _private_flag(incoming: dict[str, Any], problems: dict[str, Problem]) -> boo
 
 
 def _registry_problems(ctx: Context, data: Mapping[str, Any]) -> dict[str, Problem]:
-    """Rules of the registry beyond the profile's required flags: a dataset needs its URL name and its
-    owner organization here (thai_gdc leaves both to CKAN core, so the profile does not mark them)."""
+    """What every dataset needs, a draft too: its URL name and owner organization (thai_gdc leaves both to
+    CKAN core, so the profile does not mark them), its title (unique in the registry) and its type (which
+    decides the fields its form asks for)."""
     problems: dict[str, Problem] = {}
-    for key in ("name", "owner_org"):
+    for key in ("data_type", "name", "title", "owner_org"):
         if is_empty(data.get(key)):
             spec = ctx.profile.dataset_field(key)
             problems[key] = problem("required", key, label=spec.label.th, label_en=spec.label.en)
@@ -352,9 +392,10 @@ def _steward(ctx: Context, key: str | None, problems: dict[str, Problem]) -> Per
         return None
 
 
-def _validated(data: Mapping[str, Any], profile: Profile, problems: dict[str, Problem]) -> dict[str, Any]:
+def _validated(data: Mapping[str, Any], profile: Profile, problems: dict[str, Problem], *,
+               draft: bool = False) -> dict[str, Any]:
     try:
-        return validate_dataset_metadata(data, profile)
+        return validate_dataset_metadata(data, profile, draft=draft)
     except ProblemsError as exc:
         for found in exc.problems:
             problems.setdefault(found.field or "-", found)

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlmodel import col, func, select
 
 from catalog import permissions
+from catalog.actions.datasets import check_editable
 from catalog.actions.lookup import get_by_id_or_name, get_dataset
 from catalog.actions.signing import acting_person
 from catalog.actions.working_groups import is_working_group_member
@@ -80,6 +81,7 @@ def dictionary_version_create(ctx: Context, dataset: str, resource_id: str, sche
     """Store a new draft version (number = last + 1) of the resource's dictionary."""
     found, resource = _resource(ctx, dataset, resource_id)
     permissions.check(ctx, "resource_update", found.owner_org_id)
+    check_editable(found)
     try:
         dictionary = schema if isinstance(schema, Dictionary) else parse_schema(schema)
     except ProblemsError as exc:
@@ -109,6 +111,7 @@ def dictionary_version_approve(ctx: Context, version_id: str, data: dict[str, An
     version = get_by_id_or_name(ctx, DictionaryVersion, version_id, "dictionary_version", name_column="id")
     dataset, resource = _owner(ctx, version)
     permissions.check_resource_read(ctx, dataset, resource)
+    check_editable(dataset)
     if version.status == VersionStatus.approved:
         raise ValidationFailed([problem("already_approved", "status", value=version.number)])
     newest = ctx.session.exec(
@@ -236,6 +239,7 @@ def validation_run_store(
     """Store a finished report with its quality figures: one row and its audit entry, together."""
     found, resource = _resource(ctx, dataset, resource_id)
     permissions.check(ctx, "resource_update", found.owner_org_id)
+    check_editable(found)
     version = _version_for(ctx, resource, version_id)
     run = ValidationRun(
         dataset_id=found.id, resource_id=resource.id, dictionary_version_id=version.id,
@@ -260,6 +264,7 @@ def resource_validate(
     show its rows even when the file is not taken as the resource's data."""
     found, resource = _resource(ctx, dataset, resource_id)
     permissions.check(ctx, "resource_update", found.owner_org_id)
+    check_editable(found)
     options = {"references": _dataset_references(ctx, found, resource), "resource_name": resource.name, **options}
     version = _version_for(ctx, resource, version_id)
     report = validate(path, version.table_schema, **options)

@@ -8,6 +8,7 @@ import mimetypes
 from typing import Any, BinaryIO
 
 from catalog import permissions
+from catalog.actions.datasets import check_editable
 from catalog.actions.lookup import get_by_id_or_name
 from catalog.actions.resources import _safe_filename, resource_dict
 from catalog.audit import record_change, snapshot
@@ -32,6 +33,7 @@ def resource_file_replace(
     assert dataset is not None
     permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
+    check_editable(dataset)
     if resource.kind != ResourceKind.file:
         raise ValidationFailed([problem("invalid_value", "file", label="ไฟล์", label_en="File", value=resource.name,
                                         detail="a link resource has no uploaded file")])

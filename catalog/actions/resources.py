@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 from sqlmodel import col, func, select
 
 from catalog import permissions
+from catalog.actions.datasets import check_editable
 from catalog.actions.lookup import get_by_id_or_name, get_dataset
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
@@ -36,6 +37,7 @@ def resource_create(
     """Add a link (``url`` in data) or an uploaded file (``content``) to a dataset."""
     dataset = get_dataset(ctx, dataset_key)
     permissions.check_dataset(ctx, "resource_create", dataset)
+    check_editable(dataset)
     fields = {key: value for key, value in data.items() if key not in READ_ONLY_KEYS}
     private = _flag(data.get("private", data.get("resource_private")))
     fields.pop("resource_private", None)
@@ -71,6 +73,7 @@ def resource_update(
     assert dataset is not None
     permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
+    check_editable(dataset)
     before = snapshot(resource)
     current = {**resource.extras, **{key: getattr(resource, key) for key in COLUMN_KEYS}}
     merged = {**current, **{k: v for k, v in changes.items() if k not in READ_ONLY_KEYS and k != "resource_private"}}
@@ -100,6 +103,7 @@ def resource_delete(ctx: Context, resource_id: str, reason: str | None = None) -
     assert dataset is not None
     permissions.check_resource_read(ctx, dataset, resource)
     permissions.check(ctx, "resource_delete", dataset.owner_org_id)
+    check_editable(dataset)
     before = snapshot(resource)
     reported = copies_of(ctx, [resource.id])
     delete_rows_referring_to(ctx, "resource", [resource.id])

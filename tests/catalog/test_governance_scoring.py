@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import select
 
 from catalog.actions.evidence import evidence_add
 from catalog.actions.indicator import audited_result_record, narrative_set
@@ -137,3 +138,34 @@ def test_evaluators_read_scores_only_for_the_years_they_evaluate(open_ctx: OpenC
         assert scorecard(ctx, "bma-hrd", 2564).score == 10
     with pytest.raises(Hidden), open_ctx(evaluator) as ctx:  # as if it did not exist (404)
         scorecard(ctx, "bma-hrd", 2565)
+
+
+def test_a_dataset_that_left_the_catalog_stops_counting_from_that_day(open_ctx: OpenContext, demo: None) -> None:
+    """Part 2's only database withdrawn in April: part 2 then has no dataset, so the work is held at 0 from
+    that day; the quarters before keep their figures (read as of their day), and restoring it counts it again."""
+    from catalog.actions.datasets import dataset_delete, dataset_restore, dataset_withdraw
+    from catalog.models import AuditEntry
+
+    with open_ctx() as ctx:  # the demo registers and publishes its catalog today; here it did so in 2020
+        for entry in ctx.session.exec(select(AuditEntry).where(AuditEntry.entity_type == "dataset")).all():
+            entry.at = dt.datetime(2020, 10, 1, 3, tzinfo=dt.UTC)
+            ctx.session.add(entry)
+    with open_ctx() as ctx:
+        before = _figures(ctx, as_of=dt.date(2021, 5, 15))
+    assert [p for p, _m, _s in before] == [5, 30, 50, None]
+    with open_ctx(clock=at("2021-04-10")) as ctx:
+        dataset_withdraw(ctx, "junior-executive-personal-reports", reason="ทดสอบ")
+    with open_ctx() as ctx:
+        assert _figures(ctx, as_of=dt.date(2021, 5, 15)) == [(5, True, 0.5), (30, True, 3), (0, None, 0),
+                                                             (None, None, None)]
+        assert _figures(ctx, as_of=dt.date(2021, 3, 31)) == before[:2] + [(None, None, None)] * 2
+    with open_ctx(clock=at("2021-04-20")) as ctx:
+        dataset_restore(ctx, "junior-executive-personal-reports")
+    with open_ctx() as ctx:
+        assert _figures(ctx, as_of=dt.date(2021, 5, 15)) == before
+        assert _figures(ctx, as_of=dt.date(2021, 4, 15))[2][0] == 0  # withdrawn on that day
+    with open_ctx(clock=at("2021-10-15")) as ctx:  # deleted after the year: the year's figures stay
+        dataset_delete(ctx, "junior-executive-personal-reports", reason="ทดสอบ")
+    with open_ctx() as ctx:
+        assert [p for p, _m, _s in _figures(ctx, as_of=dt.date(2021, 9, 30))] == [5, 30, 70, 100]
+        assert scorecard(ctx, "bma-hrd", 2564).quarters[3].datasets[-1].dataset == "junior-executive-personal-reports"

@@ -233,3 +233,70 @@ def test_the_demo_catalog_loads_published(demo: Any, open_ctx: OpenContext) -> N
     assert every and {d["state"] for d in every} == {"active"}
     with open_ctx(ANONYMOUS) as ctx:
         assert dataset_count(ctx) > 0  # the seed agency's public datasets are public
+
+
+# what a draft needs: what identifies it; the rest of the GD Catalog's mandatory set waits for publishing
+BARE_DRAFT = {"name": "new-database", "title": "ฐานข้อมูลใหม่", "data_type": "ข้อมูลสถิติ", "owner_org": "bma-hrd"}
+
+
+def test_a_draft_is_saved_incomplete_and_published_only_complete(open_ctx: OpenContext, orgs: dict[str, str]) -> None:
+    steward = member(orgs, "steward")
+    with open_ctx(steward) as ctx:
+        created = dataset_create(ctx, BARE_DRAFT)
+        assert created["state"] == "draft"
+        # an edit of a draft may leave it incomplete too, but what it gives must be right
+        dataset_update(ctx, "new-database", {"notes": "ร่างคำอธิบาย"})
+        with pytest.raises(ValidationFailed) as wrong:
+            dataset_update(ctx, "new-database", {"maintainer_email": "not-an-email"})
+        assert [(p.field, p.code) for p in wrong.value.problems] == [("maintainer_email", "invalid_email")]
+    with open_ctx(steward) as ctx, pytest.raises(ValidationFailed) as refused:
+        dataset_publish_draft(ctx, "new-database")
+    missing = {p.field for p in refused.value.problems}
+    assert missing == {"maintainer", "maintainer_email", "tag_string", "objective", "update_frequency_unit",
+                       "geo_coverage", "data_source", "data_format", "data_category", "license_id"}
+    for found in refused.value.problems:  # each names its field, in Thai and in English
+        assert found.code == "required_to_publish" and "ก่อนเผยแพร่" in found.th and "before publishing" in found.en
+    assert any("ชื่อฝ่ายงานสำหรับติดต่อ" in p.th and "Contact Person" in p.en for p in refused.value.problems)
+    with open_ctx(steward) as ctx:
+        full = {k: v for k, v in dataset_input().items() if k not in ("name", "title", "owner_org")}
+        dataset_update(ctx, "new-database", full)
+        assert dataset_publish_draft(ctx, "new-database")["state"] == "active"
+    with open_ctx(steward) as ctx, pytest.raises(ValidationFailed) as emptied:
+        dataset_update(ctx, "new-database", {"notes": ""})  # published: it stays complete
+    assert [(p.field, p.code) for p in emptied.value.problems] == [("notes", "required")]
+
+
+def test_a_draft_still_needs_what_identifies_it(open_ctx: OpenContext, orgs: dict[str, str]) -> None:
+    with open_ctx(member(orgs, "steward")) as ctx, pytest.raises(ValidationFailed) as refused:
+        dataset_create(ctx, {"owner_org": "bma-hrd"})
+    assert {(p.field, p.code) for p in refused.value.problems} == {
+        ("name", "required"), ("title", "required"), ("data_type", "required")}
+
+
+def test_a_deleted_dataset_and_its_resources_are_not_edited(open_ctx: OpenContext, orgs: dict[str, str]) -> None:
+    from catalog.actions.resources import resource_delete, resource_update
+
+    steward = member(orgs, "steward")
+    with open_ctx(steward) as ctx:
+        dataset_create(ctx, dataset_input(), publish=True)
+        link = resource_create(ctx, "city-indicators", {"name": "ลิงก์", "url": "https://data.example.go.th/a.csv",
+                                                           "format": "CSV"})
+        dataset_delete(ctx, "city-indicators", reason="ซ้ำ")
+    attempts = [
+        lambda ctx: dataset_update(ctx, "city-indicators", {"notes": "แก้หลังลบ"}),
+        lambda ctx: resource_create(ctx, "city-indicators", {"name": "อีกลิงก์", "url": "https://example.go.th/b",
+                                                             "format": "CSV"}),
+        lambda ctx: resource_update(ctx, link["id"], {"name": "เปลี่ยนชื่อ"}),
+        lambda ctx: resource_delete(ctx, link["id"]),
+    ]
+    for attempt in attempts:
+        with open_ctx(steward) as ctx, pytest.raises(ValidationFailed) as refused:
+            attempt(ctx)
+        assert refused.value.problems[0].code == "deleted_not_editable"
+        assert "ถูกลบแล้ว" in refused.value.problems[0].th and "is deleted" in refused.value.problems[0].en
+    with open_ctx(steward) as ctx:
+        dataset = get_dataset(ctx, "city-indicators")
+        assert dataset.extras["notes"] == dataset_input()["notes"] and dataset.version == 2  # create, delete
+        assert [r.name for r in ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id))] == ["ลิงก์"]
+        dataset_restore(ctx, "city-indicators")
+        assert dataset_update(ctx, "city-indicators", {"notes": "แก้ได้อีกครั้ง"})["state"] == "draft"

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from catalog import permissions
 from catalog.actions.access import dataset_show, readable_dataset
-from catalog.actions.datasets import dataset_create, dataset_update
+from catalog.actions.datasets import check_editable, dataset_create, dataset_update
 from catalog.context import Context
 from catalog.errors import PermissionDenied
 from catalog.models import Organization
@@ -81,6 +81,7 @@ async def create_dataset(request: Request) -> Response:
 def edit_dataset(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     dataset = readable_dataset(ctx, name)
     permissions.check(ctx, "dataset_update", dataset.owner_org_id)
+    check_editable(dataset)  # deleted: the action's message, not a form that cannot be saved
     shown = dataset_show(ctx, name)
     return _form_page(request, ctx, ctx.profile_for(dataset.profile), shown, [], heading="edit_dataset",
                       cancel_url=f"/dataset/{name}", dataset=shown, version=shown["version"])

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from catalog import permissions
 from catalog.actions.access import dataset_show
+from catalog.actions.datasets import may_edit
 from catalog.actions.dictionaries import (
     VersionPublic,
     dictionary_version_approve,
@@ -106,7 +106,7 @@ def _editor(request: Request, ctx: Context, name: str, resource_id: str, *, grid
         "bad_rows": bad_rows, "bad_cells": bad_cells, "column_of": COLUMN_OF,
         "changes": changes, "breaking": is_breaking(changes or []), "old": old, "new": new,
         "current": _current_approved(versions),
-        "can_edit": permissions.allowed(ctx, "resource_update", dataset.owner_org_id),
+        "can_edit": may_edit(ctx, dataset, "resource_update"),
     }, status)
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from catalog.actions.access import dataset_show, organization_dataset_counts, readable_dataset, resource_count
+from catalog.actions.datasets import may_edit
 from catalog.actions.organizations import organization_list, organization_show
 from catalog.actions.views import dataset_viewed, most_viewed
 from catalog.models import Organization
@@ -85,7 +86,7 @@ def dataset_page_response(request: Request, ctx: Any, name: str, *, problems: li
     org_id = dataset.owner_org_id
     return render(request, "dataset.html", {
         "d": shown, "view": view, "problems": problems or [],
-        "can_edit": allowed(ctx, "dataset_update", org_id),
+        "can_edit": may_edit(ctx, dataset),
         "can_lifecycle": allowed(ctx, "dataset_lifecycle", org_id),
         "can_delete": allowed(ctx, "dataset_delete", org_id),
     }, status)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog import permissions
 from catalog.actions.access import dataset_show, readable_dataset, readable_resource
+from catalog.actions.datasets import check_editable, may_edit
 from catalog.actions.dictionaries import dictionary_versions, resource_validate
 from catalog.actions.resource_files import resource_file_replace
 from catalog.actions.resources import resource_create, resource_delete, resource_dict, resource_update
@@ -37,6 +38,7 @@ UploadField = Annotated[UploadFile, File()]
 def new_resource(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
     dataset = readable_dataset(ctx, name)
     permissions.check(ctx, "resource_create", dataset.owner_org_id)
+    check_editable(dataset)
     return render(request, "resource_new.html", {"d": dataset_show(ctx, name)})
 
 
@@ -126,6 +128,7 @@ def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, 
     member = permissions.allowed(ctx, "resource_update", dataset.owner_org_id)
     return render(request, "resource.html", {
         "d": dataset_show(ctx, name), "r": shown, "preview": preview, "member": member,
+        "can_edit": may_edit(ctx, dataset, "resource_update"),
         "state": resource_state(ctx, dataset.name, shown) if member else None, "problems": problems or [],
     }, status)
 

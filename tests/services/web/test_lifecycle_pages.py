@@ -104,3 +104,50 @@ def test_a_flash_cookie_cannot_put_words_on_a_page(site: TestClient) -> None:
     assert "alert(1)" not in page.text and 'class="flash"' not in page.text
     site.cookies.set("banchi_flash", "dataset_published")
     assert "เผยแพร่ชุดข้อมูลแล้ว" in site.get("/").text
+
+
+def test_a_draft_saved_incomplete_is_published_only_once_complete(sign_in: SignIn, open_ctx: OpenContext) -> None:
+    """The form saves a draft with its type, names and organization only; publishing it names every missing
+    field in the page's language; once filled in, it publishes."""
+    steward = sign_in("steward@bangkok.go.th")
+    form = steward.get("/dataset/new", params={"data_type": "ข้อมูลสถิติ"}).text
+    saved = steward.post("/dataset/new", data={"csrf_token": csrf_of(form), "data_type": "ข้อมูลสถิติ",
+                                               "name": "bare-draft", "title": "ร่างที่ยังไม่ครบ",
+                                               "owner_org": "bma-hrd"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/dataset/bare-draft"
+    with open_ctx() as ctx:
+        assert get_dataset(ctx, "bare-draft").state == "draft"
+    page = steward.get("/dataset/bare-draft").text
+    refused = steward.post("/dataset/bare-draft/publish", data={"csrf_token": csrf_of(page), "version": "1"})
+    assert refused.status_code == 422
+    assert "ต้องระบุ ชื่อฝ่ายงานสำหรับติดต่อ ก่อนเผยแพร่" in refused.text and "ต้องระบุ สัญญาอนุญาต" in refused.text
+    english = steward.post("/dataset/bare-draft/publish?lang=en", data={"csrf_token": csrf_of(page), "version": "1"})
+    assert "Contact Person is required before publishing" in english.text
+    with open_ctx() as ctx:
+        assert get_dataset(ctx, "bare-draft").state == "draft"
+        full = {k: v for k, v in dataset_input().items() if k not in ("name", "title", "owner_org")}
+        from catalog.actions.datasets import dataset_update
+        dataset_update(ctx, "bare-draft", full)
+    done = steward.post("/dataset/bare-draft/publish", data={"csrf_token": csrf_of(page), "version": "2"},
+                        follow_redirects=False)
+    assert done.status_code == 303
+    with open_ctx() as ctx:
+        assert get_dataset(ctx, "bare-draft").state == "active"
+
+
+def test_a_deleted_dataset_offers_no_edit_and_refuses_one(sign_in: SignIn, open_ctx: OpenContext) -> None:
+    _draft(open_ctx)
+    steward = sign_in("steward@bangkok.go.th")
+    token = csrf_of(steward.get(f"/dataset/{DRAFT}").text)
+    steward.post(f"/dataset/{DRAFT}/delete", data={"csrf_token": token, "version": "1", "reason": "ซ้ำ"})
+    assert _state(open_ctx) == "deleted"
+    page = steward.get(f"/dataset/{DRAFT}").text
+    assert f'href="/dataset/edit/{DRAFT}"' not in page and "/resource/new" not in page
+    assert "restore" in page  # what it offers: restoring it
+    form = steward.get(f"/dataset/edit/{DRAFT}")
+    assert form.status_code == 422 and "ถูกลบแล้ว" in form.text
+    assert steward.get(f"/dataset/{DRAFT}/resource/new").status_code == 422
+    posted = steward.post(f"/dataset/edit/{DRAFT}", data={"csrf_token": token, "version": "2", "notes": "แก้"})
+    assert posted.status_code == 422 and "ถูกลบแล้ว" in posted.text
+    with open_ctx() as ctx:
+        assert get_dataset(ctx, DRAFT).extras["notes"] == dataset_input()["notes"]
