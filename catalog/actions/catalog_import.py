@@ -24,12 +24,12 @@ from sqlmodel import col, select
 
 from catalog import permissions
 from catalog.actions.catalog_orgs import ImportOrganizations
-from catalog.actions.datasets import dataset_create, dataset_update, flat_metadata
+from catalog.actions.datasets import dataset_create, dataset_publish_draft, dataset_update, flat_metadata
 from catalog.actions.resources import COLUMN_KEYS as RESOURCE_COLUMN_KEYS
 from catalog.actions.resources import resource_create, resource_update
 from catalog.context import Context
 from catalog.errors import ValidationFailed, kind_label
-from catalog.models import Dataset, Organization, Resource, ResourceKind
+from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
 from catalog.permissions import action
 from schemas.excel_messages import excel_problem, located
 from schemas.excel_template import (
@@ -60,6 +60,8 @@ class ImportReport(BaseModel):
     organizations_created: list[str] = []
     overwritten: list[str] = []  # with force: rows written over changes made since the export ("sheet row N")
     left_out: int = 0  # rows of other organizations than ``template_org`` (datasets and their resources)
+    published: bool = False  # asked to publish: the datasets of the workbook are published, not left drafts
+    datasets_published: list[str] = []  # drafts (new or held) this import published
     problems: list[Problem] = []
     warnings: list[Problem] = []  # read, but maybe not as meant (a header text that is not the column's)
 
@@ -76,9 +78,13 @@ class ImportFailed(ValidationFailed):
 def catalog_import(
     ctx: Context, content: WorkbookContent, *, organization: str | None = None,
     create_organizations: bool = False, dry_run: bool = False, force: bool = False,
-    template_org: str | None = None,
+    template_org: str | None = None, publish: bool = False,
 ) -> ImportReport:
     """Upsert the workbook's datasets and resources; ``organization`` receives every dataset if given.
+
+    New datasets are drafts (a steward publishes each when it is ready), unless ``publish``: then every dataset
+    of the workbook that is a draft is published, and a row whose mandatory metadata is incomplete is refused
+    naming each empty cell (the whole import with it).
 
     ``force`` writes rows over records changed since the workbook was exported (audited as such).
     ``template_org`` keeps only the dataset rows whose organization cell is that text, and their resources,
@@ -87,13 +93,13 @@ def catalog_import(
     template = load_template(content.template)
     savepoint = ctx.session.begin_nested() if dry_run else None
     try:
-        importer = _Import(ctx, template, create_organizations, content.versions, force)
+        importer = _Import(ctx, template, create_organizations, content.versions, force, publish)
         report = importer.run(_only_organization(content, template, template_org, importer.report)
                               if template_org else content, organization)
     finally:
         if savepoint is not None:
             savepoint.rollback()
-    report.dry_run = dry_run
+    report.dry_run, report.published = dry_run, publish
     if report.problems:
         raise ImportFailed(report)
     return report
@@ -113,9 +119,9 @@ class _Row:
 
 class _Import:
     def __init__(self, ctx: Context, template: ExcelTemplate, create_organizations: bool,
-                 versions: Mapping[tuple[str, str], ExportedVersion] | None, force: bool):
+                 versions: Mapping[tuple[str, str], ExportedVersion] | None, force: bool, publish: bool = False):
         self.ctx, self.template = ctx, template
-        self.versions, self.force = versions, force
+        self.versions, self.force, self.publish = versions, force, publish
         self.profile = template.metadata_profile
         self.reader = CellReader(template)
         self.report = ImportReport()
@@ -194,19 +200,28 @@ class _Import:
         owner = self.template.organization_field
         if dataset is not None and is_empty(row.values.get(owner)):
             row.values.pop(owner, None)  # a dataset always has an owner: an empty cell keeps it
+        refused = False
         try:
             if dataset is None and is_empty(row.values.get(owner)):
                 self._without_owner(row)
                 dataset = None
             elif dataset is None:
-                created = dataset_create(self.ctx, {k: v for k, v in row.values.items() if not is_empty(v)})
+                created = dataset_create(self.ctx, {k: v for k, v in row.values.items() if not is_empty(v)},
+                                         publish=self.publish)
                 self.report.datasets_created.append(created["name"])
                 dataset = self.ctx.session.get(Dataset, created["id"])
+                if self.publish:
+                    self.report.datasets_published.append(created["name"])
             elif self._unchanged(dataset, row.values):
                 self.report.datasets_unchanged.append(dataset.name)
             elif (reason := self._overwrite_reason(row, dataset, (dataset.name, ""))) is not None:
                 dataset_update(self.ctx, dataset.name, row.values, reason=reason)
                 self.report.datasets_updated.append(dataset.name)
+            else:
+                refused = True  # stale: its problem is recorded, and its draft is not published from old values
+            if dataset is not None and self.publish and not refused and dataset.state == DatasetState.draft:
+                dataset_publish_draft(self.ctx, dataset.name, reason=IMPORT_REASON)
+                self.report.datasets_published.append(dataset.name)
         except ProblemsError as exc:
             for found in exc.problems:
                 self.add(located(found, **row.place(found.field)))
@@ -219,7 +234,8 @@ class _Import:
         owner = self.template.organization_field
         spec = self.profile.dataset_field(owner)
         self.add(located(problem("required", owner, label=spec.label.th, label_en=spec.label.en), **row.place(owner)))
-        validate_dataset_metadata({k: v for k, v in row.values.items() if not is_empty(v)}, self.profile)
+        validate_dataset_metadata({k: v for k, v in row.values.items() if not is_empty(v)}, self.profile,
+                                  draft=not self.publish)
 
     def _unchanged(self, dataset: Dataset, values: Mapping[str, Any]) -> bool:
         """Would the update store what is stored? (A change of type is always a change.)"""
@@ -227,7 +243,8 @@ class _Import:
             return False
         current = flat_metadata(self.ctx, dataset)
         try:
-            after = validate_dataset_metadata({**current, **values}, self.profile)
+            after = validate_dataset_metadata({**current, **values}, self.profile,
+                                              draft=dataset.state == DatasetState.draft)
         except ProblemsError:
             return False  # the update itself reports the problems
         return after == {key: value for key, value in current.items() if not is_empty(value)}

@@ -60,6 +60,11 @@ def may_update_resource(ctx: Context, params: Mapping[str, str]) -> None:
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
 
 
+def may_import_catalog(ctx: Context, params: Mapping[str, str]) -> None:
+    """A catalog workbook into an organization: its admin (the rule of ``catalog_import``)."""
+    permissions.check(ctx, "catalog_import", get_organization(ctx, params["name"]).id)
+
+
 def may_add_evidence(ctx: Context, params: Mapping[str, str]) -> None:
     permissions.check(ctx, "evidence_add", get_organization(ctx, params["name"]).id)
 

@@ -445,3 +445,32 @@ def test_a_list_exported_one_choice_per_cell_comes_back_whole_unless_the_cell_wa
     assert trainees["objective"] == ["พันธกิจหน่วยงาน", "อื่นๆ"]  # as Banchi held it, from the notes sheet
     assert trainees["objective_other"] == "แผนพัฒนากรุงเทพมหานคร"
     assert trainees["data_format"] == ["JSON"]
+
+
+def test_an_import_makes_drafts_unless_told_to_publish(open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    """Drafts by default, even rows that leave mandatory metadata empty (a draft may be incomplete); with
+    ``publish`` every draft of the workbook is published, and an incomplete row is refused cell by cell."""
+    incomplete = stat_row("stats-draft", maintainer=None, license_id=None)
+    path = write_book(tmp_path / "catalog.xlsx", {RECORD_SHEET: [record_row("ready")], STAT_SHEET: [incomplete]})
+    report = run_import(open_ctx, path)
+    assert (report.datasets_created, report.datasets_published, report.published) == (
+        ["ready", "stats-draft"], [], False)
+    with open_ctx() as ctx:
+        assert {d.name: d.state for d in ctx.session.exec(select(Dataset))} == {"ready": "draft",
+                                                                              "stats-draft": "draft"}
+    assert run_import(open_ctx, path).datasets_unchanged == ["ready", "stats-draft"]  # incomplete drafts too
+    before = counts(open_ctx)
+    failure = failed_import(open_ctx, path, publish=True)
+    assert counts(open_ctx) == before  # all or nothing: "ready" is not published either
+    assert [(p.sheet, p.row, p.field, p.code) for p in failure.problems] == [
+        (STAT_SHEET, 6, "maintainer", "required_to_publish"), (STAT_SHEET, 6, "license_id", "required_to_publish")]
+    assert all("ก่อนเผยแพร่" in p.th and "before publishing" in p.en and p.column for p in failure.problems)
+    complete = write_book(tmp_path / "complete.xlsx", {RECORD_SHEET: [record_row("ready")],
+                                                       STAT_SHEET: [stat_row("stats-draft")]})
+    report = run_import(open_ctx, complete, publish=True, force=True)  # the drafts were not exported: forced
+    assert report.published and report.datasets_published == ["ready", "stats-draft"]
+    with open_ctx() as ctx:
+        assert {d.state for d in ctx.session.exec(select(Dataset))} == {"active"}
+    fresh = run_import(open_ctx, write_book(tmp_path / "new.xlsx", {RECORD_SHEET: [record_row("new-one")]}),
+                       publish=True)
+    assert fresh.datasets_created == fresh.datasets_published == ["new-one"]

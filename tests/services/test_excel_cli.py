@@ -118,3 +118,22 @@ def test_import_warns_of_a_header_that_differs_and_takes_template_org(banchi_env
     assert "rows of other organizations left out: 1" in out
     [dataset] = json.loads(banchi("dataset", "list", "--format", "json")[1])
     assert (dataset["name"], dataset["owner_org"], dataset["maintainer"]) == ("ours", "district-office", "ฝ่ายทะเบียน")
+    assert dataset["state"] == "draft" and "new datasets are drafts" in out  # unless told to publish
+
+
+def test_import_with_publish_publishes_or_names_each_missing_cell(banchi_env: Settings, tmp_path: Path) -> None:
+    assert banchi("init")[0] == 0
+    options = ["--org", "district-office", "--create-organizations"]
+    bad = write_book(tmp_path / "bad.xlsx", {RECORD_SHEET: [record_row("ours", maintainer=None)]})
+    code, out, _ = banchi("catalog", "import", str(bad), *options, "--publish", "--format", "json")
+    assert code == 1
+    [error] = json.loads(out)["errors"]
+    assert (error["sheet"], error["row"], error["column"], error["code"]) == (RECORD_SHEET, 6, "E",
+                                                                              "required_to_publish")
+    assert "ก่อนเผยแพร่" in error["th"] and "before publishing" in error["en"]
+    good = write_book(tmp_path / "good.xlsx", {RECORD_SHEET: [record_row("ours")]})
+    code, out, err = banchi("catalog", "import", str(good), *options, "--publish")
+    assert code == 0, err
+    assert "published: ours" in out
+    [dataset] = json.loads(banchi("dataset", "list", "--format", "json")[1])
+    assert dataset["state"] == "active"

@@ -20,6 +20,7 @@ from catalog.actions.access import (
     readable_resource,
     resource_read,
 )
+from catalog.actions.catalog_import import ImportReport, catalog_import
 from catalog.actions.datasets import (
     dataset_create,
     dataset_delete,
@@ -31,11 +32,14 @@ from catalog.actions.datasets import (
 )
 from catalog.actions.resources import resource_create, resource_delete, resource_update
 from catalog.errors import NotFound
+from catalog.scratch import scratch_folder
+from catalog.settings import get_settings
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, MULTIPART_ONLY, Ctx, IfMatch, Page, Paging, tagged
 from services.api.errors import HTTPProblem, http_problem
 from services.api.files import stored_download
-from services.api.uploads import UploadRoute, gated, may_add_resource
+from services.api.uploads import UploadRoute, gated, may_add_resource, may_import_catalog
+from services.excel.reader import read_catalog_workbook
 
 router = APIRouter(tags=["datasets"], route_class=UploadRoute)
 
@@ -270,3 +274,29 @@ def _metadata_field(raw: str | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise HTTPProblem(422, [http_problem("invalid_value", "metadata", value="…", detail="a JSON object")])
     return value
+
+
+@router.post("/api/organizations/{name}/catalog/import", dependencies=[MULTIPART_ONLY], responses=WRITE_ERRORS,
+             tags=["organizations"])
+@gated(may_import_catalog)
+def import_catalog_workbook(
+    ctx: Ctx, name: str,
+    file: Annotated[UploadFile, File(description="a workbook in the GD Catalog Excel template (.xlsx)")],
+    dry_run: Annotated[bool, Form(description="check everything, write nothing")] = False,
+    force: Annotated[bool, Form(description="write over records changed since the export (audited)")] = False,
+    template_org: Annotated[str | None, Form(max_length=500, description=(
+        "only the rows whose owner_org cell is this text, and their resources (thai_gdc's template_org)"))] = None,
+    publish: Annotated[bool, Form(description=(
+        "publish the workbook's datasets (each must be complete); otherwise new datasets are drafts"))] = False,
+) -> ImportReport:
+    """Import a catalog workbook into the organization, all or nothing, as ``banchi catalog import --org NAME``:
+    read by column position as thai_gdc reads it (header texts that differ are the report's warnings). New
+    datasets are drafts unless ``publish``. Problems answer 422, each with its sheet, row and column."""
+    with scratch_folder(get_settings().effective_storage_dir, prefix="import-") as folder:
+        path = folder / "catalog.xlsx"
+        with path.open("wb") as out:
+            while chunk := file.file.read(1 << 20):
+                out.write(chunk)
+        content = read_catalog_workbook(path)
+    return catalog_import(ctx, content, organization=name, dry_run=dry_run, force=force,
+                          template_org=template_org or None, publish=publish)

@@ -46,6 +46,9 @@ def import_catalog(
     template_org: Annotated[str | None, typer.Option(
         "--template-org", help="import only the rows whose owner_org cell is this text (and their resources), "
                                "as thai_gdc's template_org does")] = None,
+    publish: Annotated[bool, typer.Option(
+        "--publish", help="publish the workbook's datasets (each must have the mandatory metadata); without it "
+                          "new datasets are drafts / เผยแพร่ชุดข้อมูลที่นำเข้า (ไม่ระบุ: เป็นฉบับร่าง)")] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Import datasets and resources from the GD Catalog Excel template; all or nothing. / นำเข้าบัญชีข้อมูล"""
@@ -59,7 +62,7 @@ def import_catalog(
     with action_context(as_json=as_json) as ctx:
         report = catalog_import(ctx, content, organization=organization,
                                 create_organizations=create_organizations, dry_run=dry_run, force=force,
-                                template_org=template_org)
+                                template_org=template_org, publish=publish)
     if as_json:
         print_json({"success": True, **report.model_dump(mode="json")})
     else:
@@ -144,6 +147,12 @@ def _print_report(report: ImportReport) -> None:
         ("ปรับปรุง / updated", len(report.datasets_updated), report.resources_updated),
         ("ไม่เปลี่ยนแปลง / unchanged", len(report.datasets_unchanged), report.resources_unchanged),
     ])
+    if report.datasets_published:
+        console.print(f"เผยแพร่แล้ว (--publish) / published: {', '.join(report.datasets_published)}", highlight=False,
+                      soft_wrap=True)
+    elif report.datasets_created:
+        console.print("ชุดข้อมูลใหม่เป็นฉบับร่าง เผยแพร่เมื่อพร้อม (หรือนำเข้าด้วย --publish) / new datasets are drafts: "
+                      "publish each when ready (or import with --publish)", highlight=False, soft_wrap=True)
     if report.overwritten:
         console.print("[bold]เขียนทับการแก้ไขหลังการส่งออก (--force) / written over changes made since the export:[/] "
                       f"{', '.join(report.overwritten)}", highlight=False)

@@ -10,6 +10,7 @@ import re
 import shutil
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -52,11 +53,24 @@ def _held(ctx: Context, sha256: str) -> Path:
 
 
 def _page(request: Request, ctx: Context, name: str, report: ImportReport | None = None, sha256: str = "",
-          problems: list[Problem] | None = None, status: int = 200) -> HTMLResponse:
+          problems: list[Problem] | None = None, status: int = 200, choices: Choices | None = None) -> HTMLResponse:
     org = get_organization(ctx, name)
     check(ctx, "catalog_import", org.id)
     return render(request, "catalog_import.html", {"org": org, "report": report, "sha256": sha256,
-                                                   "problems": problems or []}, status)
+                                                   "problems": problems or [], "choices": choices or Choices()},
+                  status)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the admin chose with the workbook: thai_gdc's ``template_org`` filter, and whether to publish."""
+
+    template_org: str = ""
+    publish: bool = False
+
+    def run(self, ctx: Context, path: Path, name: str, *, dry_run: bool) -> ImportReport:
+        return catalog_import(ctx, read_catalog_workbook(path), organization=name, dry_run=dry_run,
+                              template_org=self.template_org.strip() or None, publish=self.publish)
 
 
 @router.get("/organization/{name}/import", response_class=HTMLResponse)
@@ -71,7 +85,9 @@ def may_import(ctx: Context, params: Mapping[str, str]) -> None:
 
 @router.post("/organization/{name}/import/upload", dependencies=[CSRF])
 @gated(may_import)
-def upload_workbook(request: Request, name: str, file: Annotated[UploadFile, File()]) -> Response:
+def upload_workbook(request: Request, name: str, file: Annotated[UploadFile, File()],
+                    template_org: Annotated[str, Form(max_length=500)] = "",
+                    publish: Annotated[bool, Form()] = False) -> Response:
     """Step 1: keep the workbook and show the dry run (nothing is written to the catalog)."""
     folder = _folder()
     for old in folder.glob("*.xlsx"):  # workbooks left unconfirmed
@@ -87,32 +103,37 @@ def upload_workbook(request: Request, name: str, file: Annotated[UploadFile, Fil
     with page_context(request) as ctx:
         path = folder / f"{ctx.actor.account_id}-{sha256}.xlsx"
         shutil.move(partial, path)
-        return _preview(request, ctx, name, path, sha256)
+        return _preview(request, ctx, name, path, sha256, Choices(template_org, publish))
 
 
-def _preview(request: Request, ctx: Context, name: str, path: Path, sha256: str) -> HTMLResponse:
+def _preview(request: Request, ctx: Context, name: str, path: Path, sha256: str, choices: Choices) -> HTMLResponse:
     try:
-        report = catalog_import(ctx, read_catalog_workbook(path), organization=name, dry_run=True)
+        report = choices.run(ctx, path, name, dry_run=True)
     except ImportFailed as exc:  # every problem by sheet, row and column; nothing to confirm
         path.unlink(missing_ok=True)
-        return _page(request, ctx, name, exc.report, problems=exc.problems, status=422)
+        return _page(request, ctx, name, exc.report, problems=exc.problems, status=422, choices=choices)
     except ProblemsError as exc:  # not a workbook of the template: nothing to confirm
         path.unlink(missing_ok=True)
-        return _page(request, ctx, name, problems=exc.problems, status=422)
-    return _page(request, ctx, name, report, sha256)
+        return _page(request, ctx, name, problems=exc.problems, status=422, choices=choices)
+    return _page(request, ctx, name, report, sha256, choices=choices)
 
 
 @router.post("/organization/{name}/import", dependencies=[CSRF])
-def confirm_import(request: Request, name: str, sha256: Annotated[str, Form(max_length=64)] = "") -> Response:
-    """Step 2: import the workbook the dry run showed (all or nothing), then remove it."""
+def confirm_import(request: Request, name: str, sha256: Annotated[str, Form(max_length=64)] = "",
+                   template_org: Annotated[str, Form(max_length=500)] = "",
+                   publish: Annotated[bool, Form()] = False) -> Response:
+    """Step 2: import the workbook the dry run showed (all or nothing, with the same choices), then remove it."""
+    choices = Choices(template_org, publish)
+
     def run(ctx: Context) -> ImportReport:
-        return catalog_import(ctx, read_catalog_workbook(_held(ctx, sha256)), organization=name)
+        return choices.run(ctx, _held(ctx, sha256), name, dry_run=False)
 
     report, problems = attempt(request, run)
     if report is not None:
         with page_context(request) as ctx:
             _held(ctx, sha256).unlink(missing_ok=True)
-        return redirect_with_flash("/workspace/", "catalog_imported",
+        return redirect_with_flash("/workspace/", "catalog_imported_published" if report.published
+                                   else "catalog_imported",
                                    count=len(report.datasets_created) + len(report.datasets_updated))
     with page_context(request) as ctx:
         return _page(request, ctx, name, problems=problems, status=422)

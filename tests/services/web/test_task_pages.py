@@ -20,7 +20,7 @@ from catalog.models import Dataset, Person, Resource
 from catalog.models.governance import StageEvent
 from catalog.narratives import quarter_narrative
 from tests.conftest import OpenContext
-from tests.excel_books import STAT_SHEET, stat_row, write_book
+from tests.excel_books import HRD_TITLE, STAT_SHEET, TEMPLATE, stat_row, write_book
 from tests.factories import dataset_input
 from tests.services.web.conftest import PASSWORD, SignIn, csrf_of
 
@@ -337,6 +337,41 @@ def test_an_admin_uploads_a_workbook_sees_the_dry_run_then_confirms(sign_in: Sig
         assert get_dataset(ctx, "imported-stats").owner_org_id == get_organization(ctx, "bma-hrd").id
     again = admin.post("/organization/bma-hrd/import", data={"csrf_token": token, "sha256": sha256.group(1)})
     assert again.status_code == 404  # confirmed once; the held workbook is gone
+
+
+def test_the_import_page_warns_of_headers_filters_by_template_org_and_offers_to_publish(
+        sign_in: SignIn, open_ctx: OpenContext, tmp_path: Path) -> None:
+    keys = [c.key for c in TEMPLATE.dataset_layouts[1].columns]  # the statistics sheet
+    keys[4] = "ผู้ติดต่อ"
+    rows = [{**stat_row("ours-stats", title="สถิติของเรา"), "ผู้ติดต่อ": "ฝ่ายแผน"},
+            {**stat_row("their-stats", title="สถิติของเขา", owner_org="สำนักการศึกษา"), "ผู้ติดต่อ": "ฝ่ายอื่น"}]
+    book = write_book(tmp_path / "catalog.xlsx", {STAT_SHEET: rows}, columns={STAT_SHEET: keys})
+    admin = sign_in("admin.hrd@bangkok.go.th", role="admin")
+    page = admin.get("/organization/bma-hrd/import").text
+    assert 'name="template_org"' in page and 'id="import-publish"' in page and "template_org" in page
+    token = csrf_of(page)
+    preview = admin.post("/organization/bma-hrd/import/upload",
+                         data={"csrf_token": token, "template_org": HRD_TITLE},
+                         files={"file": ("catalog.xlsx", book.read_bytes(), XLSX)})
+    assert preview.status_code == 200, preview.text
+    assert 'id="import-warnings"' in preview.text and "ผู้ติดต่อ" in preview.text  # the header that differs
+    assert 'id="import-left-out"' in preview.text and 'data-count="created">1<' in preview.text
+    assert 'id="import-drafts"' in preview.text  # not asked to publish: drafts
+    english = admin.post("/organization/bma-hrd/import/upload?lang=en",
+                         data={"csrf_token": token, "template_org": HRD_TITLE, "publish": "true"},
+                         files={"file": ("catalog.xlsx", book.read_bytes(), XLSX)})
+    assert "Warnings (columns are read by position)" in english.text and 'data-count="published">1<' in english.text
+    sha256 = re.search(r'name="sha256" value="([0-9a-f]{64})"', english.text)
+    assert sha256 and 'name="publish" value="true"' in english.text
+    done = admin.post("/organization/bma-hrd/import", data={
+        "csrf_token": token, "sha256": sha256.group(1), "template_org": HRD_TITLE, "publish": "true"},
+        follow_redirects=False)
+    assert done.status_code == 303  # the language chosen with ?lang=en stays
+    assert "Catalog imported and published: 1 datasets" in admin.get("/workspace/").text
+    with open_ctx() as ctx:
+        assert get_dataset(ctx, "ours-stats").state == "active"
+        with pytest.raises(NotFound):
+            get_dataset(ctx, "their-stats")
 
 
 def test_imports_hold_against_a_steward_another_admin_and_a_bad_workbook(sign_in: SignIn, site: TestClient,
