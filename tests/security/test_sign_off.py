@@ -60,9 +60,13 @@ def test_the_stage_board_offers_no_one_else_and_ignores_a_forged_signer(client: 
     board = client.get(f"/organization/{ORG_A}/stages").text
     assert 'name="signed_off_by"' not in board and DIRECTOR not in board  # no list of signers to choose from
     assert MEMBER in board
-    done = client.post(f"/organization/{ORG_A}/stages/advance", data={
+    forged = client.post(f"/organization/{ORG_A}/stages/advance", data={
         "csrf_token": csrf_of(board), "dataset": "sign-me", "to": "1", "signed_off_by": DIRECTOR,
         "reason": "ลงทะเบียนแล้ว"})
+    assert forged.status_code == 422 and "ลงนามในนามของผู้อื่นไม่ได้" in forged.text  # refused, nothing signed
+    assert client.get("/api/datasets/sign-me/stages").json() == []
+    done = client.post(f"/organization/{ORG_A}/stages/advance", data={
+        "csrf_token": csrf_of(board), "dataset": "sign-me", "to": "1", "reason": "ลงทะเบียนแล้ว"})
     assert done.status_code == 200, done.text
     history = client.get("/api/datasets/sign-me/stages").json()
     assert [event["signed_off_by"] for event in history] == [MEMBER]

@@ -64,7 +64,9 @@ def stage_board(request: Request, ctx: MemberCtx, name: str) -> HTMLResponse:
 async def sign_off(request: Request, name: str) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items() if key != "csrf_token"}
     dataset = form.pop("dataset", "")
-    data = {key: form.get(key) or None for key in ("to", "reason", "effective_date")}  # the signer: the account
+    # the signer is the signed-in account's person: the page offers no one else, and a name sent anyway goes to
+    # the action, which refuses anyone but that person (signer_not_you), as the API does
+    data = {key: form.get(key) or None for key in ("to", "reason", "effective_date", "signed_off_by")}
 
     def advance(ctx: Context) -> Any:
         org = get_organization(ctx, name)
@@ -135,7 +137,8 @@ async def bulk_sign_off(request: Request, name: str) -> Response:
         org = get_organization(ctx, name)
         chosen, values = _bulk_input(form, {s.dataset for s in stage_status(ctx, org.name)})
         return stage_advance_many(ctx, chosen, {"to": to, "reason": values["reason"] or None,
-                                                "effective_date": values["effective_date"] or None})
+                                                "effective_date": values["effective_date"] or None,
+                                                "signed_off_by": str(form.get("signed_off_by") or "") or None})
 
     moved, problems = attempt(request, sign)
     if moved is not None:

@@ -119,12 +119,17 @@ def test_a_member_signs_off_three_datasets_with_one_confirmation(sign_in: SignIn
         "csrf_token": token, "to": "1", "dataset": THREE, "reason": "ลงทะเบียนในบัญชีข้อมูลแล้ว"})
     assert review.status_code == 200 and "bulk-confirm-button" in review.text
     assert _signers(open_ctx) == {}  # the review writes nothing
-    done = member.post("/organization/bma-hrd/stages/bulk", data={
+    forged = member.post("/organization/bma-hrd/stages/bulk", data={
         "csrf_token": token, "to": "1", "dataset": THREE, "reason": "ลงทะเบียนในบัญชีข้อมูลแล้ว",
         "signed_off_by": DIRECTOR}, follow_redirects=False)
+    assert forged.status_code == 422 and "ลงนามในนามของผู้อื่นไม่ได้" in forged.text  # someone else's name: refused
+    assert _signers(open_ctx) == {}
+    done = member.post("/organization/bma-hrd/stages/bulk", data={
+        "csrf_token": token, "to": "1", "dataset": THREE, "reason": "ลงทะเบียนในบัญชีข้อมูลแล้ว"},
+        follow_redirects=False)
     assert done.status_code == 303, done.text
     assert "ลงนามรับรองแล้ว 3 ชุดข้อมูล" in member.get(done.headers["location"]).text
-    assert _signers(open_ctx) == {name: [MEMBER] for name in THREE}  # the signed-in person, not the one sent
+    assert _signers(open_ctx) == {name: [MEMBER] for name in THREE}  # the signed-in person
 
 
 def test_a_bulk_sign_off_is_all_or_nothing_and_keeps_to_the_boards_datasets(
