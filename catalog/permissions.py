@@ -100,6 +100,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "indicator_dataset_add": frozenset({"admin", "wg_member"}),
     "narrative_update": frozenset({"admin", "wg_member"}),
     "audited_result_record": frozenset({"evaluator"}),
+    # the evaluators' overview of every agency of a year (what each shows: indicator_report_read per agency)
+    "evaluation_read": frozenset({"evaluator"}),
     # the organization's governance records (stages, evidence, meetings, scores, reports, narratives)
     "indicator_report_read": frozenset({"admin", "steward", "wg_member", "evaluator"}),
     # publishing to open portals is the organization admin's call

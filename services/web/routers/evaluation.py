@@ -6,15 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
 
+from catalog.actions.evaluation import evaluation_overview
 from catalog.actions.indicator import audited_result_record
 from catalog.context import Context
-from catalog.errors import PermissionDenied
-from catalog.models import Organization, OrganizationKind
-from catalog.permissions import allowed
-from catalog.scoring import Scorecard, scorecard
-from schemas.messages import Problem, ProblemsError
+from schemas.messages import Problem
 from schemas.rubric import available_fiscal_years
 from services.web.deps import CSRF, MemberCtx, attempt
 from services.web.flash import redirect_with_flash
@@ -25,27 +21,12 @@ from services.web.security import page_context
 router = APIRouter(include_in_schema=False)
 
 
-def _cards(ctx: Context, year: int) -> list[tuple[Organization, Scorecard | None, list[Problem]]]:
-    agencies = ctx.session.exec(select(Organization).where(Organization.kind == OrganizationKind.agency)
-                                .order_by(col(Organization.name))).all()
-    cards: list[tuple[Organization, Scorecard | None, list[Problem]]] = []
-    for org in agencies:
-        if not allowed(ctx, "indicator_report_read", org.id, fiscal_year=year):
-            continue
-        try:
-            cards.append((org, scorecard(ctx, org.name, year), []))
-        except ProblemsError as exc:  # e.g. no rubric for the year: shown beside the agency
-            cards.append((org, None, exc.problems))
-    return cards
-
-
 def _page(request: Request, ctx: Context, year: int, problems: list[Problem] | None = None,
           status: int = 200) -> HTMLResponse:
-    if not (ctx.actor.sysadmin or ctx.actor.evaluator_years):
-        raise PermissionDenied("audited_result_record")
+    overview = evaluation_overview(ctx, year)  # who sees which agency: the catalog's rule
     return render(request, "evaluation.html", {
-        "year": year, "years": available_fiscal_years(), "cards": _cards(ctx, year), "problems": problems or [],
-        "can_record": allowed(ctx, "audited_result_record", None, fiscal_year=year),
+        "year": year, "years": available_fiscal_years(), "cards": overview.cards, "problems": problems or [],
+        "can_record": overview.may_record,
     }, status)
 
 
