@@ -14,7 +14,7 @@ from sqlmodel import col, func, select
 
 from catalog import permissions
 from catalog.actions.datasets import dataset_dict
-from catalog.actions.lookup import get_dataset, get_organization
+from catalog.actions.lookup import checked_resource, get_dataset, get_organization
 from catalog.actions.resources import resource_dict
 from catalog.audit import audit_log, public_dataset_activity
 from catalog.context import Context
@@ -140,17 +140,7 @@ def readable_dataset_names(
 @action("resource_read")
 def readable_resource(ctx: Context, resource_id: str, dataset_key: str | None = None) -> tuple[Dataset, Resource]:
     """A resource the actor may read (``permissions.check_resource_read``); otherwise Hidden."""
-    return _checked_resource(ctx, resource_id, dataset_key)
-
-
-def _checked_resource(ctx: Context, resource_id: str, dataset_key: str | None = None) -> tuple[Dataset, Resource]:
-    """The resource and its dataset (of ``dataset_key`` when given), after the read check of the calling action."""
-    resource = ctx.session.get(Resource, resource_id)
-    dataset = ctx.session.get(Dataset, resource.dataset_id) if resource else None
-    if resource is None or dataset is None or (dataset_key and dataset_key not in (dataset.name, dataset.id)):
-        raise NotFound("resource", resource_id)
-    permissions.check_resource_read(ctx, dataset, resource)
-    return dataset, resource
+    return checked_resource(ctx, resource_id, dataset_key)
 
 
 @action("resource_read")
@@ -158,7 +148,7 @@ def published_resource(ctx: Context, resource_id: str) -> tuple[Dataset, Resourc
     """A resource as the open portals get it (the CKAN API's ``resource_show``): one the actor reads that
     may also leave its organization (neither private nor withheld for personal data); otherwise NotFound,
     the answer an unknown id gets, for members too."""
-    dataset, resource = _checked_resource(ctx, resource_id)
+    dataset, resource = checked_resource(ctx, resource_id)
     if permissions.withheld_ids(ctx, [resource]):
         raise NotFound("resource", resource_id)
     return dataset, resource
@@ -177,7 +167,7 @@ def public_activity(ctx: Context, key: str, *, limit: int, offset: int) -> list[
 
 @action("resource_read")
 def resource_read(ctx: Context, resource_id: str) -> dict[str, Any]:
-    dataset, resource = _checked_resource(ctx, resource_id)
+    dataset, resource = checked_resource(ctx, resource_id)
     return resource_dict(ctx, dataset, resource)
 
 

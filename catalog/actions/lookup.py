@@ -1,5 +1,6 @@
 """Finding records by id or name, with the bilingual not-found error. These decide nothing about who may
-see a record: actions check (``catalog.permissions``) before they answer with what they found."""
+see a record: actions check (``catalog.permissions``) before they answer with what they found;
+:func:`checked_resource` runs that read check for the action calling it, as every resource action needs."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import TypeVar
 
 from sqlmodel import SQLModel, or_, select
 
+from catalog import permissions
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
-from catalog.models import Dataset, Organization, Person
+from catalog.models import Dataset, Organization, Person, Resource
 from catalog.permissions import helper
 from schemas.messages import problem
 
@@ -55,3 +57,16 @@ def person_for_input(ctx: Context, key: str, field: str) -> Person:
         return get_person(ctx, key)
     except NotFound:
         raise ValidationFailed([problem("unknown_person", field, value=key)]) from None
+
+
+@helper
+def checked_resource(ctx: Context, resource_id: str, dataset_key: str | None = None) -> tuple[Dataset, Resource]:
+    """The resource and its dataset (of ``dataset_key`` when given, by name or id), after the read check
+    (``permissions.check_resource_read``) of the calling action: NotFound for an unknown id or one of another
+    dataset, Hidden for one the actor may not read. Writes check their own rule after it."""
+    resource = ctx.session.get(Resource, resource_id)
+    dataset = ctx.session.get(Dataset, resource.dataset_id) if resource else None
+    if resource is None or dataset is None or (dataset_key and dataset_key not in (dataset.name, dataset.id)):
+        raise NotFound("resource", resource_id)
+    permissions.check_resource_read(ctx, dataset, resource)
+    return dataset, resource

@@ -9,13 +9,13 @@ from typing import Any, BinaryIO
 
 from catalog import permissions
 from catalog.actions.datasets import check_editable
-from catalog.actions.lookup import get_by_id_or_name
+from catalog.actions.lookup import checked_resource
 from catalog.actions.resources import _safe_filename, resource_dict
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
 from catalog.kept_files import copies_of, remove_unwanted_copies
-from catalog.models import Dataset, Resource, ResourceKind
+from catalog.models import ResourceKind
 from catalog.permissions import action
 from catalog.storage import store_upload
 from catalog.versioning import claim_next_version
@@ -28,10 +28,7 @@ def resource_file_replace(
     encoding: str | None = None,
 ) -> dict[str, Any]:
     """Serve ``content`` as the resource's data from now on; its ``last_updated`` is now (a data update)."""
-    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
-    dataset = ctx.session.get(Dataset, resource.dataset_id)
-    assert dataset is not None
-    permissions.check_resource_read(ctx, dataset, resource)
+    dataset, resource = checked_resource(ctx, resource_id)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
     check_editable(dataset)
     if resource.kind != ResourceKind.file:

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 
 from catalog import permissions
 from catalog.actions.datasets import check_editable
-from catalog.actions.lookup import get_by_id_or_name, get_dataset
+from catalog.actions.lookup import checked_resource, get_dataset
 from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.errors import ValidationFailed
@@ -68,10 +68,7 @@ def resource_update(
     ctx: Context, resource_id: str, changes: Mapping[str, Any], expected_version: int | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
-    dataset = ctx.session.get(Dataset, resource.dataset_id)
-    assert dataset is not None
-    permissions.check_resource_read(ctx, dataset, resource)
+    dataset, resource = checked_resource(ctx, resource_id)
     permissions.check(ctx, "resource_update", dataset.owner_org_id)
     check_editable(dataset)
     before = snapshot(resource)
@@ -98,10 +95,7 @@ def resource_delete(ctx: Context, resource_id: str, reason: str | None = None) -
     (catalog.kept_files). Returns the dataset it belonged to."""
     from catalog.actions.datasets import dataset_dict, delete_rows_referring_to
 
-    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
-    dataset = ctx.session.get(Dataset, resource.dataset_id)
-    assert dataset is not None
-    permissions.check_resource_read(ctx, dataset, resource)
+    dataset, resource = checked_resource(ctx, resource_id)
     permissions.check(ctx, "resource_delete", dataset.owner_org_id)
     check_editable(dataset)
     before = snapshot(resource)
