@@ -37,6 +37,7 @@ from catalog.storage import object_key
 log = logging.getLogger("banchi.storage")
 
 GRACE_SECONDS = 600.0
+_WITH_FILES = ("resource", "evidence")  # audit entity types whose snapshots name a stored file
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -86,7 +87,7 @@ def wanted(session: Session, hashes: set[str] | None = None) -> set[str]:
 
 def _named_in_audit_log(session: Session, hashes: set[str] | None) -> set[str]:
     """Files a resource or evidence had (``sha256`` in an audit snapshot; a run's is ``file_sha256``)."""
-    query = select(AuditEntry.before, AuditEntry.after)
+    query = select(AuditEntry.before, AuditEntry.after).where(col(AuditEntry.entity_type).in_(_WITH_FILES))
     if hashes is not None:
         if not hashes:
             return set()
