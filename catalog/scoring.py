@@ -58,14 +58,43 @@ class QuarterFigure(BaseModel):
     met: bool | None
     score: float | None
     stage: int | None  # the stage the organization's indicator work has reached
-    audited: float | None  # the evaluator's audited result, kept beside the agency's own figure
+    audited: float | None  # the evaluator's audited score, kept beside the agency's own figure
+    audited_2_1: float | None = None  # the evaluator's two figures printed under "(2.1 / 2.2)"
+    audited_2_2: float | None = None
+    announced: bool = False  # the evaluator announced this quarter's result (the report's headline)
     running: bool = False  # the as-of day falls within the quarter: not met yet is not failed
     datasets: list[DatasetFigure] = []
+
+
+def figure_text(value: float | None, digits: int | None = None) -> str:
+    """A figure as the BMA KPI page prints it: progress with two decimals (``5.00``), scores as they are (``95``)."""
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if digits is not None else f"{value:g}"
+
+
+def seed_row(quarter: QuarterFigure) -> tuple[str, str, str, str]:
+    """A quarter's row of the KPI page's table: ไตรมาสที่, ผลงาน (คะแนน), ผลประเมินตัวชี้วัด, (2.1 / 2.2)."""
+    pair = "-" if quarter.audited_2_1 is None and quarter.audited_2_2 is None else (
+        f"{figure_text(quarter.audited_2_1)} / {figure_text(quarter.audited_2_2)}")
+    return str(quarter.quarter), figure_text(quarter.progress, 2), figure_text(quarter.audited), pair
+
+
+def headline(quarters: list[QuarterFigure], evaluator_short: str) -> str | None:
+    """The KPI page's headline, e.g. "สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 1: 95": the quarters whose result
+    the evaluator announced; none announced, no headline."""
+    announced = [q for q in quarters if q.announced and q.audited is not None]
+    if not announced:
+        return None
+    results = " · ".join(f"ไตรมาสที่ {q.quarter}: {figure_text(q.audited)}" for q in announced)
+    return f"{evaluator_short} ตรวจประเมินตัวชี้วัด : {results}"
 
 
 class Scorecard(BaseModel):
     organization: str
     organization_title: str
+    organization_code: str | None = None  # the organization's code on the BMA KPI site, e.g. 0409-0968
+    headline: str | None = None  # the evaluator's announced verdict, e.g. "สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 1: 95"
     fiscal_year: int
     rubric: str
     as_of: dt.date
@@ -98,10 +127,13 @@ def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.da
     audited = audited_results(ctx, org.name, fiscal_year, as_of=day)
     quarters = []
     for quarter in FiscalYear(fiscal_year).quarters:
+        verdict = audited.get(quarter.number)
         figure = QuarterFigure(quarter=quarter.number, start=quarter.start, end=quarter.end, computed_as_of=None,
                                complete=quarter.end <= day, target=rubric.target(quarter.number), progress=None,
-                               met=None, score=None, stage=None,
-                               audited=audited[quarter.number].result if quarter.number in audited else None)
+                               met=None, score=None, stage=None, audited=verdict.result if verdict else None,
+                               audited_2_1=verdict.figure_2_1 if verdict else None,
+                               audited_2_2=verdict.figure_2_2 if verdict else None,
+                               announced=verdict.announced if verdict else False)
         if quarter.start <= day:
             cutoff = min(quarter.end, day)
             stage, datasets = work_stage(ctx, org, rubric, cutoff)
@@ -114,7 +146,9 @@ def scorecard(ctx: Context, organization: str, fiscal_year: int, *, as_of: dt.da
                 "score": rubric.score(progress), "stage": stage, "datasets": datasets})
         quarters.append(figure)
     latest = next((q for q in reversed(quarters) if q.progress is not None), None)
-    return Scorecard(organization=org.name, organization_title=org.title, fiscal_year=fiscal_year, rubric=rubric.id,
+    short = rubric.indicator.evaluator_short.th if rubric.indicator.evaluator_short else rubric.indicator.evaluator.th
+    return Scorecard(organization=org.name, organization_title=org.title, organization_code=org.code,
+                     headline=headline(quarters, short), fiscal_year=fiscal_year, rubric=rubric.id,
                      as_of=day, weight=rubric.weight, achieved=latest.progress if latest else None,
                      score=latest.score if latest else None, quarters=quarters)
 

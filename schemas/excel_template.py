@@ -24,7 +24,7 @@ DEFAULT_TEMPLATE = "gdc-excel-2.2"
 
 # Banchi's own sheet (not NSO's): the organizations a catalog names, so it moves between registries whole.
 ORGANIZATIONS_SHEET = "Banchi_Organizations"
-ORGANIZATION_COLUMNS = ("name", "title", "title_en", "kind", "parent")
+ORGANIZATION_COLUMNS = ("name", "title", "title_en", "kind", "parent", "code")
 # Banchi's own hidden sheet: the id and version of every dataset and resource as exported, so an import can
 # refuse a row whose record someone changed since (instead of silently reverting their change).
 VERSIONS_SHEET = "Banchi_Versions"

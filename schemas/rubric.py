@@ -38,13 +38,19 @@ class RubricError(ProblemsError):
 
 
 class Indicator(BaseModel):
+    """The indicator as that fiscal year's manual names it. Its code on the BMA KPI site (e.g. 0409-0968) is
+    the organization's (``Organization.code``), not the rubric's: every agency has its own."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str
-    reference: str | None = None
     name: Label
+    # where this year's name comes from; when it could not be established from the references, say so here
+    name_source: Label | None = None
+    name_established: bool = True
     kind: Label
     evaluator: Label
+    evaluator_short: Label | None = None  # e.g. สยป., as the KPI page's headline writes it
     calculation: Label
     collection: Label | None = None
 

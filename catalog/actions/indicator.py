@@ -31,7 +31,10 @@ INDICATOR_LABELS = {
     "part": ("ส่วนที่", "Part"),
     "enrolled_on": ("วันที่เริ่มนับ", "Counted from"),
     "quarter": ("ไตรมาส", "Quarter"),
-    "result": ("ผลการตรวจประเมิน", "Audited result"),
+    "result": ("ผลประเมินตัวชี้วัด (คะแนน)", "Audited score"),
+    "figure_2_1": ("ผลประเมิน 2.1", "Assessment figure 2.1"),
+    "figure_2_2": ("ผลประเมิน 2.2", "Assessment figure 2.2"),
+    "announced": ("ประกาศผลตรวจประเมิน", "Announced verdict"),
     "evaluator": ("ผู้ตรวจประเมิน", "Evaluator"),
     "audited_on": ("วันที่ตรวจประเมิน", "Audit date"),
     "note": ("หมายเหตุ", "Note"),
@@ -63,6 +66,10 @@ class AuditedInput(BaseModel):
     fiscal_year: int = Field(ge=2400, le=2800)
     quarter: int = Field(ge=1, le=4)
     result: float = Field(ge=0, le=100)
+    # the two figures the BMA KPI page prints under "(2.1 / 2.2)" beside the score, e.g. 100 / 100
+    figure_2_1: float | None = Field(None, ge=0, le=100)
+    figure_2_2: float | None = Field(None, ge=0, le=100)
+    announced: bool = False  # the evaluator's announced verdict: the report's headline
     evaluator: str
     audited_on: dt.date | None = None
     note: str | None = None
@@ -73,6 +80,9 @@ class AuditedPublic(BaseModel):
     fiscal_year: int
     quarter: int
     result: float
+    figure_2_1: float | None
+    figure_2_2: float | None
+    announced: bool
     evaluator: str
     evaluator_name: str
     audited_on: dt.date
@@ -145,7 +155,8 @@ def indicator_datasets(ctx: Context, organization: str, fiscal_year: int,
 
 @action("audited_result_record")
 def audited_result_record(ctx: Context, data: dict[str, Any]) -> AuditedPublic:
-    """The evaluator's audited result for a quarter; recording it again replaces it, and the log keeps both."""
+    """The evaluator's audited result for a quarter (the score, the 2.1 / 2.2 figures, whether announced);
+    recording it again replaces it, and the log keeps both."""
     values = check_input(AuditedInput, data, INDICATOR_LABELS)
     org = organization_for_input(ctx, values.organization, "organization")
     evaluator = person_for_input(ctx, values.evaluator, "evaluator")
@@ -164,6 +175,7 @@ def audited_result_record(ctx: Context, data: dict[str, Any]) -> AuditedPublic:
     else:
         claim_next_version(ctx, row, "audited_result", row.id, None)
     row.result, row.evaluator_id, row.audited_on, row.note = values.result, evaluator.id, day, values.note
+    row.figure_2_1, row.figure_2_2, row.announced = values.figure_2_1, values.figure_2_2, values.announced
     row.actor, row.updated_at = ctx.actor.name, ctx.now()
     ctx.session.add(row)
     ctx.session.flush()
@@ -221,5 +233,6 @@ def _narrative_row(ctx: Context, organization_id: str, fiscal_year: int, quarter
 
 def _audited_public(org_name: str, row: AuditedResult, evaluator: Person) -> AuditedPublic:
     return AuditedPublic(organization=org_name, fiscal_year=row.fiscal_year, quarter=row.quarter, result=row.result,
+                         figure_2_1=row.figure_2_1, figure_2_2=row.figure_2_2, announced=row.announced,
                          evaluator=evaluator.email, evaluator_name=evaluator.full_name, audited_on=row.audited_on,
                          note=row.note, version=row.version)

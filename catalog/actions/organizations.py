@@ -24,6 +24,7 @@ ORG_LABELS = {
     "name": ("ชื่อย่อ (URL)", "Name (URL)"),
     "title": ("ชื่อหน่วยงาน", "Organization name"),
     "title_en": ("ชื่อหน่วยงานภาษาอังกฤษ", "Organization name in English"),
+    "code": ("รหัสหน่วยงาน", "Organization code"),
     "kind": ("ระดับหน่วยงาน", "Organization level"),
     "parent": ("สังกัด", "Parent organization"),
     "email": ("อีเมล", "Email"),
@@ -32,12 +33,17 @@ ORG_LABELS = {
 }
 
 
+# the organization's own code, e.g. 0409-0968 on the BMA KPI site (printed after the indicator's name)
+CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._/-]*$"
+
+
 class OrganizationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(pattern=r"^[a-z0-9_-]{2,100}$")
     title: str = Field(min_length=1, max_length=300)
     title_en: str | None = Field(None, max_length=300)
+    code: str | None = Field(None, pattern=CODE_PATTERN, max_length=50)
     kind: OrganizationKind = OrganizationKind.agency
     parent: str | None = None
     description: str | None = None
@@ -53,11 +59,12 @@ class OrganizationUpdate(BaseModel):
 
     title: str | None = Field(None, min_length=1, max_length=300)  # absent: unchanged; never empty
     title_en: str | None = Field(None, max_length=300)
+    code: str | None = Field(None, pattern=CODE_PATTERN, max_length=50)
     description: str | None = None
     email: EmailStr | None = None
     url: HttpUrlText | None = None
 
-    @field_validator("title_en", "description", "email", "url", mode="before")
+    @field_validator("title_en", "code", "description", "email", "url", mode="before")
     @classmethod
     def _empty_clears(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -68,6 +75,7 @@ class OrganizationPublic(BaseModel):
     name: str
     title: str
     title_en: str | None
+    code: str | None
     kind: OrganizationKind
     parent: str | None
     description: str | None

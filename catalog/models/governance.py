@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from catalog.models.types import JSONType, UTCDateTime, new_id, utcnow
@@ -101,7 +101,10 @@ class IndicatorDataset(SQLModel, table=True):
 
 
 class AuditedResult(SQLModel, table=True):
-    """The evaluator's (สยป.) audited result for a quarter, kept beside the agency's own figure."""
+    """The evaluator's (สยป.) audited result for a quarter, kept beside the agency's own figure: the score
+    (``result``) and the two figures the BMA KPI page prints under "(2.1 / 2.2)" (e.g. Q4 of the seed page:
+    score 95, 2.1 / 2.2 = 100 / 100). ``announced``: the evaluator's announced verdict, the page's headline
+    ("สยป. ตรวจประเมินตัวชี้วัด : ไตรมาสที่ 1: 95")."""
 
     __tablename__ = "audited_result"
     __table_args__ = (UniqueConstraint("organization_id", "fiscal_year", "quarter"),)
@@ -111,6 +114,9 @@ class AuditedResult(SQLModel, table=True):
     fiscal_year: int
     quarter: int
     result: float
+    figure_2_1: float | None = None
+    figure_2_2: float | None = None
+    announced: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     evaluator_id: str = Field(foreign_key="person.id", max_length=36)
     audited_on: dt.date
     note: str | None = Field(default=None, sa_column=Column(Text))

@@ -30,6 +30,9 @@ class Organization(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(100), unique=True, nullable=False))
     title: str = Field(max_length=300)
     title_en: str | None = Field(default=None, max_length=300)
+    # the organization's own code on the BMA KPI site (e.g. 0409-0968 for สถาบันพัฒนาข้าราชการกรุงเทพมหานคร),
+    # printed after the indicator's name in its report
+    code: str | None = Field(default=None, max_length=50)
     kind: str = Field(sa_column=Column(String(20), nullable=False))  # an OrganizationKind
     parent_id: str | None = Field(default=None, foreign_key="organization.id", index=True, max_length=36)
     description: str | None = None

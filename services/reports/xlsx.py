@@ -46,8 +46,9 @@ def _styles(book: xlsxwriter.Workbook) -> dict[str, object]:
 def _summary_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[str, object]) -> None:
     sheet = book.add_worksheet(f"ตัวชี้วัด {report.indicator.code}")
     sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 6, 18)
-    sheet.merge_range(0, 0, 0, 6, f"{report.indicator.code} {report.indicator.name.th}", s["title"])
+    sheet.set_column(1, 8, 18)
+    code = f" : {report.organization_code}" if report.organization_code else ""
+    sheet.merge_range(0, 0, 0, 8, f"{report.indicator.code} {report.indicator.name.th}{code}", s["title"])
     sheet.set_row(0, 48)
     facts = [
         ("หน่วยงาน", report.organization_title), ("ปีงบประมาณ", f"{report.fiscal_year_th} "
@@ -57,31 +58,37 @@ def _summary_sheet(book: xlsxwriter.Workbook, report: IndicatorReport, s: dict[s
         ("ข้อมูล ณ วันที่", format_be_date(report.as_of)),
         ("เกณฑ์", f"ตัวชี้วัดที่ {report.indicator.code} {report.fiscal_year_th}"),
     ]
+    if report.headline:
+        facts.append(("ผลการตรวจประเมิน", report.headline))
     for row, (label, value) in enumerate(facts, start=1):
         sheet.write_string(row, 0, label, s["label"])
         _value(sheet, row, 1, "-" if value is None else value, s["text"])
     top = len(facts) + 2
-    headers = ["ไตรมาสที่", "ช่วงเวลา", "ค่าเป้าหมายสะสม (ร้อยละ)", "ผลงาน (ร้อยละ)", "บรรลุเป้าหมาย", "คะแนน",
-               "ผลประเมินตัวชี้วัด (สยป.)"]
+    # the KPI page's own columns first (ไตรมาสที่, ผลงาน, ผลประเมินตัวชี้วัด and its 2.1 / 2.2), then Banchi's
+    headers = ["ไตรมาสที่ (1 - 4)", "ผลงาน (คะแนน)", "ผลประเมินตัวชี้วัด (คะแนน)", "ผลประเมินตัวชี้วัด (2.1 / 2.2)",
+               "ช่วงเวลา", "ค่าเป้าหมายสะสม (ร้อยละ)", "บรรลุเป้าหมาย", "คะแนนที่ได้รับ", "ขั้นตอน"]
     sheet.write_row(top, 0, headers, s["head"])
     for index, q in enumerate(report.quarters, start=top + 1):
         met = "อยู่ระหว่างไตรมาส" if q.running and not q.met else (
             "-" if q.met is None else ("บรรลุ" if q.met else "ไม่บรรลุ"))
-        _row(sheet, index, [q.quarter, q.period_th], s["cell"])
-        sheet.write(index, 2, q.target, s["num"])
-        sheet.write(index, 3, q.progress if q.progress is not None else "", s["num"])
-        sheet.write_string(index, 4, met, s["cell"])
-        sheet.write(index, 5, q.score if q.score is not None else "", s["num"])
-        sheet.write_string(index, 6, f"{q.audited:g} / 100" if q.audited is not None else "-", s["cell"])
+        sheet.write_number(index, 0, q.quarter, s["cell"])
+        sheet.write(index, 1, q.progress if q.progress is not None else "-", s["num"])
+        _value(sheet, index, 2, q.audited if q.audited is not None else "-", s["cell"])
+        sheet.write_string(index, 3, q.page_row[3], s["cell"])
+        sheet.write_string(index, 4, q.period_th, s["cell"])
+        sheet.write(index, 5, q.target, s["num"])
+        sheet.write_string(index, 6, met, s["cell"])
+        sheet.write(index, 7, q.score if q.score is not None else "", s["num"])
+        _value(sheet, index, 8, q.stage if q.stage is not None else "-", s["cell"])
     first, last = top + 1, top + len(report.quarters)
     name = sheet.get_name()
     chart = book.add_chart({"type": "column"})
     chart.add_series({"name": "ผลงาน (ร้อยละ)", "categories": [name, first, 0, last, 0],
-                      "values": [name, first, 3, last, 3], "fill": {"color": "#2B5797"},
+                      "values": [name, first, 1, last, 1], "fill": {"color": "#2B5797"},
                       "data_labels": {"value": True, "num_format": "0.00"}})
     target = book.add_chart({"type": "line"})
     target.add_series({"name": "ค่าเป้าหมายสะสม", "categories": [name, first, 0, last, 0],
-                       "values": [name, first, 2, last, 2], "line": {"color": "#B91D47", "dash_type": "dash"},
+                       "values": [name, first, 5, last, 5], "line": {"color": "#B91D47", "dash_type": "dash"},
                        "marker": {"type": "circle", "fill": {"color": "#B91D47"}}})
     chart.combine(target)
     chart.set_title({"name": "ผลงานเทียบกับเป้าหมายรายไตรมาส", "name_font": {"name": FONT, "size": 16}})

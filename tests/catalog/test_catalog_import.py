@@ -15,7 +15,7 @@ from catalog.actions.access import dataset_show
 from catalog.actions.catalog_export import catalog_snapshot
 from catalog.actions.catalog_import import ImportFailed, ImportReport, catalog_import
 from catalog.actions.catalog_orgs import generated_name
-from catalog.actions.organizations import organization_list
+from catalog.actions.organizations import organization_list, organization_update
 from catalog.actions.resources import resource_update
 from catalog.context import Actor
 from catalog.errors import PermissionDenied
@@ -211,6 +211,8 @@ def test_import_export_import_gives_identical_datasets_even_in_an_empty_registry
     open_ctx: OpenContext, hrd: str, tmp_path: Path
 ) -> None:
     run_import(open_ctx, sample_book(tmp_path / "catalog.xlsx"))
+    with open_ctx() as ctx:
+        organization_update(ctx, "bma-hrd", {"code": "0409-0968"})  # its code on the BMA KPI site travels too
     original = catalog_state(open_ctx)
     exported = tmp_path / "exported.xlsx"
     with open_ctx() as ctx:
@@ -226,6 +228,7 @@ def test_import_export_import_gives_identical_datasets_even_in_an_empty_registry
     with open_ctx() as ctx:
         orgs = {o.name: o for o in organization_list(ctx)}
     assert (orgs["bma-hrd"].title, orgs["bma-hrd"].parent, orgs["bma"].kind) == (HRD_TITLE, "bma", "administration")
+    assert (orgs["bma-hrd"].code, orgs["bma"].code) == ("0409-0968", None)
 
 
 def test_an_existing_dataset_keeps_its_owner_when_the_cell_is_empty_or_unknown(

@@ -69,9 +69,11 @@ def test_xlsx_has_table_chart_and_buddhist_era_dates(report: IndicatorReport) ->
     summary = book[book.sheetnames[0]]
     rows = [[cell.value for cell in row] for row in summary.iter_rows()]
     assert TITLE in str(rows[0][0])
-    table = next(i for i, row in enumerate(rows) if row[0] == "ไตรมาสที่")
-    assert [row[3] for row in rows[table + 1: table + 5]] == [5, 30, 70, 100]
-    assert [row[6] for row in rows[table + 1: table + 5]] == ["95 / 100", "100 / 100", "100 / 100", "95 / 100"]
+    table = next(i for i, row in enumerate(rows) if row[0] == "ไตรมาสที่ (1 - 4)")
+    assert [row[1] for row in rows[table + 1: table + 5]] == [5, 30, 70, 100]
+    assert [row[2] for row in rows[table + 1: table + 5]] == [95, 100, 100, 95]
+    assert [row[3] for row in rows[table + 1: table + 5]] == ["95 / 100", "100 / 100", "100 / 100", "100 / 100"]
+    assert [row[5] for row in rows[table + 1: table + 5]] == [5, 30, 70, 100]  # the targets
     evidence = book["หลักฐาน"]
     dates = [row[0].value for row in evidence.iter_rows(min_row=2)]
     assert "2563-12-14" in dates and all(str(d).startswith("256") for d in dates)

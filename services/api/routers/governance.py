@@ -28,7 +28,8 @@ class StageChangeBody(BaseModel):
 
 
 class AuditedBody(BaseModel):
-    """``organization``, ``fiscal_year`` (B.E.), ``quarter``, ``result``, ``evaluator``, optional
+    """``organization``, ``fiscal_year`` (B.E.), ``quarter``, ``result`` (the score), ``evaluator``, optional
+    ``figure_2_1`` and ``figure_2_2`` (the KPI page's "(2.1 / 2.2)"), ``announced`` (the report's headline),
     ``audited_on`` and ``note``; checked by the catalog."""
 
     model_config = ConfigDict(extra="allow")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from catalog.actions.organizations import organization_create, organization_list
+from catalog.actions.organizations import organization_create, organization_list, organization_update
 from catalog.actions.people import person_create, person_list
 from catalog.actions.working_groups import working_group_create, working_group_member_add, working_groups_of
 from catalog.models import MemberRole, OrganizationKind
@@ -25,6 +25,7 @@ def org_add(
     name: Annotated[str, typer.Argument(help="URL name, e.g. bma-hrd")],
     title: Annotated[str, typer.Option(help="Thai name / ชื่อหน่วยงาน")],
     title_en: Annotated[str | None, typer.Option(help="English name")] = None,
+    code: Annotated[str | None, typer.Option(help="the organization's code, e.g. 0409-0968 (BMA KPI site)")] = None,
     kind: Annotated[OrganizationKind, typer.Option(help="level in the hierarchy")] = OrganizationKind.agency,
     parent: Annotated[str | None, typer.Option(help="parent organization name")] = None,
     email: Annotated[str | None, typer.Option()] = None,
@@ -32,7 +33,8 @@ def org_add(
 ) -> None:
     """Register an organization. / เพิ่มหน่วยงาน"""
     as_json = output is OutputFormat.json
-    data = {"name": name, "title": title, "title_en": title_en, "kind": kind, "parent": parent, "email": email}
+    data = {"name": name, "title": title, "title_en": title_en, "code": code, "kind": kind, "parent": parent,
+            "email": email}
     with action_context(as_json=as_json) as ctx:
         org = organization_create(ctx, {k: v for k, v in data.items() if v is not None})
     if as_json:
@@ -41,13 +43,36 @@ def org_add(
         console.print(f"เพิ่มหน่วยงาน / added organization [bold]{org.name}[/] ({org.title})")
 
 
+@org_app.command("update")
+def org_update(
+    name: Annotated[str, typer.Argument(help="URL name, e.g. bma-hrd")],
+    title: Annotated[str | None, typer.Option(help="Thai name / ชื่อหน่วยงาน")] = None,
+    title_en: Annotated[str | None, typer.Option(help="English name ('' clears it)")] = None,
+    code: Annotated[str | None, typer.Option(help="the organization's code, e.g. 0409-0968 ('' clears it)")] = None,
+    email: Annotated[str | None, typer.Option(help="'' clears it")] = None,
+    url: Annotated[str | None, typer.Option(help="website ('' clears it)")] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Change an organization's names, code or contacts. / แก้ไขข้อมูลหน่วยงาน"""
+    as_json = output is OutputFormat.json
+    data = {"title": title, "title_en": title_en, "code": code, "email": email, "url": url}
+    with action_context(as_json=as_json) as ctx:
+        org = organization_update(ctx, name, {k: v for k, v in data.items() if v is not None})
+    if as_json:
+        print_json(org.model_dump(mode="json"))
+    else:
+        console.print(f"แก้ไขหน่วยงานแล้ว / updated organization [bold]{org.name}[/] ({org.title}"
+                      f"{', ' + org.code if org.code else ''})", highlight=False)
+
+
 @org_app.command("list")
 def org_list(output: FormatOption = OutputFormat.table) -> None:
     """List organizations. / รายชื่อหน่วยงาน"""
     with action_context(as_json=output is OutputFormat.json) as ctx:
         orgs = organization_list(ctx)
-    print_records(output, orgs, "หน่วยงาน / Organizations", ["name", "ชื่อ / title", "English", "level", "parent"],
-                  lambda o: (o.name, o.title, o.title_en, o.kind, o.parent))
+    print_records(output, orgs, "หน่วยงาน / Organizations",
+                  ["name", "ชื่อ / title", "English", "รหัส / code", "level", "parent"],
+                  lambda o: (o.name, o.title, o.title_en, o.code, o.kind, o.parent))
 
 
 @person_app.command("add")

@@ -12,7 +12,7 @@ import typer
 from catalog.actions.indicator import audited_result_record, narrative_set
 from catalog.narratives import quarter_narrative
 from catalog.reporting import indicator_report
-from catalog.scoring import scorecard
+from catalog.scoring import figure_text, scorecard, seed_row
 from schemas.buddhist_era import format_be_date
 from schemas.messages import Problem
 from schemas.rubric import Rubric, load_rubric_file
@@ -43,26 +43,39 @@ def _rubric(path: Path | None, as_json: bool) -> Rubric | None:
 
 def score(organization: OrgOption, fiscal_year: YearOption, as_of: AsOfOption = None, rubric: RubricOption = None,
           output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table) -> None:
-    """Indicator figures per quarter: target, progress, met, score. / คะแนนตัวชี้วัดรายไตรมาส"""
+    """Indicator figures per quarter as the KPI page shows them (progress, the evaluator's score and 2.1 / 2.2,
+    the headline, the narratives), with target, met, score and stage. / คะแนนตัวชี้วัดรายไตรมาส"""
     as_json = output is OutputFormat.json
     chosen = _rubric(rubric, as_json)
     with action_context(as_json=as_json) as ctx:
         card = scorecard(ctx, organization, fiscal_year, as_of=parse_day(as_of, "as_of"), rubric=chosen)
+        narratives = [quarter_narrative(ctx, organization, fiscal_year, q.quarter, card.as_of)
+                      for q in card.quarters if q.progress is not None]
     if as_json:
-        print_json(card.model_dump(mode="json", exclude={"quarters": {"__all__": {"datasets"}}}))
+        print_json({**card.model_dump(mode="json", exclude={"quarters": {"__all__": {"datasets"}}}),
+                    "narratives": [n.model_dump(mode="json") for n in narratives]})
         return
 
     def cell(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
 
-    rows = [(q.quarter, cell(q.target), cell(q.progress), "-" if q.met is None else ("✓" if q.met else "✗"),
-             cell(q.score), "-" if q.stage is None else q.stage, "-" if q.audited is None else f"{q.audited:g} / 100")
-            for q in card.quarters]
-    print_table(f"{card.organization_title} ปีงบประมาณ {fiscal_year} ({card.rubric}) ณ {format_be_date(card.as_of)}",
-                ["ไตรมาส / quarter", "เป้าหมาย / target", "ผลงาน / progress", "บรรลุ / met", "คะแนน / score",
-                 "ขั้นตอน / stage", "ผลประเมิน สยป. / audited"], rows)
+    code = f" : {card.organization_code}" if card.organization_code else ""
+    console.print(f"{card.organization_title}{code} ปีงบประมาณ {fiscal_year} ({card.rubric}) ณ "
+                  f"{format_be_date(card.as_of)}", highlight=False, soft_wrap=True)
+    if card.headline:
+        console.print(f"*** {card.headline}", highlight=False, soft_wrap=True)
+    print_table("ผลงานเทียบกับเป้าหมายรายไตรมาส", ["ไตรมาสที่ (1 - 4)", "ผลงาน (คะแนน)", "ผลประเมินตัวชี้วัด",
+                                                   "(2.1 / 2.2)"], [seed_row(q) for q in card.quarters])
+    print_table("การคำนวณ / computed", ["ไตรมาส / quarter", "เป้าหมาย / target", "บรรลุ / met", "คะแนน / score",
+                                        "ขั้นตอน / stage"],
+                [(q.quarter, cell(q.target), "-" if q.met is None else ("✓" if q.met else "✗"), cell(q.score),
+                  "-" if q.stage is None else q.stage) for q in card.quarters])
     console.print(f"น้ำหนัก / weight {card.weight:g} · ผลงานที่ทำได้ / achieved {cell(card.achieved)} · "
                   f"คะแนน / score {cell(card.score)}", highlight=False)
+    for narrative in narratives:
+        state = " (ร่างจากบันทึก / draft)" if narrative.drafted else ""
+        console.print(f"\n[bold]รายงานผลฯ ไตรมาสที่ {narrative.quarter}[/]{state}", highlight=False)
+        console.print(narrative.text, highlight=False, markup=False, soft_wrap=True)
 
 
 def audited_result(organization: OrgOption, fiscal_year: YearOption, quarter: QuarterOption,
@@ -70,17 +83,27 @@ def audited_result(organization: OrgOption, fiscal_year: YearOption, quarter: Qu
                    by: Annotated[str, typer.Option("--by", help="the evaluator's email")],
                    date: Annotated[str | None, typer.Option("--date", help="audit day")] = None,
                    note: Annotated[str | None, typer.Option("--note")] = None,
+                   figure_2_1: Annotated[float | None, typer.Option(
+                       "--figure-2-1", help="the figure the KPI page prints under 2.1, e.g. 100")] = None,
+                   figure_2_2: Annotated[float | None, typer.Option(
+                       "--figure-2-2", help="the figure the KPI page prints under 2.2, e.g. 100")] = None,
+                   announced: Annotated[bool, typer.Option(
+                       "--announced", help="the evaluator's announced verdict (the report's headline)")] = False,
                    output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table) -> None:
-    """Record the evaluator's (สยป.) audited result of a quarter. / บันทึกผลการตรวจประเมินของ สยป."""
+    """Record the evaluator's (สยป.) audited result of a quarter: the score and the 2.1 / 2.2 figures.
+    / บันทึกผลการตรวจประเมินของ สยป."""
     as_json = output is OutputFormat.json
     with action_context(as_json=as_json) as ctx:
         row = audited_result_record(ctx, {"organization": organization, "fiscal_year": fiscal_year,
                                           "quarter": quarter, "result": result, "evaluator": by,
+                                          "figure_2_1": figure_2_1, "figure_2_2": figure_2_2, "announced": announced,
                                           "audited_on": parse_day(date, "audited_on"), "note": note})
     if as_json:
         print_json(row.model_dump(mode="json"))
     else:
-        console.print(f"ไตรมาสที่ {row.quarter}: {row.result:g} / 100 ({row.evaluator_name}, "
+        pair = "" if row.figure_2_1 is None and row.figure_2_2 is None else (
+            f" (2.1 / 2.2: {figure_text(row.figure_2_1)} / {figure_text(row.figure_2_2)})")
+        console.print(f"ไตรมาสที่ {row.quarter}: ผลประเมินตัวชี้วัด {row.result:g}{pair} ({row.evaluator_name}, "
                       f"{format_be_date(row.audited_on)})", highlight=False)
 
 

@@ -51,6 +51,8 @@ async def record(request: Request) -> Response:
         return audited_result_record(ctx, {
             "organization": form.get("organization"), "fiscal_year": form.get("fiscal_year"),
             "quarter": form.get("quarter"), "result": form.get("result") or None,
+            "figure_2_1": form.get("figure_2_1") or None, "figure_2_2": form.get("figure_2_2") or None,
+            "announced": bool(form.get("announced")),
             "evaluator": ctx.actor.person_id or ctx.actor.name, "note": form.get("note") or None})
 
     saved, problems = attempt(request, save)

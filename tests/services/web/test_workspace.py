@@ -160,11 +160,13 @@ def test_evaluator_sees_agencies_side_by_side_and_records_a_result(site: TestCli
     sign_in("evaluator.spe@bangkok.go.th", role="evaluator", fiscal_year=2564)
     page = site.get("/evaluation/", params={"year": 2564}).text
     row = page.split('data-org="bma-hrd"')[1].split("</tr>")[0]
-    assert "<strong>95</strong>" in row  # the audited result of Q1 in the demo
+    assert "<strong>95</strong>" in row and "(2.1 / 2.2: 95 / 100)" in row  # Q1 of the demo, as the seed page
     saved = site.post("/evaluation/audited", data={"csrf_token": csrf_of(page), "organization": "bma-hrd",
-                                                   "fiscal_year": "2564", "quarter": "1", "result": "97.5"})
+                                                   "fiscal_year": "2564", "quarter": "1", "result": "97.5",
+                                                   "figure_2_1": "97.5", "figure_2_2": "100", "announced": "1"})
     assert saved.status_code == 200
-    assert "<strong>98</strong>" in saved.text.split('data-org="bma-hrd"')[1].split("</tr>")[0]
+    row = saved.text.split('data-org="bma-hrd"')[1].split("</tr>")[0]
+    assert "<strong>97.5</strong>" in row and "(2.1 / 2.2: 97.5 / 100)" in row
     wrong = site.post("/evaluation/audited", data={"csrf_token": csrf_of(page), "organization": "bma-hrd",
                                                    "fiscal_year": "2564", "quarter": "1", "result": "120"})
     assert wrong.status_code == 422
