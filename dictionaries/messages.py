@@ -148,6 +148,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ทรัพยากร {value} ไม่อยู่ในชุดข้อมูล {dataset}", "Resource {value} is not in dataset {dataset}",
     ),
     "no_dictionary": ("ทรัพยากร {value} ยังไม่มีพจนานุกรมข้อมูล", "Resource {value} has no data dictionary yet"),
+    "resource_name_ambiguous": (
+        "ชุดข้อมูล {dataset} มีทรัพยากรชื่อ “{value}” มากกว่าหนึ่งรายการ กรุณาใช้รหัสทรัพยากร ({matches})",
+        "Dataset {dataset} has more than one resource named “{value}”: give its id ({matches})",
+    ),
+    "no_draft": ("ทรัพยากร {value} ไม่มีพจนานุกรมข้อมูลฉบับร่างให้อนุมัติ", "Resource {value} has no draft dictionary to approve"),
     # excel
     "xlsx_missing_sheet": ("ไม่พบชีต “{value}” ในแม่แบบ", "The template has no sheet “{value}”"),
     "xlsx_missing_column": ("ชีต {sheet}: ไม่พบคอลัมน์ “{value}”", "Sheet {sheet}: column “{value}” is missing"),

@@ -68,12 +68,23 @@ def _resource(ctx: Context, dataset_key: str, resource_id: str) -> tuple[Dataset
     """The dataset's resource, if the actor may read it (else Hidden, as one that does not exist)."""
     dataset = get_dataset(ctx, dataset_key)
     permissions.check_dataset_read(ctx, dataset)
-    resource = get_by_id_or_name(ctx, Resource, resource_id, "resource", name_column="id")
+    resource = ctx.session.get(Resource, resource_id) or _resource_named(ctx, dataset, resource_id)
     if resource.dataset_id != dataset.id:
         wrong = problem("resource_not_in_dataset", "resource", value=resource_id, dataset=dataset.name)
         raise ValidationFailed([wrong])
     permissions.check_resource_read(ctx, dataset, resource)
     return dataset, resource
+
+
+def _resource_named(ctx: Context, dataset: Dataset, name: str) -> Resource:
+    """The dataset's resource of that name (what people type); a name two resources share is refused."""
+    found = ctx.session.exec(select(Resource).where(Resource.dataset_id == dataset.id, Resource.name == name)).all()
+    if len(found) > 1:
+        raise ValidationFailed([problem("resource_name_ambiguous", "resource", value=name, dataset=dataset.name,
+                                        matches=", ".join(r.id for r in found))])
+    if not found:
+        return get_by_id_or_name(ctx, Resource, name, "resource", name_column="id")  # NotFound, as before
+    return found[0]
 
 
 @action("resource_update")

@@ -17,13 +17,17 @@ from catalog.actions.dictionaries import (
     dictionary_versions,
     resource_validate,
 )
+from catalog.errors import ValidationFailed
+from dictionaries.messages import problem
 from dictionaries.model import load_schema_json
+from dictionaries.versions import VersionStatus
 from schemas.messages import ProblemsError
 from services.cli.commands.dictionary import FormatOption, dictionary_app
 from services.cli.output import OutputFormat, console, fail, print_json, print_records
 from services.cli.session import action_context
 
-ResourceArg = Annotated[str, typer.Argument(help="resource id (see `banchi dataset show NAME --format json`)")]
+ResourceArg = Annotated[str, typer.Argument(
+    help="the resource's name, or its id (see `banchi dataset show NAME --format json`)")]
 
 
 @dictionary_app.command("add")
@@ -55,14 +59,23 @@ def list_versions(dataset: str, resource: ResourceArg, output: FormatOption = Ou
 
 @dictionary_app.command("approve")
 def approve(
-    version_id: str,
+    target: Annotated[str, typer.Argument(help="a draft's version id; or the dataset, with RESOURCE")],
     by: Annotated[str, typer.Option("--by", help="email of the approving working-group member (operator "
-                                                         "only; the API and web approve as the signed-in person)")],
+                                                 "only; the API and web approve as the signed-in person)")],
+    resource: Annotated[str | None, typer.Argument(
+        help="the resource's name or id: approves its newest draft")] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Approve a draft (a working-group member of the dataset's organization). / อนุมัติพจนานุกรมข้อมูล"""
+    """Approve a draft (a working-group member of the dataset's organization): by its version id, or the
+    newest draft of DATASET RESOURCE. / อนุมัติพจนานุกรมข้อมูล"""
     as_json = output is OutputFormat.json
     with action_context(as_json=as_json) as ctx:
+        version_id = target
+        if resource is not None:
+            drafts = [v for v in dictionary_versions(ctx, target, resource) if v.status == VersionStatus.draft]
+            if not drafts:
+                raise ValidationFailed([problem("no_draft", "resource", value=resource)])
+            version_id = max(drafts, key=lambda v: v.number).id
         version = dictionary_version_approve(ctx, version_id, {"approved_by": by})
     if as_json:
         print_json(version.model_dump(mode="json"))
