@@ -18,7 +18,7 @@ ROUTERS = ("session", "workspace", "datasets_edit", "resources", "dictionary", "
            "portals", "evaluation", "public")
 
 # the lifecycle and task pages (issue 15): no path of theirs is matched by another's, so their place is free
-TASK_ROUTERS = ("lifecycle", "accounts", "working_group", "catalog_import")
+TASK_ROUTERS = ("lifecycle", "accounts", "working_group", "catalog_import", "organization_edit")
 
 
 def create_site() -> FastAPI:

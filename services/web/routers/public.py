@@ -106,4 +106,5 @@ def organization_page(request: Request, ctx: PageCtx, name: str) -> HTMLResponse
     children = [o for o in organization_list(ctx) if o.parent == org.name]
     parent = organization_show(ctx, org.parent) if org.parent else None
     return _search_page(request, ctx, "organization.html", f"/organization/{org.name}",
-                        {"organization": [org.name]}, {"org": org, "children": children, "parent": parent})
+                        {"organization": [org.name]}, {"org": org, "children": children, "parent": parent,
+                                                       "can_edit": allowed(ctx, "organization_update", org.id)})
