@@ -30,6 +30,8 @@ SKIPPED = {
         "installs Banchi in a new venv and runs the whole test suite, this test among it",
     "banchi publish --ckan-url": "needs a CKAN portal (an outside service, .ci/ckan.sh)",
     "banchi portal add data-bangkok": "its publish line connects to the registered portal (an outside service)",
+    "banchi job publish --portal": "its jobs connect to a registered portal (an outside service); `banchi worker` "
+                                   "runs until stopped",
 }
 PASSWORD = "ข้อมูลเปิด-Kanchanaburi-2564-!ฝน"  # for `--ask-password`, which prompts twice
 ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")

@@ -5,7 +5,7 @@ verdict (the page's headline).
 Existing audited results keep their score; their 2.1 / 2.2 figures are unknown (NULL) and none is announced.
 
 Revision ID: 0011_seed
-Revises: 0010_lifecycle
+Revises: 0012_jobs
 Create Date: 2026-12-05
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_seed"
-down_revision: str | Sequence[str] | None = "0010_lifecycle"
+down_revision: str | Sequence[str] | None = "0012_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
