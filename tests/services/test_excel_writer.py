@@ -91,8 +91,8 @@ def test_template_export_writes_values_dates_and_thai_font(snapshot: CatalogSnap
     assert [c.value for c in resources[6]][:3] == ["trainees", "ทะเบียน 2567", "https://example.go.th/t.csv"]
     orgs = book[ORGANIZATIONS_SHEET]
     assert [[c.value for c in row] for row in orgs.iter_rows(min_row=6)] == [
-        ["bma", "กรุงเทพมหานคร", None, "administration", None],
-        ["bma-hrd", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร", None, "agency", "bma"],
+        ["bma", "กรุงเทพมหานคร", None, "administration", None, None],  # the last column: the organization's code
+        ["bma-hrd", "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร", None, "agency", "bma", None],
     ]
 
 
