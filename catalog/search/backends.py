@@ -98,21 +98,31 @@ class SQLiteBackend:
 
 
 class PostgresBackend:
-    """Column ``search_doc.tsv``: a tsvector written literally, the field as each lexeme's weight; GIN index."""
+    """Columns ``search_doc.tsv`` (every field: matching, GIN index) and ``search_doc.tsv_rank`` (the fields
+    that rank): tsvectors written literally, the field as each lexeme's weight.
+
+    Why two: a broad word matches thousands of documents, and scoring them reads a tsvector per document.
+    Read from ``tsv`` (descriptions included, ~1.4 KB a row) that is a heap of ~170 MB at 100,000 datasets,
+    more than PostgreSQL's default buffer cache, so scoring went to the disk cache block by block.
+    ``tsv`` is kept out of line (migration 0014) and is only read by the GIN index, which needs no recheck
+    for plain words; scoring reads the smaller ``tsv_rank`` stored in the row.
+    """
 
     WEIGHTS: ClassVar[dict[str, str]] = dict(zip(FIELDS, "ABCD", strict=True))
+    RANKED: ClassVar[frozenset[str]] = frozenset(FIELDS[:3])  # title, tags, other: the fields with a weight
 
     def doc_values(self, fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-        return {"tsv": self.tsvector(fields)}
+        return {"tsv": self.tsvector(fields), "tsv_rank": self.tsvector(fields, self.RANKED)}
 
-    def tsvector(self, fields: Mapping[str, Sequence[str]]) -> str:
+    def tsvector(self, fields: Mapping[str, Sequence[str]], only: frozenset[str] | None = None) -> str:
         """``'word':1A,9D …``: one position per word and field (positions carry the weight, not the order)."""
         positions: dict[str, list[str]] = {}
         n = 0
         for name in FIELDS:
             for token in dict.fromkeys(fields[name]):
                 n = min(n + 1, 16383)
-                positions.setdefault(token, []).append(f"{n}{self.WEIGHTS[name]}")
+                if only is None or name in only:
+                    positions.setdefault(token, []).append(f"{n}{self.WEIGHTS[name]}")
         return " ".join(f"'{token}':{','.join(marks[:255])}" for token, marks in positions.items())
 
     def write_tokens(self, connection: Connection, rows: Sequence[tuple[int, Mapping[str, Sequence[str]]]]) -> None:
@@ -120,8 +130,8 @@ class PostgresBackend:
 
     def delete_tokens(self, connection: Connection, rids: Sequence[int]) -> None:
         if rids:
-            connection.execute(text("UPDATE search_doc SET tsv = ''::tsvector WHERE rid = :rid"),
-                               [{"rid": rid} for rid in rids])
+            connection.execute(text("UPDATE search_doc SET tsv = ''::tsvector, tsv_rank = ''::tsvector "
+                                    "WHERE rid = :rid"), [{"rid": rid} for rid in rids])
 
     def clear(self, connection: Connection) -> None:
         """The words go with the search_doc rows."""
@@ -129,15 +139,24 @@ class PostgresBackend:
     def find(self, session: Session, terms: Sequence[Term], weights: Mapping[str, int] | None,
              fields: Sequence[str] | None = None) -> Hits:
         """One statement: the matching rids with their scores, read from the lexemes' weights."""
-        within = "".join(self.WEIGHTS[name] for name in fields or ())
-        cases = [(self._lexeme(term, self.WEIGHTS[name]), weight)
+        cases = [(self._lexeme(term, self.WEIGHTS[name]), weight, self._column(name))
                  for term in terms for name, weight in (weights or {}).items()]
-        score = " + ".join(f"CASE WHEN tsv @@ CAST(%s AS tsquery) THEN {int(weight)} ELSE 0 END"
-                           for _, weight in cases) or "0"
-        rows = fetch(session, f"SELECT rid, {score} FROM search_doc WHERE tsv @@ CAST(%s AS tsquery)",
-                     [*(query for query, _ in cases), " & ".join(self._lexeme(term, within) for term in terms)])
+        score = " + ".join(f"CASE WHEN {column} @@ CAST(%s AS tsquery) THEN {int(weight)} ELSE 0 END"
+                           for _, weight, column in cases) or "0"
+        every = " & ".join(self._lexeme(term) for term in terms)
+        where, parameters = "tsv @@ CAST(%s AS tsquery)", [every]
+        if fields:  # words in some fields only: the GIN index finds the words, the weights say where
+            within = "".join(self.WEIGHTS[name] for name in fields)
+            column = "tsv_rank" if set(fields) <= self.RANKED else "tsv"
+            where += f" AND {column} @@ CAST(%s AS tsquery)"
+            parameters.append(" & ".join(self._lexeme(term, within) for term in terms))
+        rows = fetch(session, f"SELECT rid, {score} FROM search_doc WHERE {where}",
+                     [*(query for query, _, _ in cases), *parameters])
         table = np.array(rows, np.int64).reshape(len(rows), 2)
         return Hits(table[:, 0], table[:, 1] if weights is not None else None)
+
+    def _column(self, name: str) -> str:
+        return "tsv_rank" if name in self.RANKED else "tsv"
 
     @staticmethod
     def _lexeme(term: Term, weight: str = "") -> str:

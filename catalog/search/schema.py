@@ -5,8 +5,8 @@ PostgreSQL), and rebuilt from the catalog at any time (``banchi search rebuild``
 - ``search_doc``: one row per dataset: who may see it, its sort keys, the generation that wrote it.
 - ``search_value``: one row per facet value of a dataset.
 - ``search_state``: the index's generation, which tells readers (catalog/search/facets.py) what changed.
-- ``search_fts`` (SQLite, one column per field) / ``search_doc.tsv`` (PostgreSQL, the field as the
-  lexeme's weight A–D): the words, for matching and for ranking by field.
+- ``search_fts`` (SQLite, one column per field) / ``search_doc.tsv`` and ``tsv_rank`` (PostgreSQL, the
+  field as the lexeme's weight A–D): the words, for matching and for ranking by field.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ search_doc = Table(
     Column("title_sort", String(500), nullable=False),
     Column("modified", UTCDateTime, nullable=False),
     Column("gen", BigInteger, nullable=False, index=True),  # search_state.gen of the write that made this row
-    # PostgreSQL only (migration 0006): the words, weighted by field (catalog/search/backends.py)
+    # PostgreSQL only: the words, weighted by field (migration 0006), and those of the fields that rank
+    # (migration 0014), see catalog/search/backends.py
     Column("tsv", TSVECTOR().with_variant(Text(), "sqlite")),
+    Column("tsv_rank", TSVECTOR().with_variant(Text(), "sqlite")),
 )
 
 search_value = Table(

@@ -14,6 +14,7 @@ from catalog.errors import PermissionDenied
 from catalog.models import Dataset, DatasetState, Resource
 from catalog.search import SearchQuery, rebuild_index, search_datasets
 from catalog.search.documents import optional_model
+from catalog.search.model import Words
 from catalog.search.schema import search_doc, search_value
 from tests.conftest import OpenContext
 from tests.factories import dataset_input, make_org
@@ -178,3 +179,29 @@ def test_dictionary_fields_are_searched_and_new_versions_reindexed(open_ctx: Ope
             {"name": "population", "title": "จำนวนประชากร", "type": "integer"}]})
     assert found(open_ctx, "population") == ["districts"]
     assert found(open_ctx, "district_code") == []
+
+
+def test_postgresql_ranks_from_the_ranked_fields_kept_in_the_row(open_ctx: OpenContext, org: str) -> None:
+    """Migration 0014: ``tsv_rank`` holds exactly the title/tags/other lexemes of ``tsv`` (what the
+    migration's ts_filter fills it with for rows written before), stored in the row; ``tsv`` out of line."""
+    with open_ctx() as ctx:
+        if ctx.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's tsvector columns (SQLite keeps the words in FTS5)")
+        dataset_create(ctx, dataset_input("canal-water", title="คุณภาพน้ำในคลอง", tag_string=["คลอง", "น้ำ"],
+                                          notes="ข้อมูลจากสำนักงานเขตพระนคร", data_classification="เปิดเผย"),
+                       publish=True)
+        rank, filtered = ctx.session.execute(text(
+            "SELECT tsv_rank::text, ts_filter(tsv, '{a,b,c}')::text FROM search_doc")).one()
+        assert rank == filtered and "'คลอง'" in rank and "พระนคร" not in rank
+        storage = dict(ctx.session.execute(text(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_doc'::regclass "
+            "AND attname IN ('tsv', 'tsv_rank')")).all())
+        assert storage == {"tsv": "e", "tsv_rank": "m"}
+    # a word of the description is found, ranks nothing; words in the title and tags rank first
+    assert found(open_ctx, "พระนคร") == ["canal-water"]
+    assert found(open_ctx, "คลอง") == ["canal-water"]
+    # words in one field: the title through tsv_rank, the description through tsv
+    assert found(open_ctx, where=Words("title", "คลอง")) == ["canal-water"]
+    assert found(open_ctx, where=Words("title", "พระนคร")) == []
+    assert found(open_ctx, where=Words("notes", "พระนคร")) == ["canal-water"]
+    assert found(open_ctx, where=Words("notes", "คลอง")) == []
