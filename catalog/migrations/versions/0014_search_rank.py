@@ -6,7 +6,7 @@ at 100,000 datasets that heap outgrew PostgreSQL's default buffer cache. ``tsv``
 dictionary: weights A–C) stays in the row uncompressed (STORAGE MAIN) for scoring. SQLite: nothing changes.
 
 Revision ID: 0014_search_rank
-Revises: 0010_lifecycle
+Revises: 0011_seed
 Create Date: 2026-12-05
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0014_search_rank"
-down_revision: str | Sequence[str] | None = "0010_lifecycle"
+down_revision: str | Sequence[str] | None = "0011_seed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
