@@ -50,6 +50,7 @@ from catalog.context import open_context  # noqa: E402
 from catalog.db import make_engine  # noqa: E402
 from catalog.migrate import upgrade  # noqa: E402
 from catalog.models import Dataset, Organization, Resource  # noqa: E402
+from catalog.models.dataset import DatasetState  # noqa: E402
 from catalog.models.types import new_id  # noqa: E402
 from catalog.search import SearchQuery, rebuild_index, search_datasets  # noqa: E402
 from catalog.search.documents import optional_model  # noqa: E402
@@ -163,6 +164,9 @@ QUERIES = ["คุณภาพน้ำ", "ขยะ", "ฝึกอบรม", 
            "ร้องเรียน Traffy", "ภาษี", "ห้องสมุด"]
 
 
+STATES = [(DatasetState.active, 90), (DatasetState.draft, 6), (DatasetState.withdrawn, 4)]
+
+
 def weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
     return rng.choices([p[0] for p in pairs], [p[-1] for p in pairs])[0]
 
@@ -202,11 +206,15 @@ def generate(rng: random.Random, n: int, org_ids: list[str]) -> list[tuple[Datas
                                    *rng.sample(tail, rng.randint(0, 2))]))
         category, classification, _ = weighted(rng, [(c, w) for c in CATEGORIES for w in [c[2]]])
         dataset_id = new_id()
+        # as an agency's catalog stands: most datasets published, a few being prepared, withdrawn or kept
+        # private (the public sees only the active, non-private ones; a catalog of drafts measures nothing)
+        state = weighted(rng, STATES)
         dataset = Dataset(
             id=dataset_id, name=f"bench-{i}", title=title, owner_org_id=rng.choice(org_ids), profile="gdc-2.2",
             data_type=weighted(rng, TYPES), data_category=category, data_classification=classification,
             extras={"tag_string": tags, "notes": notes, "update_frequency_unit": weighted(rng, FREQUENCIES),
                     "update_frequency_interval": 1, "maintainer": "ฝ่ายแผนงานและสารสนเทศ"},
+            state=state, private=state == DatasetState.active and rng.random() < 0.03,
         )
         resources = [Resource(dataset_id=dataset_id, position=k, kind="url", name=f"{topic_th} {year} ไฟล์ {k + 1}",
                               url=f"https://data.bangkok.go.th/{i}/{k}", format=rng.choice(FORMATS),
@@ -277,6 +285,8 @@ def loaded_before(engine: Engine, n: int, seed: int) -> tuple[list[str], list[st
     with engine.connect() as connection:
         if connection.execute(text("SELECT count(*) FROM dataset")).scalar_one() != n:
             return None
+        if not connection.execute(text("SELECT count(*) FROM dataset WHERE state = 'active'")).scalar_one():
+            return None  # loaded by the generator of before, whose datasets were all drafts
         ids: dict[str, str] = {name: id_ for name, id_ in connection.execute(text("SELECT name, id FROM organization"))}
     names = [org["name"] for org in organizations()]
     if set(names) != set(ids):
@@ -304,8 +314,9 @@ def run(label: str, url: str, n: int, repeat: int, seed: int, rebuild: bool = Tr
         connection.execute(text("ANALYZE"))
     started = time.perf_counter()
     with open_context(engine=engine, settings=settings) as ctx:
-        search_datasets(ctx, SearchQuery(rows=0))
-    print(f"   first search of the process (reads the facet table): {time.perf_counter() - started:.2f} s")
+        visible = search_datasets(ctx, SearchQuery(rows=0)).count
+    print(f"   first search of the process (reads the facet table): {time.perf_counter() - started:.2f} s; "
+          f"the public sees {visible:,} of the {n:,} datasets")
     rng = random.Random(seed + 1)
     ckan: list[tuple[dict[str, Any], bool]] = [
         ({"q": "คุณภาพน้ำ"}, True), ({"q": "title:ขยะ AND -tags:สิ่งแวดล้อม"}, True),
