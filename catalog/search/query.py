@@ -300,4 +300,12 @@ def _page(table: FacetTable, hits: np.ndarray, score: np.ndarray | None, order: 
         else:  # id, name, metadata_created
             values = text_rank(table, key)[candidates]
         keys.append(-values if descending else values)
+    wanted = start + rows
+    if wanted < len(candidates) // 4:
+        # a page of a large result (a harvester's 100 by id of 60,000): only the candidates whose primary
+        # key is within the page's can be on it; choose them in linear time and sort just those
+        primary = keys[-1]
+        cut = np.partition(primary, wanted - 1)[wanted - 1]
+        near = primary <= cut
+        candidates, keys = candidates[near], [key[near] for key in keys]
     return candidates[np.lexsort(keys)][start:start + rows].tolist()

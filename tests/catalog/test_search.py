@@ -200,6 +200,18 @@ def test_sort_and_pages(demo: OpenContext) -> None:
     assert search(demo, sort="title_asc", rows=3, start=9).count == PUBLIC
 
 
+@pytest.mark.parametrize("order", [[("id", False)], [("name", True)], [("metadata_created", False), ("name", False)],
+                                   [("score", True), ("id", True)]])
+def test_a_small_page_of_a_large_result_is_the_same_slice_of_the_whole_order(demo: OpenContext,
+                                                                              order: list[Any]) -> None:
+    # a page much smaller than the result is chosen without sorting everything: the same rows, in order
+    whole = names(search(demo, SYSTEM, order=order, rows=100))
+    assert len(whole) == ALL
+    for start in range(ALL):
+        assert names(search(demo, SYSTEM, order=order, rows=1, start=start)) == whole[start:start + 1]
+        assert names(search(demo, SYSTEM, order=order, rows=2, start=start)) == whole[start:start + 2]
+
+
 def test_sort_by_last_modified(demo: OpenContext) -> None:
     with demo() as ctx:
         from catalog.actions.datasets import dataset_update
