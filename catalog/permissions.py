@@ -125,6 +125,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "job_read": frozenset({"admin", "steward"}),
     "job_cancel": frozenset({"admin", "steward"}),
     "job_run": frozenset(),
+    # /metrics (jobs by state, queue lag): the operator; a read, so a sysadmin's read-only token may scrape
+    "metrics_read": frozenset(),
     # schedules of unattended jobs (publish, drift check, link and timeliness checks) of an organization
     "schedule_manage": frozenset({"admin"}),
 }

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     job_redispatch_seconds: float = Field(600.0, gt=0, description="a queued job no worker took for this long is "
                                           "sent to the broker again (it may have lost the message)")
     link_check_timeout: float = Field(10.0, gt=0, description="seconds a link check waits for an answer")
+    metrics_token: SecretStr | None = Field(None, description="a bearer token that may read /metrics (a Prometheus "
+                                            "scraper without an account); sysadmins may always")
     link_check_allow_private_network: bool = Field(False, description="link checks may reach loopback and private "
                                                    "addresses (an intranet catalog); never link-local or reserved")
 

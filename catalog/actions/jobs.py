@@ -330,12 +330,12 @@ def _public(ctx: Context, job: Job) -> JobPublic:
                      **job.model_dump(include=set(JobPublic.model_fields) - {"organization"}))
 
 
-@action("job_run")
+@action("metrics_read")
 def job_metrics(ctx: Context) -> tuple[dict[str, int], float]:
     """For /metrics: jobs by state, and the queue lag (seconds the oldest job that may run now has waited)."""
     from sqlalchemy import func
 
-    permissions.check(ctx, "job_run")
+    permissions.check(ctx, "metrics_read")
     counts = {state.value: 0 for state in BackgroundState}
     for state, count in ctx.session.exec(select(Job.state, func.count()).group_by(col(Job.state))).all():
         counts[state] = count

@@ -166,3 +166,10 @@ def facet_table(session: Session) -> FacetTable:
             while len(_tables) > KEEP:  # the least recently refreshed database goes first
                 _tables.pop(next(iter(_tables)))
     return table
+
+
+def facet_table_state(engine: Any) -> tuple[bool, int]:
+    """Whether this process holds the facet table of ``engine``'s database (searches need not build it first),
+    and how many datasets it counts: for /metrics. Reads nothing from the database."""
+    table = _tables.get(engine.url.render_as_string(hide_password=True))
+    return (True, int(table.exists.sum())) if table is not None else (False, 0)

@@ -23,6 +23,7 @@ from services.api.docs import install_docs
 from services.api.errors import install_error_handlers
 from services.api.headers import SecurityHeadersMiddleware
 from services.api.limits import BodyLimitMiddleware, rate_limited
+from services.api.observe import ObserveMiddleware
 from services.api.text import refuse_unstorable_parameters
 
 log = logging.getLogger("banchi.api")
@@ -67,4 +68,5 @@ def create_app() -> FastAPI:
         # any request can be over its address's rate limit (the CKAN-compatible API answers in CKAN's envelope)
         over_limit = ckan_responses(429) if name == "ckan" else problem_responses(429)
         app.include_router(module.router, responses=EVERY_ROUTE | over_limit)
+    app.add_middleware(ObserveMiddleware)  # added last, so outermost: request id, log line and latency cover all
     return app

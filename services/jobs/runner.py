@@ -40,6 +40,7 @@ from catalog.models.jobs import BackgroundState, Job
 from catalog.settings import Settings, get_settings
 from schemas.messages import Problem, ProblemsError
 from services.jobs import broker
+from services.logs import job_logging
 
 log = logging.getLogger("banchi.jobs")
 FIRST_RETRY = dt.timedelta(seconds=30)
@@ -98,7 +99,13 @@ def execute_from_broker(job_id: str) -> None:
 
 
 def execute(job_id: str, settings: Settings, *, worker: str | None = None) -> BackgroundState | None:
-    """Run one job to its end; None when this worker did not get it (another has it, or it finished)."""
+    """Run one job to its end; None when this worker did not get it (another has it, or it finished). Every
+    line logged meanwhile carries the job's id."""
+    with job_logging(job_id):
+        return _execute(job_id, settings, worker)
+
+
+def _execute(job_id: str, settings: Settings, worker: str | None) -> BackgroundState | None:
     from services.jobs.kinds import RUNNERS
 
     engine = engine_for(settings.effective_database_url)

@@ -24,18 +24,18 @@ def worker(
     threads: Annotated[int, typer.Option("--threads", min=1, max=32, help="jobs run at once in this process")] = 1,
 ) -> None:
     """Run jobs from the queue until stopped (SIGINT/SIGTERM). / รันงานเบื้องหลังจากคิว"""
-    import logging
     import threading
 
     from catalog.settings import get_settings
     from services.cli.session import action_context
     from services.jobs.broker import broker_description, get_huey
     from services.jobs.runner import sweeper
+    from services.logs import configure_logging
 
     with action_context():  # refuses a database that is not set up
         pass
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # JSON lines, each job's with its id
     console.print(f"งานเบื้องหลัง / worker: {broker_description(settings)} · {threads} thread(s)", highlight=False)
     stop = threading.Event()
     sweeping = threading.Thread(target=sweeper, args=(settings, stop), daemon=True, name="banchi-sweeper")

@@ -14,8 +14,7 @@ NON_PUBLIC = {"trainee-registry", "lecturer-registry", "training-budget", "schol
 
 
 def test_health(client: TestClient) -> None:
-    body = client.get("/health").json()
-    assert body["status"] == "ok" and body["schema_up_to_date"] is True and body["datasets"] == 10
+    assert client.get("/health").json() == {"status": "ok"}  # alive; /ready checks the database (test_observe)
 
 
 def test_public_sees_only_public_datasets_and_404_for_the_rest(client: TestClient) -> None:
