@@ -58,6 +58,7 @@ class BanchiJsonFormatter(JsonFormatter):
 
     def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
         super().add_fields(log_data, record, message_dict)
+        log_data.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
         for name in ("request_id", "account", "job_id"):
             log_data.setdefault(name, getattr(record, name, None))
 
@@ -77,6 +78,7 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             "uvicorn": {"level": level, "handlers": [], "propagate": True},
             "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+            "alembic": {"level": "WARNING"},  # /ready reads the revision: no "Context impl" line each time
         },
     }
 

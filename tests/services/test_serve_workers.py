@@ -102,6 +102,8 @@ def test_serve_with_two_web_processes_and_one_embedded_worker(tmp_path: Path) ->
                 os.killpg(serve.pid, signal.SIGKILL)
     assert not left, (left, below)
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert all({"time", "level", "logger", "message", "request_id", "account", "job_id"} <= set(line)
+               and "color_message" not in line for line in lines)
     answered_by = {line["process"] for line in lines if line.get("route") == "/health"}
     assert answered_by and answered_by <= set(web_processes)
 
