@@ -33,6 +33,13 @@ class Settings(BaseSettings):
                                      "handed to another worker")
     job_redispatch_seconds: float = Field(600.0, gt=0, description="a queued job no worker took for this long is "
                                           "sent to the broker again (it may have lost the message)")
+    job_retry_first_seconds: float = Field(30.0, gt=0, description="a job that met a passing fault (a portal "
+                                           "answering 5xx or not at all, the database away) is tried again after "
+                                           "this long, then twice as long each time")
+    job_retry_longest_seconds: float = Field(1800.0, gt=0, description="the longest wait between two tries of a job")
+    validate_inline_max_bytes: int = Field(20 * 1024 * 1024, ge=0, description="an uploaded data file larger than "
+                                           "this is stored and validated by a job (the page shows its progress); "
+                                           "smaller ones are validated within the request")
     link_check_timeout: float = Field(10.0, gt=0, description="seconds a link check waits for an answer")
     metrics_token: SecretStr | None = Field(None, description="a bearer token that may read /metrics (a Prometheus "
                                             "scraper without an account); sysadmins may always")

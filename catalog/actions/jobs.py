@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, and_, or_, update
+from sqlalchemy import CursorResult, and_, false, or_, update
 from sqlmodel import col, select
 
 from catalog import permissions
@@ -51,6 +51,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The job failed {value} times; it is not tried again"),
     "portal_required": ("งานประเภทนี้ต้องระบุพอร์ทัล", "This kind of job needs a portal"),
     "portal_not_for_kind": ("งาน “{value}” ไม่ใช้พอร์ทัล", "A “{value}” job does not use a portal"),
+    "database_away": ("ฐานข้อมูลไม่ตอบสนอง ({detail}) งานจะลองใหม่ภายหลัง",
+                      "The database did not answer ({detail}); the job is tried again later"),
     "job_error": ("งานหยุดด้วยข้อผิดพลาดภายใน: {detail}", "The job stopped on an internal error: {detail}"),
 }
 STATE_LABELS: dict[str, tuple[str, str]] = {
@@ -237,10 +239,13 @@ def job_retry(ctx: Context, job_id: str, worker: str, errors: list[Problem], run
 
 
 @action("job_run")
-def job_recover(ctx: Context, *, stale_after: dt.timedelta, redispatch_after: dt.timedelta) -> list[str]:
+def job_recover(ctx: Context, *, stale_after: dt.timedelta, redispatch_after: dt.timedelta,
+                held_by_broker: frozenset[str] | None = None, grace: dt.timedelta = dt.timedelta(0)) -> list[str]:
     """Jobs to hand to the broker (again): running jobs whose worker gave no heartbeat for ``stale_after``
     (back to the queue, with the publish outbox entries they claimed released), and queued ones that were
-    never handed over or whose message was not taken for ``redispatch_after`` (a broker restarted empty).
+    never handed over or whose message was not taken for ``redispatch_after`` (a broker restarted empty), or,
+    when the broker's messages are known (``held_by_broker``), that were handed over more than ``grace`` ago
+    and whose message it no longer holds (a worker may have just taken it: a second message is harmless).
     Stalled rows are locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two workers recovering at once
     take different jobs; handing one to the broker twice is harmless, as only one claim succeeds."""
     permissions.check(ctx, "job_run")
@@ -266,9 +271,11 @@ def job_recover(ctx: Context, *, stale_after: dt.timedelta, redispatch_after: dt
     waiting = ctx.session.exec(select(Job).where(
         col(Job.state) == BackgroundState.queued,
         or_(col(Job.run_after).is_(None), col(Job.run_after) <= now),
-        or_(col(Job.dispatched_at).is_(None), col(Job.dispatched_at) < now - redispatch_after),
+        or_(col(Job.dispatched_at).is_(None), col(Job.dispatched_at) < now - redispatch_after,
+            col(Job.dispatched_at) < now - grace if held_by_broker is not None else false()),
     ).order_by(col(Job.created_at))).all()
-    return [job.id for job in waiting]
+    return [job.id for job in waiting if held_by_broker is None or job.dispatched_at is None
+            or job.id not in held_by_broker or job.dispatched_at < now - redispatch_after]
 
 
 @action("job_run")

@@ -21,6 +21,7 @@ from catalog.settings import Settings
 log = logging.getLogger("banchi.jobs")
 QUEUE_FILE = "jobs-queue.db"
 TASK_NAME = "banchi.run_job"
+MESSAGE_RETRIES = 10
 
 
 def broker_description(settings: Settings) -> str:
@@ -35,7 +36,9 @@ def _huey(description: str, name: str) -> tuple[Huey, Any]:
         path = description.removeprefix("sqlite:///")
         huey = SqliteHuey(name, filename=path, results=False, timeout=30)
 
-    @huey.task(name=TASK_NAME)
+    # a message whose job could not be read (the database away) is tried again by huey: 1 s, 2 s, 4 s, … ~17 min
+    # in all; after that the job, still queued in the database, is sent again by a sweeper
+    @huey.task(name=TASK_NAME, retries=MESSAGE_RETRIES, retry_delay=1, retry_backoff=2)
     def run_job(job_id: str) -> None:
         from services.jobs.runner import execute_from_broker
 
@@ -66,6 +69,21 @@ def send(settings: Settings, job_id: str) -> bool:
         log.warning("broker unavailable, job %s waits for the sweeper: %s", job_id, exc)
         return False
     return True
+
+
+def held_job_ids(settings: Settings, limit: int = 10_000) -> frozenset[str] | None:
+    """The ids of the jobs whose message waits in the broker (queued, or scheduled for a retry); None when that
+    cannot be told (the broker is away, or holds more than ``limit`` messages: then nothing is sent again
+    early, and the slow rule of ``job_redispatch_seconds`` applies)."""
+    huey = get_huey(settings)
+    try:
+        if huey.pending_count() + huey.scheduled_count() > limit:
+            return None
+        tasks = [*huey.pending(limit), *huey.scheduled(limit)]
+    except Exception as exc:
+        log.warning("broker unavailable, its messages not read: %s", exc)
+        return None
+    return frozenset(str(task.args[0]) for task in tasks if task.args)
 
 
 def broker_reachable(settings: Settings) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from catalog.actions.lookup import get_organization
 from catalog.actions.portals import portal_connection
 from catalog.models.jobs import BackgroundState
 from schemas.messages import Problem
-from services.ckan.client import PortalClient, PortalUnavailable
+from services.ckan.client import PortalClient, PortalRejected, PortalUnavailable
 from services.ckan.publisher import Publisher, RunReport
 from services.jobs.runner import JobRun, Outcome, RetryLater
 from services.outbound import CheckedSession, OutboundRefused, check_url
@@ -27,6 +28,23 @@ def _client(run: JobRun) -> PortalClient:
     return PortalClient.connect(connection, profile=profile, timeout=PORTAL_TIMEOUT)
 
 
+def portal_faults(work: Callable[[JobRun], Outcome]) -> Callable[[JobRun], Outcome]:
+    """A portal that is down, slow or answering 5xx/429 is a passing fault: the job is tried again with backoff.
+    One that refuses (403, a validation error) would refuse the same request again: the job fails at once."""
+
+    @functools.wraps(work)
+    def run(job_run: JobRun) -> Outcome:
+        try:
+            return work(job_run)
+        except PortalUnavailable as exc:
+            raise RetryLater([exc.problem]) from exc
+        except PortalRejected as exc:
+            return Outcome(BackgroundState.failed, errors=exc.problems)
+
+    return run
+
+
+@portal_faults
 def publish(run: JobRun) -> Outcome:
     """A publish run of the job's organization (``params``: portal, datasets chosen or all, force)."""
     params = run.job.params
@@ -41,14 +59,12 @@ def publish(run: JobRun) -> Outcome:
     return Outcome(state, result, errors)
 
 
+@portal_faults
 def drift_check(run: JobRun) -> Outcome:
     """Fields edited on the portal since the last publish, kept in the job's result for the stewards."""
     params = run.job.params
     publisher = Publisher(run.opener(), _client(run), job_id=run.job.id)
-    try:
-        drift = publisher.check(organization=params.get("organization"), dataset=params.get("dataset"))
-    except PortalUnavailable as exc:
-        raise RetryLater([exc.problem]) from exc
+    drift = publisher.check(organization=params.get("organization"), dataset=params.get("dataset"))
     items = [{"dataset": d.dataset, "package_id": d.package_id, "missing": d.missing,
               "fields": [c.key for c in d.changes.fields] if d.changes else [],
               "resources": [r.name for r in d.changes.resources] if d.changes else []} for d in drift]
@@ -80,6 +96,7 @@ RUNNERS: dict[str, Callable[[JobRun], Outcome]] = {
 }
 
 
+@portal_faults
 def harvest(run: JobRun) -> Outcome:
     """Import the portal's datasets (of ``params.organization`` on the portal, or all) into Banchi."""
     from services.ckan.harvester import Harvester
@@ -87,11 +104,8 @@ def harvest(run: JobRun) -> Outcome:
     client = _client(run)
     with run.opener()() as ctx:
         profile = ctx.profile
-    try:
-        items = Harvester(run.opener(), client, profile).run(run.job.params.get("source_organization"),
-                                                             run.job.params.get("defaults") or {})
-    except PortalUnavailable as exc:
-        raise RetryLater([exc.problem]) from exc
+    items = Harvester(run.opener(), client, profile).run(run.job.params.get("source_organization"),
+                                                         run.job.params.get("defaults") or {})
     run.step(len(items), len(items))
     counts: dict[str, int] = {}
     for item in items:

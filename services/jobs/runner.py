@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from catalog.actions.accounts import actor_for_account
 from catalog.actions.jobs import (
@@ -43,8 +43,8 @@ from services.jobs import broker
 from services.logs import job_logging
 
 log = logging.getLogger("banchi.jobs")
-FIRST_RETRY = dt.timedelta(seconds=30)
-LONGEST_RETRY = dt.timedelta(minutes=30)
+# the database did not answer (down, restarting, unreachable, locked too long): a passing fault, never the job's
+DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError)
 
 
 def worker_name() -> str:
@@ -88,14 +88,23 @@ class JobRun:
         return not (self.cancel_requested or self.lost)
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """30 s, 1 min, 2 min, … up to 30 min between tries of a job."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+def retry_delay(attempts: int, settings: Settings) -> dt.timedelta:
+    """Exponential backoff between tries of a job: 30 s, 1 min, 2 min, … up to 30 min (the settings
+    ``job_retry_first_seconds`` and ``job_retry_longest_seconds``) after the 1st, 2nd, 3rd… failed try."""
+    first = settings.job_retry_first_seconds * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(first, settings.job_retry_longest_seconds))
 
 
 def execute_from_broker(job_id: str) -> None:
-    """The broker's task: run the job with this process's settings."""
-    execute(job_id, get_settings())
+    """The broker's task: run the job with this process's settings. Only the database being away reaches the
+    broker (which tries the message again with backoff); anything else is logged, and the job's row tells."""
+    try:
+        execute(job_id, get_settings())
+    except DATABASE_AWAY:
+        log.warning("job %s: the database is away; the broker tries the message again", job_id)
+        raise
+    except Exception:
+        log.exception("job %s could not be run", job_id)
 
 
 def execute(job_id: str, settings: Settings, *, worker: str | None = None) -> BackgroundState | None:
@@ -126,12 +135,17 @@ def _execute(job_id: str, settings: Settings, worker: str | None) -> BackgroundS
     beat.start()
     try:
         outcome = RUNNERS[job.kind](run)
-    except RetryLater as exc:
+    except (RetryLater, *DATABASE_AWAY) as exc:
         stop.set()
         beat.join()
+        problems = exc.problems if isinstance(exc, RetryLater) else [
+            job_problem("database_away", None, detail=type(getattr(exc, "orig", None) or exc).__name__)]
+        log.warning("job %s meets a passing fault, tried again later: %s", job.id, exc)
+        # if the database is still away this raises, and the broker's task is tried again (services.jobs.broker);
+        # the job is never dropped: at worst it stays running without a heartbeat, and a sweeper requeues it
         with _system(engine, settings) as ctx:
-            return BackgroundState(job_retry(ctx, job.id, worker, exc.problems,
-                                             ctx.now() + retry_delay(job.attempts)))
+            return BackgroundState(job_retry(ctx, job.id, worker, problems,
+                                             ctx.now() + retry_delay(job.attempts, settings)))
     except ProblemsError as exc:
         outcome = Outcome(BackgroundState.failed, errors=exc.problems)
     except Exception as exc:
@@ -202,11 +216,14 @@ def dispatch(settings: Settings, job_id: str) -> bool:
 
 def sweep(settings: Settings) -> list[str]:
     """Hand stalled and unsent jobs to the broker (again), and start the jobs of due schedules. Returns the ids
-    sent."""
+    sent. The job table is the outbox and the broker its relay: a queued job whose message the broker does not
+    hold (it was never taken, the broker restarted empty) is sent again."""
     engine = engine_for(settings.effective_database_url)
     with _system(engine, settings) as ctx:
         ids = job_recover(ctx, stale_after=dt.timedelta(seconds=settings.job_stale_seconds),
-                          redispatch_after=dt.timedelta(seconds=settings.job_redispatch_seconds))
+                          redispatch_after=dt.timedelta(seconds=settings.job_redispatch_seconds),
+                          held_by_broker=broker.held_job_ids(settings),
+                          grace=dt.timedelta(seconds=2 * settings.job_heartbeat_seconds))
     with _system(engine, settings) as ctx:  # schedules that are due start their jobs
         ids += schedule_start_due(ctx)
     sent = [job_id for job_id in ids if dispatch(settings, job_id)]
