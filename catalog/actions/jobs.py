@@ -38,6 +38,7 @@ KIND_RULES: dict[str, str] = {
     "harvest": "publish_job_run",  # creates organizations and datasets from a portal: the operator's
     "link_check": "job_start",
     "timeliness_check": "job_start",
+    "validation": "resource_update",  # a large data file checked against its dictionary (validation_jobs)
     "catalog_import": "catalog_import",  # a workbook (and its dry run), all or nothing, in one transaction
 }
 

@@ -11,7 +11,7 @@ import requests
 from catalog.actions.lookup import get_organization
 from catalog.actions.portals import portal_connection
 from catalog.models.jobs import BackgroundState
-from schemas.messages import Problem
+from schemas.messages import Problem, ProblemsError
 from services.ckan.client import PortalClient, PortalRejected, PortalUnavailable
 from services.ckan.publisher import Publisher, RunReport
 from services.jobs.runner import JobRun, Outcome, RetryLater
@@ -196,3 +196,51 @@ def catalog_import(run: JobRun) -> Outcome:
 
 RUNNERS.update(harvest=harvest, link_check=link_check, timeliness_check=timeliness_check,
                catalog_import=catalog_import)
+
+
+class _Cancelled(Exception):
+    """The job was cancelled while its file was being read: the check stops, nothing of it is kept."""
+
+
+def validation(run: JobRun) -> Outcome:
+    """A large data file checked against the resource's dictionary (``catalog.actions.validation_jobs``), with
+    its progress in bytes read; new data replaces what the resource serves if it passed (or if the steward
+    chose to keep it anyway). The run and the replacement are one transaction. The file the job kept is
+    deleted once the job ends (not when it is to be tried again)."""
+    from pathlib import Path
+
+    from catalog.actions.dictionaries import resource_validate
+    from catalog.actions.resource_files import resource_file_replace
+
+    params = run.job.params
+    path = Path(params["file"])
+
+    def progress(done: int, total: int) -> None:
+        if not run.step(done, total):
+            raise _Cancelled
+
+    try:
+        with run.opener()() as ctx:
+            checked = resource_validate(ctx, params["dataset"], params["resource_id"], path,
+                                        version_id=params.get("version_id"), keep_file=bool(params.get("keep_file")),
+                                        progress=progress, **(params.get("options") or {}))
+            replaced = bool(params.get("replace")) and (checked.valid or bool(params.get("keep_invalid")))
+            if replaced:
+                with path.open("rb") as content:
+                    resource_file_replace(ctx, params["resource_id"], content, params.get("filename") or path.name)
+        base = f"/dataset/{checked.dataset}/resource/{checked.resource_id}"
+        outcome = Outcome(BackgroundState.succeeded, {
+            "dataset": checked.dataset, "resource_id": checked.resource_id, "run": checked.id,
+            "valid": checked.valid, "rows": checked.rows, "errors": checked.errors, "replaced": replaced,
+            "report_url": f"{base}/report/{checked.id}",
+            "api_url": f"/api/datasets/{checked.dataset}/resources/{checked.resource_id}/validation-runs/{checked.id}"})
+    except _Cancelled:
+        outcome = Outcome(BackgroundState.cancelled)
+    except ProblemsError as exc:
+        outcome = Outcome(BackgroundState.failed, errors=exc.problems)
+    if params.get("delete_file"):
+        path.unlink(missing_ok=True)
+    return outcome
+
+
+RUNNERS.update(validation=validation)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Body, File, Form, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.actions.access import readable_resource
@@ -22,10 +22,13 @@ from catalog.actions.dictionaries import (
     resource_validate,
     validation_runs,
 )
+from catalog.actions.jobs import JobPublic
 from catalog.actions.lookup import get_by_id_or_name
+from catalog.actions.validation_jobs import validates_inline, validation_job_start
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models.dictionary import ValidationRun
+from catalog.settings import get_settings
 from dictionaries.diff import Change, diff, is_breaking
 from dictionaries.infer import infer
 from dictionaries.messages import problem
@@ -34,10 +37,13 @@ from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, UPLOAD_WRITE, Ctx
 from services.api.files import stored_path, upload_path
 from services.api.uploads import UploadRoute, gated, may_update_resource
+from services.jobs.runner import dispatch
 
 router = APIRouter(prefix="/api/datasets/{name}/resources/{resource_id}", tags=["dictionaries"],
                    route_class=UploadRoute)
 
+QUEUED: dict[int | str, dict[str, Any]] = {202: {"description": "a large file: a job checks it (the job in the body, "
+                                                                 "its address in Location)", "model": JobPublic}}
 VersionNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 NumberPath = Annotated[int, Path(ge=1, le=1_000_000, description="the version's number")]
 SCHEMA_EXAMPLE = {"fields": [
@@ -153,34 +159,53 @@ def list_runs(ctx: Ctx, name: str, resource_id: str) -> list[ValidationRunPublic
     return validation_runs(ctx, name, resource_id)
 
 
-@router.post("/validation-runs", status_code=201, dependencies=JSON_WRITE, responses=WRITE_ERRORS)
-def validate_stored(ctx: Ctx, name: str, resource_id: str, body: ValidationOptions) -> ValidationRunPublic:
-    """Validate the file the resource serves against a dictionary version; the run is kept."""
+@router.post("/validation-runs", status_code=201, dependencies=JSON_WRITE, responses={**WRITE_ERRORS, **QUEUED})
+def validate_stored(ctx: Ctx, name: str, resource_id: str, body: ValidationOptions, response: Response,
+                    tasks: BackgroundTasks) -> ValidationRunPublic | JobPublic:
+    """Validate the file the resource serves against a dictionary version; the run is kept. A file larger
+    than the setting ``validate_inline_max_bytes`` is checked by a job: 202 with the job (``Location``)."""
     _, resource = readable_resource(ctx, resource_id, name)
     version_id = _version_id(ctx, name, resource_id, body.version)
+    options = body.model_dump(exclude={"version"})
     with stored_path(ctx.settings.effective_storage_dir, resource) as path:
         if path is None:
             raise ValidationFailed([problem("file_not_found", "resource", value=resource_id)])
-        return resource_validate(ctx, name, resource_id, path, version_id=version_id,
-                                 **body.model_dump(exclude={"version"}))
+        if not validates_inline(ctx, path.stat().st_size):
+            return _queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
+                                                options=options), response, tasks)
+        return resource_validate(ctx, name, resource_id, path, version_id=version_id, **options)
 
 
-@router.post("/validation-runs/upload", status_code=201, dependencies=UPLOAD_WRITE, responses=WRITE_ERRORS)
+@router.post("/validation-runs/upload", status_code=201, dependencies=UPLOAD_WRITE,
+             responses={**WRITE_ERRORS, **QUEUED})
 @gated(may_update_resource)
 def validate_upload(
-    ctx: Ctx, name: str, resource_id: str,
+    ctx: Ctx, name: str, resource_id: str, response: Response, tasks: BackgroundTasks,
     file: Annotated[UploadFile, File(description="a CSV or XLSX file; larger than the upload limit gets 413")],
     version: Annotated[int | None, Form(ge=1, le=1_000_000)] = None,
     sheet: Annotated[str | None, Form(max_length=200)] = None,
     encoding: Annotated[str | None, Form(max_length=40)] = None,
     match_titles: Annotated[bool, Form()] = False,
-) -> ValidationRunPublic:
-    """Validate an uploaded file against a dictionary version; the run is kept, the file is not."""
+) -> ValidationRunPublic | JobPublic:
+    """Validate an uploaded file against a dictionary version; the run is kept, the file is not. A file larger
+    than the setting ``validate_inline_max_bytes`` is kept for a job that checks it: 202 with the job
+    (``Location: /api/jobs/{id}``); its result names the run (``api_url``) once done."""
     readable_resource(ctx, resource_id, name)
     version_id = _version_id(ctx, name, resource_id, version)
+    options: dict[str, Any] = {"sheet": sheet, "encoding": encoding, "match_titles": match_titles}
     with upload_path(file, ctx.settings.effective_storage_dir) as path:
-        return resource_validate(ctx, name, resource_id, path, version_id=version_id, sheet=sheet,
-                                 encoding=encoding, match_titles=match_titles)
+        if not validates_inline(ctx, path.stat().st_size):
+            return _queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
+                                                options=options), response, tasks)
+        return resource_validate(ctx, name, resource_id, path, version_id=version_id, **options)
+
+
+def _queued(job: JobPublic, response: Response, tasks: BackgroundTasks) -> JobPublic:
+    """202 with the job and its address; it goes to the broker after the answer (after the commit)."""
+    tasks.add_task(dispatch, get_settings(), job.id)
+    response.status_code = 202
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job
 
 
 @router.get("/validation-runs/{run_id}", responses=READ_ERRORS)

@@ -15,14 +15,17 @@ from catalog import permissions
 from catalog.actions.access import dataset_show, readable_dataset, readable_resource
 from catalog.actions.datasets import check_editable, may_edit
 from catalog.actions.dictionaries import dictionary_versions, resource_validate
+from catalog.actions.jobs import JobPublic
 from catalog.actions.resource_files import resource_file_replace
 from catalog.actions.resources import resource_create, resource_delete, resource_dict, resource_update
+from catalog.actions.validation_jobs import validates_inline, validation_job_start, validation_jobs_waiting
 from catalog.context import Context
 from catalog.scratch import scratch_folder
 from catalog.settings import get_settings
 from catalog.storage import object_key
 from schemas.messages import Problem
 from services.api.uploads import gated, may_add_resource, may_update_resource
+from services.jobs.runner import dispatch
 from services.web.deps import CSRF, MemberCtx, PageCtx, PageUploadRoute, attempt, problem_status
 from services.web.flash import redirect_with_flash
 from services.web.preview import preview_file, table_kind
@@ -130,6 +133,7 @@ def _resource_page(request: Request, ctx: Context, name: str, resource_id: str, 
         "d": dataset_show(ctx, name), "r": shown, "preview": preview, "member": member,
         "can_edit": may_edit(ctx, dataset, "resource_update"),
         "state": resource_state(ctx, dataset.name, shown) if member else None, "problems": problems or [],
+        "validating": validation_jobs_waiting(ctx, dataset.name, resource.id) if member else [],
     }, status)
 
 
@@ -148,6 +152,10 @@ def upload_new_data(request: Request, name: str, resource_id: str, file: UploadF
 
         def check_then_keep(ctx: Context) -> dict[str, Any]:
             has_dictionary = bool(dictionary_versions(ctx, name, resource_id))
+            if has_dictionary and not validates_inline(ctx, path.stat().st_size):  # a large file: a job checks it
+                job = validation_job_start(ctx, name, resource_id, path, filename=filename, replace=True,
+                                           keep_invalid=keep_invalid, keep_file=True)
+                return {"job": job.id}
             run = resource_validate(ctx, name, resource_id, path, keep_file=True) if has_dictionary else None
             if run is None or run.valid or keep_invalid:
                 with path.open("rb") as content:
@@ -155,6 +163,8 @@ def upload_new_data(request: Request, name: str, resource_id: str, file: UploadF
             return {"run": run.id if run else None}
 
         outcome, problems = attempt(request, check_then_keep)
+    if outcome is not None and "job" in outcome:
+        return _validating(name, resource_id, outcome["job"])
     if outcome is not None:
         return RedirectResponse(_report_url(name, resource_id, outcome["run"]), status_code=303)
     with page_context(request) as ctx:
@@ -172,13 +182,23 @@ def validate_served_file(request: Request, name: str, resource_id: str) -> Respo
         with tempfile.TemporaryDirectory(prefix="banchi-check-") as folder:
             path = Path(folder) / f"data.{kind or 'csv'}"
             path.symlink_to(stored)
+            if not validates_inline(ctx, resource.size or 0):
+                return validation_job_start(ctx, name, resource_id, path)
             return resource_validate(ctx, name, resource_id, path)
 
     outcome, problems = attempt(request, check)
+    if isinstance(outcome, JobPublic):
+        return _validating(name, resource_id, outcome.id)
     if outcome is not None:
         return RedirectResponse(_report_url(name, resource_id, outcome.id), status_code=303)
     with page_context(request) as ctx:
         return _resource_page(request, ctx, name, resource_id, problems, 422)
+
+
+def _validating(name: str, resource_id: str, job_id: str) -> Response:
+    """A large file's check was queued: to the resource's page, which shows it "validating" until the report."""
+    dispatch(get_settings(), job_id)
+    return redirect_with_flash(f"/dataset/{name}/resource/{resource_id}", "validation_queued")
 
 
 def _report_url(name: str, resource_id: str, run_id: str | None) -> str:
