@@ -39,6 +39,7 @@ KIND_RULES: dict[str, str] = {
     "link_check": "job_start",
     "timeliness_check": "job_start",
     "validation": "resource_update",  # a large data file checked against its dictionary (validation_jobs)
+    "report": "indicator_report_read",  # the evaluator's report of a fiscal year, built to a file (report_jobs)
     "catalog_import": "catalog_import",  # a workbook (and its dry run), all or nothing, in one transaction
 }
 
@@ -301,11 +302,14 @@ def job_record(ctx: Context, job_id: str) -> Job:
 
 
 def _readable(ctx: Context, job_id: str) -> Job:
-    """The job, if the actor may read it; otherwise Hidden (404), as if it did not exist."""
+    """The job, if the actor may read it; otherwise Hidden (404), as if it did not exist. Whoever asked for a
+    job reads it (an evaluator follows the report it asked for, not being of the organization)."""
     job = ctx.session.get(Job, job_id)
     if job is None:
         raise Hidden("job", job_id)
-    if job.organization_id is None:
+    if job.requested_by_account is not None and job.requested_by_account == ctx.actor.account_id:
+        permissions.check_own(ctx, "job_read")
+    elif job.organization_id is None:
         if not permissions.allowed(ctx, "job_read"):
             raise Hidden("job", job_id)
     else:

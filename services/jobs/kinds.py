@@ -244,3 +244,39 @@ def validation(run: JobRun) -> Outcome:
 
 
 RUNNERS.update(validation=validation)
+
+
+def report(run: JobRun) -> Outcome:
+    """The evaluator's report (``catalog.actions.report_jobs``) rendered with the requester's rights and
+    written to the job's file (whole, then renamed: a download never sees half a file)."""
+    import datetime as dt
+
+    from catalog.actions.report_jobs import report_job_path
+    from catalog.reporting import indicator_report
+    from services.reports import ReportFormat
+    from services.reports import render as render_report
+
+    params = run.job.params
+    fmt = ReportFormat(params["format"])
+    as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+    run.step(0, 3)
+    with run.opener()() as ctx:
+        found = indicator_report(ctx, params["organization"], int(params["fiscal_year"]), as_of=as_of)
+    if not run.step(1, 3):
+        return Outcome(BackgroundState.cancelled)
+    content = render_report(found, fmt)
+    if not run.step(2, 3):
+        return Outcome(BackgroundState.cancelled)
+    path = report_job_path(run.settings.effective_storage_dir, run.job.id, fmt.value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(content)
+    partial.replace(path)
+    run.step(3, 3)
+    return Outcome(BackgroundState.succeeded, {
+        "format": fmt.value, "size": len(content), "filename": f"indicator-5.2-{found.organization}-"
+        f"{params['fiscal_year']}.{fmt.value}", "download_url": f"/api/jobs/{run.job.id}/file",
+        "page_download_url": f"/jobs/{run.job.id}/file"})
+
+
+RUNNERS.update(report=report)

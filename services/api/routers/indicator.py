@@ -1,5 +1,6 @@
 """Indicator 5.2 over HTTP: the datasets each fiscal year counts (part 1 / part 2), the quarterly
-narratives, the scores as of a day, and the evaluator's report in HTML, PDF, XLSX or JSON.
+narratives, the scores as of a day, and the evaluator's report in HTML, PDF, XLSX or JSON: at once (``GET
+…/report.pdf``), or built by a job (``POST …/report-jobs``; the job's file at ``GET /api/jobs/{id}/file``).
 
 Reading them is for the organization's members, evaluators (their fiscal years) and sysadmins; to anyone
 else they do not exist (404). Figures and rules are the catalog's (``catalog.scoring``, ``catalog.reporting``).
@@ -8,9 +9,10 @@ else they do not exist (404). Figures and rules are the catalog's (``catalog.sco
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Response
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.actions.indicator import (
@@ -20,13 +22,17 @@ from catalog.actions.indicator import (
     indicator_datasets,
     narrative_set,
 )
+from catalog.actions.jobs import JobPublic
 from catalog.actions.lookup import get_organization
+from catalog.actions.report_jobs import report_job_file, report_job_start
 from catalog.narratives import quarter_narrative
 from catalog.reporting import indicator_report
 from catalog.scoring import Scorecard, scorecard
+from catalog.settings import get_settings
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, Ctx, IfMatch, set_etag, tagged
 from services.api.headers import REPORT_CSP
+from services.jobs.runner import dispatch
 from services.reports import ReportFormat, render
 
 router = APIRouter(tags=["governance"])
@@ -114,3 +120,35 @@ def report(ctx: Ctx, name: str, fmt: ReportFormat, fy: FiscalYear, as_of: AsOf =
     elif fmt is ReportFormat.html:
         headers["Content-Security-Policy"] = REPORT_CSP  # inline styles and fonts; no script at all
     return Response(content, media_type=REPORT_MEDIA_TYPES[fmt], headers=headers)
+
+
+class ReportJobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"fiscal_year": 2564, "format": "pdf"}]})
+
+    fiscal_year: int = Field(ge=2400, le=2800, description="fiscal year (Buddhist Era)")
+    format: Literal["pdf", "xlsx", "html"] = "pdf"
+    as_of: dt.date | None = Field(None, description="from the records as they stood that day (default: the day the "
+                                                    "job runs)")
+
+
+@router.post("/api/organizations/{name}/report-jobs", status_code=202, dependencies=JSON_WRITE,
+             responses=WRITE_ERRORS, tags=["jobs"])
+def start_report_job(ctx: Ctx, name: str, body: ReportJobRequest, response: Response,
+                     tasks: BackgroundTasks) -> JobPublic:
+    """Build the evaluator's report as a job (a PDF of a large organization takes a while): 202 with the job
+    (``Location``); once it succeeded, its ``result.download_url`` serves the file. The same report as
+    ``GET …/report.{fmt}``, with the rights of whoever asked."""
+    job = report_job_start(ctx, name, body.fiscal_year, body.format, body.as_of)
+    tasks.add_task(dispatch, get_settings(), job.id)  # after the answer, so after the commit
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job
+
+
+@router.get("/api/jobs/{job_id}/file", response_class=FileResponse, responses=READ_ERRORS, tags=["jobs"])
+def report_job_download(ctx: Ctx, job_id: str) -> Any:
+    """The file a report job built (404 until it succeeded)."""
+    job, path = report_job_file(ctx, job_id)
+    fmt = ReportFormat(job.params["format"])
+    headers = {"Content-Security-Policy": REPORT_CSP} if fmt is ReportFormat.html else None
+    return FileResponse(path, media_type=REPORT_MEDIA_TYPES[fmt], headers=headers,
+                        filename=(job.result or {}).get("filename") if fmt is not ReportFormat.html else None)

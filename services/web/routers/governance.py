@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from catalog import permissions
 from catalog.actions.evidence import evidence_add, evidence_list
 from catalog.actions.indicator import indicator_dataset_add
 from catalog.actions.lookup import get_organization
 from catalog.actions.organizations import organization_public
+from catalog.actions.report_jobs import report_job_file, report_job_start
 from catalog.actions.stages import stage_advance, stage_advance_many, stage_status
 from catalog.context import Context
 from catalog.errors import NotFound, PermissionDenied
@@ -21,6 +22,7 @@ from catalog.gates import stage_set
 from catalog.models import Person
 from catalog.permissions import allowed
 from catalog.reporting import indicator_report
+from catalog.settings import get_settings
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem as governance_problem
 from schemas.messages import Problem
@@ -28,6 +30,7 @@ from schemas.rubric import available_fiscal_years
 from schemas.stages import MAX_STAGE
 from services.api.headers import REPORT_CSP
 from services.api.uploads import gated, may_add_evidence
+from services.jobs.runner import dispatch
 from services.reports import ReportFormat
 from services.reports import render as render_report
 from services.reports.chart import progress_chart
@@ -273,3 +276,25 @@ def indicator_report_file(ctx: MemberCtx, name: str, year: int, fmt: str) -> Res
     headers = {"Content-Security-Policy": REPORT_CSP} if fmt == "html" else {
         "Content-Disposition": f'attachment; filename="indicator-5.2-{org.name}-{year}.{fmt}"'}
     return Response(body, media_type=REPORT_TYPES[fmt], headers=headers)
+
+
+@router.post("/organization/{name}/report/{year}.{fmt}/job", dependencies=[CSRF])
+def indicator_report_job(request: Request, name: str, year: int, fmt: str) -> Response:
+    """Build the report as a background job: to the job's page, whose bar shows its progress and which offers
+    the download once it is built."""
+    job, problems = attempt(request, lambda ctx: report_job_start(ctx, name, year, fmt))
+    if job is None:
+        with page_context(request) as ctx:
+            return _dashboard(request, ctx, name, year, problems, problem_status(problems))
+    dispatch(get_settings(), job.id)
+    return redirect_with_flash(f"/jobs/{job.id}", "job_started")
+
+
+@router.get("/jobs/{job_id}/file")
+def indicator_report_job_file(ctx: MemberCtx, job_id: str) -> Response:
+    """The file a report job built (404 until it is built)."""
+    job, path = report_job_file(ctx, job_id)
+    fmt = str(job.params["format"])
+    if fmt == "html":
+        return FileResponse(path, media_type=REPORT_TYPES[fmt], headers={"Content-Security-Policy": REPORT_CSP})
+    return FileResponse(path, media_type=REPORT_TYPES[fmt], filename=(job.result or {}).get("filename"))
