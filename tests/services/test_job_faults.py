@@ -259,21 +259,27 @@ def test_a_database_outage_under_a_worker_leaves_the_job_to_be_run_when_it_is_ba
         portal = ScriptedPortal([])
         with open_ctx() as ctx:
             portal_create(ctx, {"name": "scripted", "url": portal.url, "api_key": "k", "allow_private_network": True})
-            job_id = job_create(ctx, "harvest", None, {"portal": "scripted"}).id
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         monkeypatch.setenv("BANCHI_JOB_RETRY_FIRST_SECONDS", "1")
         get_settings.cache_clear()
         worker = workers("database-outage", BANCHI_DATABASE_URL=proxied)
-        time.sleep(3)  # the worker is up and has swept (nothing: the job was not sent yet)
+        log = tmp_path / "database-outage.log"
+        deadline = time.monotonic() + 60
+        while "worker:" not in log.read_text() and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # the worker has checked the database and is up (slow to start on a loaded machine)
+        assert "worker:" in log.read_text(), log.read_text()
         proxy.cut()  # the database goes away for the worker…
-        assert runner.dispatch(get_settings(), job_id)  # …as the job reaches it (this side still sees the database)
+        with open_ctx() as ctx:  # …as a job is asked for (this side still sees the database)
+            job_id = job_create(ctx, "harvest", None, {"portal": "scripted"}).id
+        # into the worker's queue (queues are named after the database's address, which is the proxy's there)
+        assert runner.dispatch(get_settings().model_copy(update={"database_url": proxied}), job_id)
         time.sleep(4)  # the worker takes the message, cannot read the job, and the broker keeps trying it
         assert reader(open_ctx, job_id)().state == "queued" and worker.poll() is None
         assert portal.calls == []
         proxy.restore()  # the database is back
         done = wait_for(reader(open_ctx, job_id), lambda j: j.finished, seconds=60)
         assert done.state == "succeeded" and len(portal.calls) == 1, done
-        assert "the broker tries the message again" in (tmp_path / "database-outage.log").read_text()
+        assert "the broker tries the message again" in log.read_text()
     finally:
         proxy.close()
         portal.close()
