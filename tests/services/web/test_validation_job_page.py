@@ -57,3 +57,20 @@ def test_the_page_shows_a_large_upload_validating_then_its_report(
     assert runner.execute(queued, small_threshold) == BackgroundState.succeeded
     assert site.get(download.group(1)).content == larger  # a failing file does not replace the data
     assert 'data-valid="false"' in site.get(f"/jobs/{queued}").text
+
+
+def test_validate_now_on_a_large_served_file_is_a_job_too(
+    site: TestClient, with_dictionary: str, small_threshold: Settings,
+) -> None:
+    rid = with_dictionary
+    page_url = f"/dataset/{DATASET}/resource/{rid}"
+    page = site.get(page_url).text
+    answer = site.post(f"{page_url}/validate", data={"csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == page_url  # the served file is 315 B
+    [queued] = re.findall(r'data-validating="([0-9a-f-]{36})"', site.get(page_url).text)
+    assert runner.execute(queued, small_threshold) == BackgroundState.succeeded
+    assert 'data-valid="true"' in site.get(page_url).text
+    assert not any((small_threshold.effective_storage_dir / "job-files").iterdir())  # the job's link is gone…
+    shown = site.get(page_url).text
+    download = re.search(rf'href="(?:https?://[^/"]+)?(/dataset/{DATASET}/resource/{rid}/download/[^"?]+)"', shown)
+    assert download and site.get(download.group(1)).content == GOOD_CSV  # …not the file it pointed to
