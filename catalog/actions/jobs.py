@@ -15,6 +15,7 @@ that does not exist. The worker's actions are the operator's (``job_run``, sysad
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -161,6 +162,8 @@ def job_cancel(ctx: Context, job_id: str) -> JobPublic:
         update(Job).where(col(Job.id) == job.id, col(Job.state) == BackgroundState.running)
         .values(cancel_requested=True, updated_at=now).execution_options(synchronize_session=False))
     ctx.session.refresh(job)
+    if job.state == BackgroundState.cancelled:  # cancelled before it ran: no worker will remove what it kept
+        _release_files(job)
     return _public(ctx, job)
 
 
@@ -232,6 +235,7 @@ def job_retry(ctx: Context, job_id: str, worker: str, errors: list[Problem], run
         errors = [*errors, job_problem("too_many_attempts", None, value=job.attempts)]
         values: dict[str, Any] = {"finished_at": now}
         state = BackgroundState.failed
+        _release_files(job)
     else:
         values = {"run_after": run_after, "dispatched_at": None, "worker": None}
         state = BackgroundState.queued
@@ -261,6 +265,7 @@ def job_recover(ctx: Context, *, stale_after: dt.timedelta, redispatch_after: dt
         if job.attempts >= job.max_attempts:
             job.state, job.finished_at = BackgroundState.failed, now
             job.errors.append(job_problem("too_many_attempts", None, value=job.attempts).model_dump(exclude_none=True))
+            _release_files(job)
         else:
             job.state, job.dispatched_at, job.run_after = BackgroundState.queued, None, None
         job.worker, job.updated_at = None, now
@@ -315,6 +320,13 @@ def _readable(ctx: Context, job_id: str) -> Job:
     else:
         permissions.check_read(ctx, "job_read", job.organization_id, "job", job_id)
     return job
+
+
+def _release_files(job: Job) -> None:
+    """A job that ends without its work having run to its end leaves no kept input behind (a large upload
+    kept for its validation: ``params.file`` with ``params.delete_file``)."""
+    if job.params.get("delete_file") and job.params.get("file"):
+        Path(job.params["file"]).unlink(missing_ok=True)
 
 
 def _held(job_id: str, worker: str) -> tuple[Any, ...]:

@@ -36,12 +36,16 @@ def kept_files(settings: Settings) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def resource_base(client: TestClient) -> str:
+    """The API address of the demo dataset's uploaded resource."""
+    rid = next(r["id"] for r in client.get(f"/api/datasets/{DATASET}").json()["resources"] if r.get("sha256"))
+    return f"/api/datasets/{DATASET}/resources/{rid}"
+
+
 def test_the_api_queues_a_large_files_check_and_links_the_run_when_done(
     client: TestClient, token_for: TokenFor, small_threshold: Settings,
 ) -> None:
-    rid = next(r["id"] for r in client.get(f"/api/datasets/{DATASET}").json()["resources"] if r.get("sha256"))
-    base = f"/api/datasets/{DATASET}/resources/{rid}"
-    steward = token_for("steward@bangkok.go.th", "steward")
+    base, steward = resource_base(client), token_for("steward@bangkok.go.th", "steward")
     outsider = token_for("other@bangkok.go.th", "steward", org="bma-spe")
     files = {"file": ("new.csv", BAD_CSV, "text/csv")}
     no_dictionary = client.post(f"{base}/validation-runs/upload", headers=steward, files=files)
@@ -78,3 +82,19 @@ def test_the_api_queues_a_large_files_check_and_links_the_run_when_done(
     served = client.get(f"/api/jobs/{stored.json()['id']}", headers=steward).json()["result"]
     assert served["valid"] is True
     assert [r["valid"] for r in client.get(f"{base}/validation-runs", headers=steward).json()] == [True, False, True]
+
+
+def test_a_large_files_check_cancelled_before_it_ran_leaves_nothing_kept(
+    client: TestClient, token_for: TokenFor, small_threshold: Settings,
+) -> None:
+    base, steward = resource_base(client), token_for("steward@bangkok.go.th", "steward")
+    client.post(f"{base}/dictionary/infer/upload", headers=steward,
+                files={"file": ("sample.csv", GOOD_CSV, "text/csv")})
+    queued = client.post(f"{base}/validation-runs/upload", headers=steward,
+                         files={"file": ("new.csv", BAD_CSV, "text/csv")}).json()
+    assert len(kept_files(small_threshold)) == 1
+    cancelled = client.post(f"/api/jobs/{queued['id']}/cancel", headers=steward)
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    assert kept_files(small_threshold) == []
+    assert runner.execute(queued["id"], small_threshold) is None  # a late message runs nothing
+    assert client.get(f"{base}/validation-runs", headers=steward).json() == []
