@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from catalog.errors import AlreadyTaken, ValidationFailed
+from catalog.links import current_base_url, link_base
 from catalog.models.types import utcnow
 from catalog.settings import Settings, get_settings
 from schemas.messages import problem
@@ -57,9 +58,17 @@ class Context:
     actor: Actor
     settings: Settings
     clock: Callable[[], dt.datetime] = utcnow
+    # the base URL of the request this context serves (None on the command line): see ``catalog.links``
+    base_url: str | None = field(default_factory=current_base_url)
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    @property
+    def site_url(self) -> str:
+        """What Banchi's own links start with: ``BANCHI_SITE_URL`` if set, else the request's base URL, else ""
+        (links are then paths from the site's root)."""
+        return link_base(self.settings, self.base_url)
 
     @property
     def profile(self) -> Profile:

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     storage_dir: Path | None = Field(None, description="uploaded files; default: data_dir/storage")
     profile: str = Field(DEFAULT_PROFILE, description="metadata profile new datasets use")
     max_upload_bytes: int = Field(512 * 1024 * 1024, description="largest accepted upload")
-    site_url: str = Field("http://127.0.0.1:8000", description="public base URL of this Banchi")
+    site_url: str | None = Field(None, description="public base URL of this Banchi, for every link it makes; "
+                                 "default: the address each request was sent to (links in command-line output are "
+                                 "then paths from the site's root)")
     secret_key: SecretStr | None = Field(None, description="Fernet key for secrets at rest (portals' API keys); "
                                                            "default: data_dir/secret.key, made on first use")
     rate_limit_api: str = Field("1200/minute", description="requests to /api/ per client address (limits syntax)")

@@ -44,6 +44,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merged_cell": ("เซลล์ {value} ถูกผสาน (merge) กรุณายกเลิกการผสานเซลล์", "Cells {value} are merged: unmerge them"),
     "not_a_date": ("{label}: “{value}” ไม่ใช่วันที่ (ใช้ปีพุทธศักราช เช่น 31/03/2567 หรือ 2567-03-31)",
                    "{label}: “{value}” is not a date (use a Buddhist Era date such as 31/03/2567 or 2567-03-31)"),
+    "date_year_of_no_era": ("{label}: ปี {year} ใน “{value}” ไม่ใช่ทั้งปี พ.ศ. (2400–2800) และปี ค.ศ. (1700–2200)",
+                            "{label}: the year {year} in “{value}” is neither a Buddhist Era (2400–2800) nor a "
+                            "Christian Era (1700–2200) year"),
     "no_such_day": ("{label}: ไม่มีวันที่ “{value}” ในปฏิทิน (ปี พ.ศ. {year} คือ ค.ศ. {ce})",
                     "{label}: “{value}” is not a day of the calendar (Buddhist Era {year} is {ce})"),
     "bad_version_row": ("แถวนี้ของแผ่นงานรุ่นข้อมูล (ซ่อนไว้) เสียหาย (“{value}”) กรุณาส่งออกบัญชีข้อมูลใหม่",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from schemas.buddhist_era import format_be_date, from_be_year, to_be_year
+from schemas.buddhist_era import format_be_date, from_be_year, local_day, to_be_year
 from schemas.messages import Problem, ProblemsError
 
 FIRST_YEAR, LAST_YEAR = 2400, 2800  # the Buddhist Era years a fiscal year may have (1857–2257 CE)
@@ -99,8 +99,8 @@ def fiscal_year_of(day: dt.date) -> FiscalYear:
 
 
 def thai_date(moment: dt.datetime) -> dt.date:
-    """The Thai calendar day of an aware timestamp (a record's time in UTC becomes the day people saw)."""
-    return moment.astimezone(THAI_TZ).date()
+    """The Thai calendar day of a timestamp (a record's time in UTC becomes the day people saw)."""
+    return local_day(moment)
 
 
 def thai_today(now: dt.datetime) -> dt.date:

@@ -43,8 +43,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_email": ("{label}: “{value}” ไม่ใช่อีเมลที่ถูกต้อง", "{label}: “{value}” is not a valid email address"),
     "invalid_url": ("{label}: “{value}” ไม่ใช่ URL ที่ขึ้นต้นด้วย http:// หรือ https://",
                     "{label}: “{value}” is not an http:// or https:// URL"),
-    "invalid_date": ("{label}: “{value}” ไม่ใช่วันที่รูปแบบ ปปปป-ดด-วว (ค.ศ.)",
-                     "{label}: “{value}” is not an ISO date (YYYY-MM-DD)"),
+    "invalid_date": ("{label}: “{value}” ไม่ใช่วันที่ (เขียนเป็น วว/ดด/ปปปป หรือ ปปปป-ดด-วว ปี พ.ศ. หรือ ค.ศ.)",
+                     "{label}: “{value}” is not a date (DD/MM/YYYY or YYYY-MM-DD, Buddhist or Christian Era year)"),
+    "invalid_date_year": (
+        "{label}: ปี {year} ใน “{value}” ไม่ใช่ทั้งปี พ.ศ. (2400–2800) และปี ค.ศ. (1700–2200)",
+        "{label}: the year {year} in “{value}” is neither a Buddhist Era (2400–2800) nor a Christian Era "
+        "(1700–2200) year",
+    ),
     "invalid_year": ("{label}: “{value}” ต้องเป็นปีพุทธศักราช 4 หลัก เช่น 2568",
                      "{label}: “{value}” must be a four-digit Buddhist Era year, e.g. 2568"),
     "invalid_integer": ("{label}: “{value}” ต้องเป็นจำนวนเต็มบวก", "{label}: “{value}” must be a positive whole number"),

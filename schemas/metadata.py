@@ -7,7 +7,6 @@ companions and the category → classification rule — run after the per-field 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
+from schemas.buddhist_era import EnteredDateError, read_entered_date
 from schemas.messages import Problem, ProblemsError, problem
 from schemas.profile import FieldSpec, InputKind, Profile
 from schemas.urls import http_url
@@ -54,15 +54,11 @@ def _as_url(value: Any) -> str:
 
 
 def _as_date(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = _as_text(value)
+    """A date as entered (Buddhist or Christian Era, see :func:`read_entered_date`) → ISO (CE) as stored."""
     try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError as exc:
-        raise _error("invalid_date", text) from exc
+        return read_entered_date(value).isoformat()
+    except EnteredDateError as exc:
+        raise _error(exc.code, exc.value, year=exc.year or "") from None
 
 
 def _as_year(value: Any) -> str:
@@ -267,8 +263,8 @@ def _problem_from_error(error: Mapping[str, Any], spec: FieldSpec) -> Problem:
     code = error["type"]
     if code == "missing":
         return problem("required", spec.key, **labels)
-    if code in ("not_in_vocabulary", "invalid_email", "invalid_url", "invalid_date", "invalid_year",
-                "invalid_integer", "invalid_coordinate", "invalid_tag", "invalid_slug", "invalid_text"):
+    if code in ("not_in_vocabulary", "invalid_email", "invalid_url", "invalid_date", "invalid_date_year",
+                "invalid_year", "invalid_integer", "invalid_coordinate", "invalid_tag", "invalid_slug", "invalid_text"):
         return problem(code, spec.key, **labels, **ctx)
     return problem("invalid_value", spec.key, value=error.get("input"), detail=error.get("msg"), **labels)
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from schemas.buddhist_era import BE_OFFSET, parse_be_date
+from schemas.buddhist_era import BE_OFFSET, EnteredDateError, read_entered_date
 from schemas.excel_messages import excel_problem
 from schemas.excel_template import ColumnKind, ExcelTemplate, SheetLayout, SheetRow, TemplateColumn
 from schemas.messages import Problem
@@ -52,15 +52,9 @@ def plain(value: Any) -> Any:
 
 
 def read_date(value: Any) -> str:
-    """A template date → ISO. Date cells with a Buddhist Era year lose 543 years; text must be BE."""
-    if isinstance(value, dt.datetime | dt.date):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        if day.year >= BE_YEAR_FLOOR:
-            day = day.replace(year=day.year - BE_OFFSET)
-        return day.isoformat()
-    if isinstance(value, str):
-        return parse_be_date(value).isoformat()
-    raise ValueError(f"not a date: {value!r}")
+    """A template date (BE year-first text or a date cell, as thai_gdc writes them) → ISO, by the one reader
+    of entered dates: a Buddhist Era year loses 543 years, a Christian Era one is kept, others are refused."""
+    return read_entered_date(value).isoformat()
 
 
 def date_cell(iso: str) -> dt.date | str:
@@ -129,10 +123,12 @@ class CellReader:
                 continue
             try:
                 values.update(self._readers.get(column.kind, self._as_text)(column, value))
-            except ValueError:
+            except ValueError as exc:
                 day = _DAY.match(_text(value))
                 year = int(day.group(1) or day.group(2)) if day else 0
                 code = "no_such_day" if year >= BE_YEAR_FLOOR else "not_a_date"  # 2564-02-29, 31/04/2564
+                if isinstance(exc, EnteredDateError) and exc.code == "invalid_date_year":
+                    code = "date_year_of_no_era"  # 0564-03-31: never read centuries off
                 problems.append(excel_problem(
                     code, sheet=row.sheet, row=row.row, column=row.letters[column.key], field=column.key,
                     value=_text(value), label=column.label.th, label_en=column.label.en, year=year,

@@ -27,6 +27,7 @@ from catalog.models import Dataset, Organization, Person, WorkingGroup
 from catalog.models.governance import Evidence, EvidenceKind, WorkingGroupMeeting
 from catalog.permissions import action, helper
 from catalog.storage import store_upload
+from schemas.buddhist_era import EnteredDate
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import Problem
@@ -57,7 +58,7 @@ class EvidenceAdd(BaseModel):
     stage: int | None = Field(None, ge=1, le=5)
     gate: str | None = None
     fiscal_year: int | None = Field(None, ge=2400, le=2800)
-    evidence_date: dt.date
+    evidence_date: EnteredDate
     description: str = Field(min_length=1)
     added_by: str | None = None
     url: HttpUrlText | None = None
@@ -90,7 +91,7 @@ class MeetingAdd(BaseModel):
 
     organization: str | None = None
     working_group: str | None = None
-    meeting_date: dt.date
+    meeting_date: EnteredDate
     title: str = Field(min_length=1, max_length=300)
     added_by: str | None = None
     minutes_url: HttpUrlText | None = None
@@ -190,7 +191,7 @@ def evidence_url(ctx: Context, evidence: Evidence) -> str:
     """A link's own URL, or Banchi's download address of a stored document."""
     if evidence.kind == EvidenceKind.link and evidence.url:
         return evidence.url
-    base = ctx.settings.site_url.rstrip("/")
+    base = ctx.site_url
     return f"{base}/evidence/{evidence.id}/download/{evidence.filename or evidence.sha256}"
 
 

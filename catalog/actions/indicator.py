@@ -19,6 +19,7 @@ from catalog.models import Dataset, Organization, Person
 from catalog.models.governance import AuditedResult, IndicatorDataset, QuarterNarrative
 from catalog.permissions import action, helper
 from catalog.versioning import claim_next_version
+from schemas.buddhist_era import EnteredDate
 from schemas.fiscal_year import FiscalYear, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import problem as shared_problem
@@ -48,7 +49,7 @@ class Enrol(BaseModel):
     dataset: str
     fiscal_year: int = Field(ge=2400, le=2800)
     part: int = Field(ge=1)
-    enrolled_on: dt.date | None = None
+    enrolled_on: EnteredDate | None = None
 
 
 class IndicatorDatasetPublic(BaseModel):
@@ -71,7 +72,7 @@ class AuditedInput(BaseModel):
     figure_2_2: float | None = Field(None, ge=0, le=100)
     announced: bool = False  # the evaluator's announced verdict: the report's headline
     evaluator: str
-    audited_on: dt.date | None = None
+    audited_on: EnteredDate | None = None
     note: str | None = None
 
 

@@ -64,6 +64,9 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+QUEUED_AT = "base_url"  # the params key of the base URL of the request that queued the job
+
+
 def job_problem(code: str, field: str | None = None, **params: Any) -> Problem:
     return render(MESSAGES, code, field, **params)
 
@@ -113,6 +116,8 @@ def job_create(ctx: Context, kind: str, organization: str | None, params: dict[s
     org = get_organization(ctx, organization) if organization else None
     permissions.check(ctx, KIND_RULES[kind], org.id if org else None)
     now = ctx.now()
+    if ctx.base_url:  # links the job makes start where its requester reached Banchi (``catalog.links``)
+        params = {**params, QUEUED_AT: ctx.base_url}
     job = Job(kind=kind, organization_id=org.id if org else None, params=params, requested_by=ctx.actor.name,
               requested_by_account=ctx.actor.account_id, schedule_id=schedule_id, created_at=now, updated_at=now)
     ctx.session.add(job)

@@ -127,7 +127,7 @@ def resource_dict(ctx: Context, dataset: Dataset, resource: Resource) -> dict[st
 
 @helper
 def download_url(ctx: Context, dataset: Dataset, resource: Resource) -> str:
-    base = ctx.settings.site_url.rstrip("/")
+    base = ctx.site_url
     return f"{base}/dataset/{dataset.name}/resource/{resource.id}/download/{resource.filename or 'data'}"
 
 

@@ -25,6 +25,7 @@ from catalog.gates import GateResult, evaluate_gate, evaluate_stage, lineage, st
 from catalog.models import Dataset, DatasetState, Organization, Person
 from catalog.models.governance import DatasetStage, IndicatorDataset, StageEvent
 from catalog.permissions import action, helper
+from schemas.buddhist_era import EnteredDate
 from schemas.fiscal_year import fiscal_year_of, thai_today
 from schemas.governance_messages import problem
 from schemas.messages import Problem
@@ -44,7 +45,7 @@ class StageChange(BaseModel):
     to: int = Field(ge=0, le=MAX_STAGE)
     signed_off_by: str | None = None  # only the operator's CLI may name one; an account signs as its own person
     reason: str = Field(min_length=1)
-    effective_date: dt.date | None = None
+    effective_date: EnteredDate | None = None
 
 
 class StageEventPublic(BaseModel):

@@ -27,8 +27,8 @@ def check_input(model: type[M], data: Mapping[str, Any], labels: Mapping[str, tu
             th, en = labels.get(field, (field, field))
             if error["type"] == "missing":
                 found = problem("required", field, label=th, label_en=en)
-            elif error["type"] == "invalid_url":
-                found = problem("invalid_url", field, label=th, label_en=en, **(error.get("ctx") or {}))
+            elif error["type"] in ("invalid_url", "invalid_date", "invalid_date_year"):
+                found = problem(error["type"], field, label=th, label_en=en, **(error.get("ctx") or {}))
             elif error["type"] == "extra_forbidden":
                 found = Problem(field=field, code="unknown_field", th=f"ไม่รู้จักฟิลด์ {field}",
                                 en=f"{field} is not a known field")

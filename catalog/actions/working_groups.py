@@ -16,6 +16,7 @@ from catalog.audit import record_change, snapshot
 from catalog.context import Context
 from catalog.models import MemberRole, Organization, Person, WorkingGroup, WorkingGroupMember
 from catalog.permissions import action, helper
+from schemas.buddhist_era import EnteredDate
 
 WG_LABELS = {
     "organization": ("หน่วยงาน", "Organization"),
@@ -35,7 +36,7 @@ class WorkingGroupCreate(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     order_number: str | None = Field(None, max_length=100)
-    order_date: dt.date | None = None
+    order_date: EnteredDate | None = None
 
 
 class MemberAdd(BaseModel):

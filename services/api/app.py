@@ -18,6 +18,7 @@ from catalog.kept_files import sweep
 from catalog.rate_limits import RateLimits
 from catalog.scratch import remove_orphans
 from catalog.settings import get_settings
+from services.api.base_url import RequestBaseURLMiddleware
 from services.api.common import EVERY_ROUTE, ckan_responses, problem_responses
 from services.api.docs import install_docs
 from services.api.errors import install_error_handlers
@@ -62,6 +63,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestBaseURLMiddleware)
     install_docs(app)
     for name in ROUTERS:
         module = importlib.import_module(f"services.api.routers.{name}")

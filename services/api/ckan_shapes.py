@@ -112,7 +112,7 @@ def ckan_resource(ctx: Context, dataset: Dataset, resource: Resource, fields: di
 
 
 def dictionary_url(ctx: Context, dataset: Dataset, resource: Resource) -> str:
-    return f"{ctx.settings.site_url.rstrip('/')}/dataset/{dataset.name}/resource/{resource.id}/dictionary.xlsx"
+    return f"{ctx.site_url}/dataset/{dataset.name}/resource/{resource.id}/dictionary.xlsx"
 
 
 def dictionary_shape(ctx: Context, dataset: Dataset, resource: Resource, item: dict[str, Any],

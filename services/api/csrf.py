@@ -51,7 +51,8 @@ def same_origin(request: HTTPConnection) -> bool:
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return False
-    own = {_origin(str(request.base_url)), _origin(get_settings().site_url)} - {None}
+    configured = get_settings().site_url
+    own = {_origin(str(request.base_url)), _origin(configured) if configured else None} - {None}
     return _origin(origin) in own
 
 

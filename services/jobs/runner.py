@@ -24,6 +24,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from catalog.actions.accounts import actor_for_account
 from catalog.actions.jobs import (
+    QUEUED_AT,
     job_claim,
     job_dispatched,
     job_finish,
@@ -35,6 +36,7 @@ from catalog.actions.jobs import (
 from catalog.actions.schedules import schedule_start_due
 from catalog.context import SYSTEM, Actor, Context, open_context
 from catalog.db import engine_for
+from catalog.links import serving_at
 from catalog.models.accounts import Account
 from catalog.models.jobs import BackgroundState, Job
 from catalog.settings import Settings, get_settings
@@ -78,7 +80,14 @@ class JobRun:
     lost: bool = False  # another worker holds the job now (this one was taken for dead)
 
     def opener(self) -> Callable[[], AbstractContextManager[Context]]:
-        return lambda: open_context(self.actor, engine=self.engine, settings=self.settings)
+        """Contexts as the requester, making links as the request that queued the job would have."""
+        return self._opened
+
+    @contextmanager
+    def _opened(self) -> Iterator[Context]:
+        with serving_at(self.job.params.get(QUEUED_AT)), \
+                open_context(self.actor, engine=self.engine, settings=self.settings) as ctx:
+            yield ctx
 
     def step(self, done: int, total: int | None = None) -> bool:
         """Progress so far; False once the job was cancelled (or handed to another worker): stop then."""

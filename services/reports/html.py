@@ -10,7 +10,6 @@ from markupsafe import Markup
 
 from catalog.reporting import IndicatorReport
 from schemas.buddhist_era import format_be_date
-from schemas.fiscal_year import thai_date
 from schemas.urls import safe_href
 from services.reports.chart import progress_chart
 from services.reports.fonts import font_face_css
@@ -35,5 +34,4 @@ def render_html(report: IndicatorReport, *, for_print: bool = False) -> str:
 def _be_date(value: dt.date | dt.datetime | None, long: bool = True) -> str:
     if value is None:
         return "-"
-    day = thai_date(value) if isinstance(value, dt.datetime) else value
-    return format_be_date(day, long=long)
+    return format_be_date(value, long=long)

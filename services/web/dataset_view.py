@@ -94,7 +94,7 @@ def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: st
         freshness_text=outcome.en if lang == "en" else outcome.th, public=public,
         validity=validity,
         dictionary=approved_fields(ctx, name, shown.get("resources", [])),
-        jsonld_tag=script_tag(ctx.settings.site_url, shown) if public else None,
+        jsonld_tag=script_tag(ctx.site_url, shown) if public else None,
         links={"dcat": f"/dataset/{name}.ttl", "data_package": f"/api/datasets/{name}/datapackage.json",
                "ckan_json": f"/api/3/action/package_show?id={name}"},
     )

@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from catalog.context import ANONYMOUS, Actor
 from catalog.settings import get_settings
-from schemas.buddhist_era import format_be_date
+from schemas.buddhist_era import BANGKOK, date_input_text, format_be_date, local_day, read_entered_date
 from schemas.profile import Profile, load_profile
 from schemas.urls import safe_href
 from services.web.flash import FLASH_COOKIE, take_flash
@@ -26,6 +26,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
 _env.filters["href"] = safe_href  # every link to an address people entered goes through it
+_env.filters["date_input"] = date_input_text  # a date input shows the Buddhist Era (31/03/2564)
 templates = Jinja2Templates(env=_env)
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
@@ -68,8 +69,11 @@ class Page:
             try:
                 value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
             except ValueError:
-                return value
-        day = value.date() if isinstance(value, dt.datetime) else value
+                try:  # a date as a person typed it (31/03/2564), shown back for them to confirm
+                    value = read_entered_date(value)
+                except ValueError:
+                    return value
+        day = local_day(value)  # a moment is shown as the day it was in Bangkok, not in UTC
         if self.lang == "th":
             return format_be_date(day)
         return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
@@ -78,9 +82,8 @@ class Page:
         """A stored UTC moment as people read it: the day (Buddhist Era in Thai) and time in Asia/Bangkok."""
         if value is None:
             return ""
-        from zoneinfo import ZoneInfo
-
-        local = value.astimezone(ZoneInfo("Asia/Bangkok"))
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)  # stored naive moments are UTC
+        local = aware.astimezone(BANGKOK)
         return f"{self.date(local.date())} {local:%H:%M:%S}"
 
     def switch_url(self) -> str:

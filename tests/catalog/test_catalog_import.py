@@ -477,3 +477,23 @@ def test_an_import_makes_drafts_unless_told_to_publish(open_ctx: OpenContext, hr
     fresh = run_import(open_ctx, write_book(tmp_path / "new.xlsx", {RECORD_SHEET: [record_row("new-one")]}),
                        publish=True)
     assert fresh.datasets_created == fresh.datasets_published == ["new-one"]
+
+
+def test_buddhist_era_dates_of_a_workbook_are_read_once_and_never_543_years_off(
+    open_ctx: OpenContext, hrd: str, tmp_path: Path
+) -> None:
+    path = write_book(tmp_path / "dates.xlsx", {
+        RECORD_SHEET: [record_row("leap", created_date="2567-02-29", last_updated_date=dt.datetime(2564, 3, 31))],
+        STAT_SHEET: [stat_row(last_updated_date="2021-12-31")],  # a Christian Era year typed in is kept as one
+        RES_STAT: [resource_row("training-statistics", "สถิติ", resource_last_updated_date="29/02/2567")],
+    })
+    assert run_import(open_ctx, path).problems == []
+    with open_ctx() as ctx:
+        leap, stats = dataset_show(ctx, "leap"), dataset_show(ctx, "training-statistics")
+    assert (leap["created_date"], leap["last_updated_date"]) == ("2024-02-29", "2021-03-31")
+    assert stats["last_updated_date"] == "2021-12-31"
+    assert stats["resources"][0]["resource_last_updated_date"] == "2024-02-29"
+    bad = write_book(tmp_path / "bad.xlsx", {RECORD_SHEET: [record_row("typo", created_date="0564-03-31")]})
+    [problem] = failed_import(open_ctx, bad, dry_run=True).problems
+    assert (problem.row, problem.column, problem.code) == (6, "S", "date_year_of_no_era")
+    assert "0564" in problem.th and "พ.ศ." in problem.th and "Buddhist Era" in problem.en

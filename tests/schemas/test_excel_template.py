@@ -126,13 +126,14 @@ def test_name_is_lower_cased_with_whitespace_as_dashes() -> None:
         (dt.datetime(2024, 3, 31), "2024-03-31"),  # a real date typed in an Excel showing the Thai calendar
         (dt.date(2567, 3, 31), "2024-03-31"),
         ("29/02/2567", "2024-02-29"),
+        ("2024-03-31", "2024-03-31"),  # a Christian Era year typed into the sheet is read as one, not shifted
     ],
 )
 def test_buddhist_era_dates_become_iso(cell: object, iso: str) -> None:
     assert read_date(cell) == iso
 
 
-@pytest.mark.parametrize("cell", ["ไม่ทราบ", "2024-03-31", "31/13/2567", 45000])
+@pytest.mark.parametrize("cell", ["ไม่ทราบ", "0567-03-31", "2300-03-31", "31/13/2567", 45000])
 def test_what_is_not_a_be_date_is_refused(cell: object) -> None:
     with pytest.raises(ValueError):
         read_date(cell)

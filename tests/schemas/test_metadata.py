@@ -127,9 +127,22 @@ def test_geospatial_fields(profile: Profile) -> None:
                          west_bound_longitude="100.3", east_bound_longitude="100.9",
                          north_bound_longitude="14.0", south_bound_longitude="13.5", data_release_date="2021-03-31")
     assert validate_dataset_metadata(base, profile)["equivalent_scale"] == "1:4,000"
-    found = problems_of(profile, {**base, "west_bound_longitude": "ตะวันตก", "data_release_date": "31/03/2564"})
+    found = problems_of(profile, {**base, "west_bound_longitude": "ตะวันตก", "data_release_date": "31/02/2564"})
     assert found["west_bound_longitude"].code == "invalid_coordinate"
     assert found["data_release_date"].code == "invalid_date"
+
+
+@pytest.mark.parametrize("entered", ["2564-03-31", "31/03/2564", "2021-03-31"])
+def test_a_buddhist_era_date_is_stored_as_its_iso_day(profile: Profile, entered: str) -> None:
+    base = dataset_input(data_type=GEO, first_year_of_data=None, last_year_of_data=None,
+                         geographic_data_set="ชั้นข้อมูลขอบเขตการปกครอง", equivalent_scale="1:4,000",
+                         west_bound_longitude="100.3", east_bound_longitude="100.9",
+                         north_bound_longitude="14.0", south_bound_longitude="13.5", data_release_date=entered)
+    assert validate_dataset_metadata(base, profile)["data_release_date"] == "2021-03-31"
+    refused = problems_of(profile, {**base, "data_release_date": "3564-03-31"})["data_release_date"]
+    assert refused.code == "invalid_date_year"
+    assert "3564" in refused.th and "พ.ศ." in refused.th and "Buddhist Era" in refused.en
+    assert refused.th.startswith(profile.dataset_field("data_release_date").label.th)
 
 
 def test_years_are_buddhist_era(profile: Profile) -> None:

@@ -178,3 +178,14 @@ def test_the_dictionary_goes_as_schema_and_as_a_spreadsheet(open_ctx: OpenContex
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0].startswith("ชื่อฟิลด์") and rows[1][:3] == ("district", None, "เขต")
     assert publisher.run(force=True).write_calls == 0  # same schema: the spreadsheet is not sent again
+
+
+def test_publishing_sends_no_link_back_to_banchi(publisher: Publisher, fake: FakeCKAN, open_ctx: OpenContext) -> None:
+    """A worker or a scheduled run has no request and may have no BANCHI_SITE_URL: publishing needs neither,
+    since files and dictionaries are uploaded to the portal and the package carries no address of Banchi."""
+    with open_ctx() as ctx:
+        assert ctx.settings.site_url is None and ctx.base_url is None and ctx.site_url == ""
+    assert publisher.run().ok
+    sent = json.dumps(fake.sent, ensure_ascii=False, default=str)
+    assert "/download/" not in sent and "/evidence/" not in sent
+    assert all(r["url"].startswith(("https://example.go.th/", "http")) for r in fake.by_name("city")["resources"])

@@ -113,7 +113,7 @@ router.add_api_route("/api/3", api_version, methods=["GET"], operation_id="ckan_
 
 def status_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Return a dictionary with information about the site's configuration."""
-    site = ctx.settings.site_url.rstrip("/")
+    site = ctx.site_url
     return {"site_title": "Banchi (บัญชีข้อมูล)", "site_description": "บัญชีข้อมูลภาครัฐ / Government data catalog",
             "site_url": site, "ckan_version": CKAN_VERSION, "locale_default": "th",
             "extensions": ["scheming_datasets", "thai_gdc", "dcat"], "banchi_profile": ctx.settings.profile}

@@ -52,7 +52,7 @@ def dcat_catalog(
                                              start=(page - 1) * CATALOG_PAGE_SIZE,
                                              include_private=True))
     profiles = {d["profile"]: ctx.profile_for(d["profile"]) for d in found.results}
-    graph = catalog_graph(ctx.settings.site_url, found.results, profiles, total=found.count, page=page,
+    graph = catalog_graph(ctx.site_url, found.results, profiles, total=found.count, page=page,
                           page_size=CATALOG_PAGE_SIZE, fmt=fmt, modified_since=modified_since if since else None)
     data, media_type = serialize(graph, fmt)
     return Response(data, media_type=media_type)
@@ -75,7 +75,7 @@ def _since(value: str | None) -> dt.datetime | None:
 def dcat_dataset(ctx: Ctx, name: str, fmt: RdfFormat) -> Response:
     """One dataset in DCAT-AP 3."""
     dataset = dataset_show(ctx, name)
-    data, media_type = serialize(dataset_graph(ctx.settings.site_url, dataset, ctx.profile_for(dataset["profile"])),
+    data, media_type = serialize(dataset_graph(ctx.site_url, dataset, ctx.profile_for(dataset["profile"])),
                                  fmt)
     return Response(data, media_type=media_type)
 
@@ -103,7 +103,7 @@ def dictionary_xlsx(ctx: Ctx, name: str, resource_id: str) -> Response:
             responses={**READ_ERRORS, **content_responses("application/ld+json")})
 def schema_org(ctx: Ctx, name: str) -> Response:
     """schema.org Dataset JSON-LD (what the dataset's page embeds for dataset search engines)."""
-    body = json.dumps(dataset_jsonld(ctx.settings.site_url, dataset_show(ctx, name)), ensure_ascii=False)
+    body = json.dumps(dataset_jsonld(ctx.site_url, dataset_show(ctx, name)), ensure_ascii=False)
     return Response(body, media_type="application/ld+json")
 
 

@@ -21,6 +21,7 @@ from catalog.actions.datasets import (
 )
 from catalog.actions.lookup import get_dataset
 from catalog.audit import audit_log, changed_fields
+from schemas.buddhist_era import format_be_moment
 from schemas.messages import Problem
 from schemas.profile import load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
@@ -201,8 +202,8 @@ def audit(
     if as_json:
         print_json([entry.model_dump(mode="json") for entry in entries])
         return
-    print_table("บันทึกการเปลี่ยนแปลง / Audit log", ["when (UTC)", "who", "action", "entity", "changed", "reason"],
-                [(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, f"{e.entity_type}:{e.entity_id[:8]}",
+    print_table("บันทึกการเปลี่ยนแปลง / Audit log", ["when (Asia/Bangkok)", "who", "action", "entity", "changed", "reason"],
+                [(format_be_moment(e.at), e.actor, e.action, f"{e.entity_type}:{e.entity_id[:8]}",
                   ", ".join(changed_fields(e.before, e.after))[:60], e.reason) for e in entries])
 
 

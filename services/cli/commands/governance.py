@@ -14,8 +14,8 @@ from catalog.actions.indicator import indicator_dataset_add, indicator_datasets
 from catalog.actions.lookup import get_dataset, get_organization
 from catalog.actions.stages import stage_advance, stage_history, stage_revert, stage_status
 from catalog.scoring import rubric_for
-from schemas.buddhist_era import format_be_date, parse_be_date
-from schemas.messages import Problem
+from schemas.buddhist_era import EnteredDateError, format_be_date, read_entered_date
+from schemas.messages import Problem, problem
 from services.cli.commands.organizations import wg_app
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
 from services.cli.session import action_context
@@ -30,23 +30,18 @@ OrgOption = Annotated[str | None, typer.Option("--org", help="organization name"
 ByOption = Annotated[str, typer.Option("--by", help="email of the working-group member who signed off (the operator "
                                         "on the server keys in their sign-off; the API and web pages sign as "
                                         "the signed-in person only)")]
-DateText = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (ค.ศ.) or 2564-03-31 / 31/03/2564 (พ.ศ.)")]
+DateText = Annotated[str | None, typer.Option("--date", help="31/03/2564 or 2564-03-31 (พ.ศ.), or 2021-03-31 (ค.ศ.)")]
 
 
 def parse_day(text: str | None, field: str = "date") -> dt.date | None:
-    """A day as typed: ISO (ค.ศ.) or with a Buddhist Era year (2564-03-31, 31/03/2564)."""
+    """A day as typed, read by the one reader of entered dates (Buddhist or Christian Era year)."""
     if text is None:
         return None
     try:
-        return parse_be_date(text)
-    except ValueError:
-        pass
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        fail([Problem(field=field, code="invalid_date", value=text,
-                      th=f"“{text}” ไม่ใช่วันที่ (ปปปป-ดด-วว เป็น ค.ศ. หรือ พ.ศ. หรือ วว/ดด/ปปปป พ.ศ.)",
-                      en=f"“{text}” is not a date (YYYY-MM-DD in C.E. or B.E., or DD/MM/YYYY in B.E.)")], exit_code=2)
+        return read_entered_date(text)
+    except EnteredDateError as exc:
+        fail([problem(exc.code, field, label=field, label_en=field, value=exc.value, year=exc.year or "")],
+             exit_code=2)
 
 
 def _emit(data: Any, as_json: bool, message: str) -> None:

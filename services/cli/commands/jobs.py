@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from schemas.buddhist_era import format_be_moment
 from services.cli.output import OutputFormat, console, print_json, print_records
 
 job_app = typer.Typer(help="Background jobs: start, follow, cancel. / งานเบื้องหลัง", no_args_is_help=True)
@@ -129,7 +130,7 @@ def job_list_command(
         jobs = job_list(ctx, organization, states=tuple(state or ()), limit=limit)
     print_records(output, jobs, "งานเบื้องหลัง / Jobs", ["id", "kind", "organization", "state", "progress", "created"],
                   lambda j: (j.id, j.kind, j.organization or "", STATE_TEXT[j.state], _progress_text(j),
-                             j.created_at.isoformat(timespec="seconds")))
+                             format_be_moment(j.created_at)))
 
 
 @job_app.command("cancel")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from schemas.buddhist_era import format_be_moment
 from services.cli.output import OutputFormat, console, print_records
 
 schedule_app = typer.Typer(help="Schedules of portals and checks. / กำหนดเวลางาน", no_args_is_help=True)
@@ -62,7 +63,7 @@ def schedule_remove_command(schedule_id: Annotated[str, typer.Argument(help="the
 
 def _row(s: Any) -> tuple[object, ...]:
     return (s.id, s.kind, s.portal or "", s.organization or "",
-            f"{s.interval_minutes} min" + ("" if s.enabled else " (off)"), s.next_run_at.isoformat(timespec="minutes"))
+            f"{s.interval_minutes} min" + ("" if s.enabled else " (off)"), format_be_moment(s.next_run_at))
 
 
 def register(app: typer.Typer) -> None:

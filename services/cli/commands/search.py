@@ -9,7 +9,6 @@ import typer
 
 from catalog.search import SearchResult, parse_query, rebuild_index, search_datasets
 from schemas.buddhist_era import format_be_date
-from schemas.fiscal_year import thai_date
 from schemas.messages import Problem
 from schemas.profile import load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
@@ -85,7 +84,7 @@ def _print(result: SearchResult, start: int) -> None:
     print_table(f"ผลการค้นหา / results: {shown} จาก / of {result.count}",
                 ["#", "name", "ชื่อชุดข้อมูล / title", "หน่วยงาน / organization", "แก้ไขล่าสุด / modified"],
                 [(start + n, d["name"], d["title"], d["owner_org"],
-                  format_be_date(thai_date(dt.datetime.fromisoformat(d["metadata_modified"])), long=False))
+                  format_be_date(dt.datetime.fromisoformat(d["metadata_modified"]), long=False))
                  for n, d in enumerate(result.results, 1)])
     for key, counts in result.facets.items():
         print_table(_facet_title(key), ["value", "count"], counts.items())
