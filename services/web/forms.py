@@ -14,6 +14,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from schemas.buddhist_era import date_input_text
 from schemas.messages import Problem
 from schemas.metadata import is_empty
 from schemas.profile import FieldSpec, InputKind, Profile
@@ -77,7 +78,9 @@ def dataset_form(profile: Profile, values: Mapping[str, Any], problems: Sequence
                          value=_text(value) if spec.input is not InputKind.multi_select else _text(value or []),
                          error=errors.get(spec.key), hidden=(code is None and spec.key != "data_type") or
                          (code is not None and not spec.applies_to(code)))
-        item.hint = {"tags": "tags_hint", "year": "year_hint"}.get(item.widget)
+        item.hint = {"tags": "tags_hint", "year": "year_hint", "date": "date_hint"}.get(item.widget)
+        if item.widget == "date":
+            item.value = date_input_text(item.value)
         if spec.key == rule.classification_field:
             item.hint = "classification_hint"
         if spec.input is InputKind.organization:
