@@ -167,8 +167,8 @@ def request_validation_problems(exc: RequestValidationError) -> list[Problem]:
             problems.append(http_problem("unknown_field", field))
         elif kind == "missing":
             problems.append(http_problem("required", field))
-        elif kind == "invalid_url":
-            problems.append(problem("invalid_url", field, **(error.get("ctx") or {})))
+        elif kind in ("invalid_url", "invalid_date", "invalid_date_year"):
+            problems.append(problem(kind, field, **(error.get("ctx") or {})))
         else:
             value = "…" if loc and loc[-1] in SECRET_FIELDS else error.get("input")
             problems.append(http_problem("invalid_value", field, detail=error.get("msg", ""),

@@ -68,3 +68,16 @@ def test_api_dataset_and_evidence_dates_in_buddhist_era(
         "dataset": "api-be", "evidence_date": "2564-06-30", "description": "หนังสือ", "url": "https://a.go.th/x"})
     assert evidence.status_code == 201, evidence.text
     assert evidence.json()["evidence_date"] == "2021-06-30"
+
+
+def test_api_query_dates_are_read_the_same_way(demo: Settings, token_for: TokenFor) -> None:  # noqa: F811
+    client = TestClient(create_app())
+    steward = token_for("steward@bangkok.go.th", "steward")
+    path = "/api/organizations/bma-hrd/stages"
+    christian = client.get(path, params={"as_of": "2021-09-30"}, headers=steward)
+    assert christian.status_code == 200, christian.text
+    assert client.get(path, params={"as_of": "30/09/2564"}, headers=steward).json() == christian.json()
+    refused = client.get(path, params={"as_of": "2300-09-30"}, headers={**steward, "Accept-Language": "en"})
+    assert refused.status_code == 422
+    [problem] = refused.json()["errors"]
+    assert problem["field"] == "as_of" and problem["code"] == "invalid_date_year" and "พ.ศ." in problem["th"]

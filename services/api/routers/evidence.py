@@ -6,7 +6,6 @@ else they do not exist (404). A document is streamed to the store under the uplo
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
@@ -23,6 +22,7 @@ from catalog.actions.evidence import (
     working_group_meetings,
 )
 from catalog.errors import NotFound
+from schemas.buddhist_era import EnteredDate
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, UPLOAD_WRITE, Ctx
 from services.api.files import stored_download
@@ -60,7 +60,7 @@ def _given(**fields: Any) -> dict[str, Any]:
 def list_evidence(
     ctx: Ctx, name: str, fy: FiscalYear = None,
     dataset: Annotated[str | None, Query(max_length=200, description="dataset name or id")] = None,
-    as_of: Annotated[dt.date | None, Query(description="dated on or before this day")] = None,
+    as_of: Annotated[EnteredDate | None, Query(description="dated on or before this day")] = None,
 ) -> list[EvidencePublic]:
     """The organization's evidence, oldest first (an evaluator sees the fiscal years they evaluate)."""
     return evidence_list(ctx, name, dataset=dataset, fiscal_year=fy, as_of=as_of)
@@ -104,7 +104,7 @@ def download_evidence(ctx: Ctx, evidence_id: str, filename: str) -> Response:
 
 @router.get("/api/organizations/{name}/meetings", responses=READ_ERRORS)
 def list_meetings(
-    ctx: Ctx, name: str, since: dt.date | None = None, until: dt.date | None = None,
+    ctx: Ctx, name: str, since: EnteredDate | None = None, until: EnteredDate | None = None,
 ) -> list[MeetingPublic]:
     """The meetings of the organization's working groups (and those above it), by date."""
     return working_group_meetings(ctx, name, since=since, until=until)

@@ -4,7 +4,6 @@ records do not exist (404)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from catalog.actions.indicator import AuditedPublic, audited_result_record, audited_results
 from catalog.actions.stages import DatasetStageStatus, StageEventPublic, stage_advance, stage_history, stage_revert
 from catalog.actions.stages import stage_status as stages_of
+from schemas.buddhist_era import EnteredDate
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, Ctx
 
@@ -53,7 +53,7 @@ def revert_stage(ctx: Ctx, name: str, body: StageChangeBody) -> StageEventPublic
 
 
 @router.get("/api/organizations/{name}/stages", responses=READ_ERRORS)
-def organization_stages(ctx: Ctx, name: str, as_of: dt.date | None = None) -> list[DatasetStageStatus]:
+def organization_stages(ctx: Ctx, name: str, as_of: EnteredDate | None = None) -> list[DatasetStageStatus]:
     """Every active dataset's stage on a day, and what blocks the next one."""
     return stages_of(ctx, name, as_of)
 

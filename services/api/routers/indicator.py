@@ -29,6 +29,7 @@ from catalog.narratives import quarter_narrative
 from catalog.reporting import indicator_report
 from catalog.scoring import Scorecard, scorecard
 from catalog.settings import get_settings
+from schemas.buddhist_era import EnteredDate
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, Ctx, IfMatch, set_etag, tagged
 from services.api.headers import REPORT_CSP
@@ -40,7 +41,7 @@ router = APIRouter(tags=["governance"])
 FiscalYear = Annotated[int, Query(ge=2400, le=2800, description="fiscal year (Buddhist Era), e.g. 2564")]
 FiscalYearPath = Annotated[int, Path(ge=2400, le=2800, description="fiscal year (Buddhist Era)")]
 QuarterPath = Annotated[int, Path(ge=1, le=4)]
-AsOf = Annotated[dt.date | None, Query(description="from the records as they stood that day (default: today)")]
+AsOf = Annotated[EnteredDate | None, Query(description="from the records as they stood that day (default: today)")]
 
 REPORT_MEDIA_TYPES = {
     ReportFormat.html: "text/html; charset=utf-8",
