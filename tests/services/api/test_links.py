@@ -82,3 +82,15 @@ def test_served_on_another_port_links_name_that_port(demo: Settings, token_for: 
         assert [r["url"] for r in package["resources"] if r["id"] == made.json()["id"]] == [made.json()["url"]]
         download = httpx.get(made.json()["url"], timeout=30)
         assert download.status_code == 200 and download.content == b"a\n1\n"
+
+
+def test_forwarded_headers_count_only_from_a_proxy_uvicorn_trusts(demo: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    forwarded = {"x-forwarded-proto": "https", "x-forwarded-host": "elsewhere.example"}
+    with live_server() as url:  # uvicorn trusts a proxy on 127.0.0.1 by default (FORWARDED_ALLOW_IPS)
+        status = httpx.get(f"{url}/api/3/action/status_show", headers=forwarded, timeout=30).json()["result"]
+        assert status["site_url"] == url.replace("http://", "https://")  # the scheme from the proxy, the Host kept
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "192.0.2.1")  # a proxy elsewhere: this client is not it
+    with live_server() as url:
+        status = httpx.get(f"{url}/api/3/action/status_show", headers=forwarded, timeout=30).json()["result"]
+        assert status["site_url"] == url
