@@ -3,6 +3,7 @@ the field), never stored 543 years off (issue 15 item 5)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from catalog.actions.accounts import token_create
 from catalog.settings import Settings
+from schemas.buddhist_era import BANGKOK
 from services.api.app import create_app
 from tests.conftest import OpenContext
 from tests.factories import dataset_input
@@ -81,3 +83,15 @@ def test_api_query_dates_are_read_the_same_way(demo: Settings, token_for: TokenF
     assert refused.status_code == 422
     [problem] = refused.json()["errors"]
     assert problem["field"] == "as_of" and problem["code"] == "invalid_date_year" and "พ.ศ." in problem["th"]
+
+
+def test_cli_shows_dates_in_the_buddhist_era(demo: Settings, tmp_path: Path) -> None:  # noqa: F811
+    metadata = tmp_path / "dataset.json"
+    metadata.write_text(json.dumps(dataset_input("shown-dates", last_updated_date="2021-03-31"), ensure_ascii=False),
+                        encoding="utf-8")
+    assert banchi("dataset", "add", "--file", str(metadata))[0] == 0
+    code, out, _ = banchi("dataset", "show", "shown-dates")
+    assert code == 0 and "31 มีนาคม 2564" in out and "2021-03-31" not in out
+    code, out, _ = banchi("audit", "--dataset", "shown-dates")
+    this_year = dt.datetime.now(dt.UTC).astimezone(BANGKOK).year + 543  # when, as a Buddhist Era day in Bangkok
+    assert code == 0 and str(this_year) in out

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,9 +22,9 @@ from catalog.actions.datasets import (
 )
 from catalog.actions.lookup import get_dataset
 from catalog.audit import audit_log, changed_fields
-from schemas.buddhist_era import format_be_moment
+from schemas.buddhist_era import format_be_date, format_be_moment
 from schemas.messages import Problem
-from schemas.profile import load_profile
+from schemas.profile import InputKind, load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
 from services.cli.session import action_context, parse_assignments
 
@@ -161,6 +162,8 @@ def show(name: str, output: FormatOption = OutputFormat.table,
     rows = []
     for spec in profile.dataset_fields:
         value = dataset.get(spec.key)
+        if spec.input is InputKind.date and value:  # stored ISO (CE); people read the Buddhist Era
+            value = format_be_date(dt.date.fromisoformat(value)) if lang == "th" else value
         if value not in (None, "", []):
             rows.append((spec.label.get(lang) or spec.key, ", ".join(value) if isinstance(value, list) else value))
     rows += [("version", dataset["version"]), ("state", dataset["state"]), ("private", dataset["private"])]
