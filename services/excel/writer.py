@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog.actions.catalog_export import CatalogSnapshot
 from catalog.actions.organizations import ORG_LABELS
-from schemas.buddhist_era import iso_be
+from schemas.buddhist_era import iso_be, local_day
 from schemas.excel_messages import excel_problem
 from schemas.excel_template import (
     NOTE_COLUMNS,
@@ -64,7 +64,7 @@ def write_template(path: Path, snapshot: CatalogSnapshot, template: ExcelTemplat
     returned and listed in the notes sheet, which Banchi's own import reads back."""
     template = template or load_template()
     book, writer, by_type = _prepare(template, snapshot)
-    today = today or dt.date.today()
+    today = today or local_day(dt.datetime.now(dt.UTC))  # the day in Bangkok, whatever the server's zone
     notes = [ExportNote(excel_problem("gdc_owner", field=template.organization_field))]
     for layout in template.dataset_layouts:
         book.template_sheet(layout, _importer_rows(writer, layout, by_type(layout), notes), today)
