@@ -92,13 +92,15 @@ def _entered_date_for_model(value: Any) -> Any:
 EnteredDate = Annotated[dt.date, BeforeValidator(_entered_date_for_model)]
 
 
+def bangkok_time(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC; a naive one is UTC, as SQLite hands it back) as the clock read in Bangkok."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(BANGKOK)
+
+
 def local_day(value: dt.date | dt.datetime) -> dt.date:
-    """The day people in Thailand saw: a moment is converted to Asia/Bangkok first (a naive one is UTC, as
-    stored); a date is already a day."""
-    if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return aware.astimezone(BANGKOK).date()
-    return value
+    """The day people in Thailand saw: a moment is converted to Asia/Bangkok first; a date is already a day."""
+    return bangkok_time(value).date() if isinstance(value, dt.datetime) else value
 
 
 def format_be_date(value: dt.date | dt.datetime, *, long: bool = True) -> str:
@@ -112,8 +114,7 @@ def format_be_moment(value: dt.datetime | None) -> str:
     """``5 ธ.ค. 2569 01:30:00``: a stored moment (UTC; naive is UTC) as people in Thailand read it."""
     if value is None:
         return "-"
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    local = aware.astimezone(BANGKOK)
+    local = bangkok_time(value)
     return f"{format_be_date(local.date(), long=False)} {local:%H:%M:%S}"
 
 

@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from catalog.context import ANONYMOUS, Actor
 from catalog.settings import get_settings
-from schemas.buddhist_era import BANGKOK, date_input_text, format_be_date, local_day, read_entered_date
+from schemas.buddhist_era import bangkok_time, date_input_text, format_be_date, local_day, read_entered_date
 from schemas.profile import Profile, load_profile
 from schemas.urls import safe_href
 from services.web.flash import FLASH_COOKIE, take_flash
@@ -82,8 +82,7 @@ class Page:
         """A stored UTC moment as people read it: the day (Buddhist Era in Thai) and time in Asia/Bangkok."""
         if value is None:
             return ""
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)  # stored naive moments are UTC
-        local = aware.astimezone(BANGKOK)
+        local = bangkok_time(value)
         return f"{self.date(local.date())} {local:%H:%M:%S}"
 
     def switch_url(self) -> str:
