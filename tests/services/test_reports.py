@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.demo import load_demo
+from catalog.links import serving_at
 from catalog.reporting import IndicatorReport, indicator_report
 from services.reports import ReportFormat, render
 from services.reports.html import render_html
@@ -18,13 +19,14 @@ from services.reports.pdf import render_pdf
 from tests.conftest import OpenContext
 
 TITLE = "ร้อยละความสำเร็จในการพัฒนาและจัดเก็บฐานข้อมูล"
+SITE = "https://catalog.example"
 
 
 @pytest.fixture
 def report(open_ctx: OpenContext) -> IndicatorReport:
     with open_ctx() as ctx:
         load_demo(ctx)
-    with open_ctx() as ctx:
+    with serving_at(SITE), open_ctx() as ctx:  # as the web page makes it: links start where the client came
         return indicator_report(ctx, "bma-hrd", 2564)
 
 
@@ -78,6 +80,20 @@ def test_xlsx_has_table_chart_and_buddhist_era_dates(report: IndicatorReport) ->
     dates = [row[0].value for row in evidence.iter_rows(min_row=2)]
     assert "2563-12-14" in dates and all(str(d).startswith("256") for d in dates)
     assert evidence.cell(row=2, column=7).hyperlink is not None
+    assert all(e.url.startswith(("http://", "https://")) for e in report.evidence)
+    assert any(e.url.startswith(f"{SITE}/evidence/") for e in report.evidence)
+
+
+def test_a_report_made_without_a_request_or_site_url_names_its_stored_evidence_by_path(
+    report: IndicatorReport, open_ctx: OpenContext
+) -> None:
+    with open_ctx() as ctx:  # the command line: no request, BANCHI_SITE_URL unset
+        made = indicator_report(ctx, "bma-hrd", 2564)
+    stored = [e for e in made.evidence if e.kind == "document"]
+    assert stored and all(e.url.startswith("/evidence/") for e in stored)
+    book = load_workbook(io.BytesIO(render(made, ReportFormat.xlsx)))["หลักฐาน"]
+    shown = {row[6].value for row in book.iter_rows(min_row=2)}
+    assert {e.filename or e.url for e in stored} <= shown  # a path is no link: the file's name is shown
 
 
 def test_json_round_trips(report: IndicatorReport) -> None:
