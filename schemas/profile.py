@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -212,6 +212,39 @@ class Profile(BaseModel):
         """The label of a dataset field, falling back to English where the standard gives no Thai one."""
         spec = self._dataset_index.get(key) or self._resource_index.get(key)
         return spec.label.get(lang) if spec else key
+
+    def field_spec(self, key: str) -> FieldSpec | None:
+        """A dataset field, else a resource field, of that key."""
+        return self._dataset_index.get(key) or self._resource_index.get(key)
+
+    def display_value(self, key: str, value: Any, lang: str = "th") -> str:
+        """A stored value of field ``key`` as people read it, never a Python repr: a vocabulary value by its
+        label, True/False by the field's own terms (or yes/no), a list (CKAN's tags too) joined with commas,
+        nothing for None. Dates stay as stored: the reader's interface formats them."""
+        from schemas.labels import value_label  # schemas.labels reads the stages, which read this module
+
+        if value is None or value == "":
+            return ""
+        if isinstance(value, list | tuple | set):
+            return ", ".join(text for text in (self.display_value(key, item, lang) for item in value) if text)
+        if isinstance(value, dict):  # CKAN's {"name": ...} tags and {"key": ..., "value": ...} extras
+            if "name" in value:
+                return self.display_value(key, value["name"], lang)
+            if "key" in value and "value" in value:
+                return f"{value['key']}: {self.display_value(key, value['value'], lang)}"
+            return ", ".join(f"{name}: {self.display_value(key, item, lang)}" for name, item in value.items())
+        spec = self.field_spec(key)
+        if spec is not None and spec.input is InputKind.tags and isinstance(value, str) and "," in value:
+            return self.display_value(key, [tag.strip() for tag in value.split(",")], lang)  # a tag_string
+        stored = str(value)  # vocabularies store True/False as the strings thai_gdc writes
+        for term in self.terms(spec) if spec else []:
+            if term.value == stored:
+                return term.label(lang)
+        if isinstance(value, bool):
+            return value_label("boolean", value, lang)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return stored
 
 
 

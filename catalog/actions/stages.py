@@ -201,6 +201,28 @@ def stage_as_of(ctx: Context, dataset: Dataset, day: dt.date) -> StageAsOf:
     return StageAsOf(recorded=recorded, effective=recorded)
 
 
+class GovernanceStanding(BaseModel):
+    """Where a dataset stands as the indicator report counts it: the stage (``stage_as_of``) and every gate's
+    answer on the day, from the records or from evidence (``catalog.gates``)."""
+
+    stage: StageAsOf
+    gates: list[dict[str, Any]]  # GateResult.as_dict() of every gate of every stage, in stage order
+
+    def answered_by(self, check: str) -> dict[str, Any] | None:
+        """The result of the gate that ``check`` (a catalog.gates check name) answers, if a stage has one."""
+        ids = {gate.id for stage in stage_set().stages for gate in stage.gates if gate.check == check}
+        return next((result for result in self.gates if result["gate"] in ids), None)
+
+
+@helper
+def governance_standing(ctx: Context, dataset: Dataset, day: dt.date) -> GovernanceStanding:
+    """The same reading of the records and evidence the report makes (``catalog.scoring.work_stage``), for one
+    dataset's page: its pages and the report cannot disagree about a dictionary or a validation."""
+    results = [evaluate_gate(ctx, dataset, stage, gate, day).as_dict()
+               for stage in stage_set().stages for gate in stage.gates]
+    return GovernanceStanding(stage=stage_as_of(ctx, dataset, day), gates=results)
+
+
 @action("indicator_report_read")
 def stage_status(
     ctx: Context, organization: str | None = None, as_of: dt.date | None = None

@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # pydantic stays off the start-up path of commands that print
 
     from schemas.messages import Problem
 
-__all__ = ["OutputFormat", "console", "err_console", "fail", "print_json", "print_records", "print_table"]
+__all__ = ["OutputFormat", "both_languages", "console", "err_console", "fail", "print_json", "print_records",
+           "print_table"]
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # messages stay whole for people and for grep
@@ -27,6 +28,14 @@ def print_json(data: Any) -> None:
     """UTF-8 JSON on stdout, Thai left readable (no \\u escapes)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
+
+
+def both_languages(kind: str, key: Any) -> str:
+    """A stored key (a state, a kind, yes or no) as a command shows it: its Thai and English labels."""
+    from schemas.labels import value_label
+
+    th, en = value_label(kind, key, "th"), value_label(kind, key, "en")
+    return th if th == en else f"{th} / {en}"
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

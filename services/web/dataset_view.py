@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.actions.link_checks import link_checks_of, quality_score
-from catalog.actions.stages import current_stage
+from catalog.actions.stages import governance_standing
 from catalog.context import Context
 from catalog.gates import data_current
 from catalog.models import Dataset
@@ -38,7 +38,7 @@ class DatasetView:
     fields: list[FieldValue]
     resources: list[dict[str, Any]]
     previews: dict[str, Preview | None]
-    stage: int
+    stage: int  # as the indicator report counts it: the history, lowered while a continuous gate has lapsed
     stage_name: str | None
     fresh: bool | None
     freshness_text: str
@@ -49,6 +49,10 @@ class DatasetView:
     links: dict[str, str] = field(default_factory=dict)
     link_checks: dict[str, Any] = field(default_factory=dict)  # resource id → its last link check
     quality_score: int | None = None  # catalog.actions.link_checks.quality_score
+    recorded_stage: int = 0  # the stage signed off, when a lapse lowers the one that counts
+    # the gates the report credits for an approved dictionary and valid data (from the records or evidence)
+    dictionary_gate: dict[str, Any] | None = None
+    validity_gate: dict[str, Any] | None = None
 
 
 def field_values(profile: Profile, metadata: dict[str, Any], lang: str) -> list[FieldValue]:
@@ -61,13 +65,12 @@ def field_values(profile: Profile, metadata: dict[str, Any], lang: str) -> list[
         items = value if isinstance(value, list) else [value]
         if spec.key == "tag_string" and isinstance(value, str):
             items = [tag for tag in value.split(",") if tag]
-        labels = {term.value: term.label(lang) for term in profile.terms(spec)}
         link = None
         if spec.input is InputKind.url:
             link = str(value)
         elif spec.input is InputKind.email:
             link = f"mailto:{value}"
-        shown.append(FieldValue(spec, [labels.get(str(item), str(item)) for item in items], link))
+        shown.append(FieldValue(spec, [profile.display_value(spec.key, item, lang) for item in items], link))
     return shown
 
 
@@ -79,8 +82,10 @@ def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: st
         kind = table_kind(resource)
         if kind:
             previews[resource["id"]] = preview_file(storage / object_key(resource["sha256"]), kind)
-    stage = current_stage(ctx, dataset.id)
-    outcome = data_current(ctx, dataset, thai_today(ctx.now()), {})
+    today = thai_today(ctx.now())
+    standing = governance_standing(ctx, dataset, today)
+    stage = standing.stage.effective
+    outcome = data_current(ctx, dataset, today, {})
     name, public = shown["name"], is_public(ctx, dataset)
     shown_ids = {r["id"] for r in shown.get("resources", [])}
     checks = {key: check for key, check in link_checks_of(ctx, dataset.id).items() if key in shown_ids}
@@ -92,7 +97,8 @@ def dataset_view(ctx: Context, dataset: Dataset, shown: dict[str, Any], lang: st
         stage_name=load_stages().stage(stage).name.get(lang) if stage else None,
         fresh=fresh, link_checks=checks, quality_score=quality_score(fresh, validity, list(checks.values())),
         freshness_text=outcome.en if lang == "en" else outcome.th, public=public,
-        validity=validity,
+        validity=validity, recorded_stage=standing.stage.recorded,
+        dictionary_gate=standing.answered_by("dictionary_approved"), validity_gate=standing.answered_by("data_valid"),
         dictionary=approved_fields(ctx, name, shown.get("resources", [])),
         jsonld_tag=script_tag(ctx.site_url, shown) if public else None,
         links={"dcat": f"/dataset/{name}.ttl", "data_package": f"/api/datasets/{name}/datapackage.json",

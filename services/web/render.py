@@ -16,7 +16,8 @@ from starlette.templating import Jinja2Templates
 from catalog.context import ANONYMOUS, Actor
 from catalog.settings import get_settings
 from schemas.buddhist_era import bangkok_time, date_input_text, format_be_date, local_day, read_entered_date
-from schemas.profile import Profile, load_profile
+from schemas.labels import value_label
+from schemas.profile import InputKind, Profile, load_profile
 from schemas.urls import safe_href
 from services.web.flash import FLASH_COOKIE, take_flash
 from services.web.i18n import LANG_COOKIE, language, requested_language, translate
@@ -45,21 +46,23 @@ class Page:
         return translate(self.lang, key, **params)
 
     def label(self, key: str, profile: Profile | None = None) -> str:
-        """A GD Catalog field's label in the page language, from the metadata profile."""
-        return (profile or self.profile).label(key, self.lang)
+        """A GD Catalog field's label in the page language, from the metadata profile; a portal's own
+        package field (``tags``, ``private``…) from the value labels."""
+        profile = profile or self.profile
+        if profile.field_spec(key) is not None:
+            return profile.label(key, self.lang)
+        tags = next((spec for spec in profile.dataset_fields if spec.input is InputKind.tags), None)
+        if key == "tags" and tags is not None:
+            return tags.label.get(self.lang)
+        return value_label("portal_field", key, self.lang)
 
     def term(self, key: str, value: Any, profile: Profile | None = None) -> str:
-        """A stored vocabulary value shown by its label in the page language."""
-        profile = profile or self.profile
-        spec = None
-        if profile.has_dataset_field(key):
-            spec = profile.dataset_field(key)
-        elif key in {s.key for s in profile.resource_fields}:
-            spec = profile.resource_field(key)
-        for term in profile.terms(spec) if spec else []:
-            if term.value == str(value):
-                return term.label(self.lang)
-        return str(value)
+        """A stored value shown as people read it in the page language (vocabulary labels, yes/no, lists)."""
+        return (profile or self.profile).display_value(key, value, self.lang)
+
+    def word(self, kind: str, key: Any) -> str:
+        """A stored key (a state, a job kind, a gate…) by its label in the page language (schemas.labels)."""
+        return value_label(kind, key, self.lang)
 
     def date(self, value: Any) -> str:
         """A stored ISO date (or moment) as people read it: Buddhist Era in Thai."""

@@ -20,7 +20,7 @@ from catalog.actions.accounts import (
     token_revoke,
 )
 from catalog.models.accounts import Role, TokenScope
-from services.cli.output import OutputFormat, console, print_json, print_table
+from services.cli.output import OutputFormat, both_languages, console, print_json, print_table
 from services.cli.session import action_context
 
 account_app = typer.Typer(help="Accounts and roles / บัญชีผู้ใช้และบทบาท", no_args_is_help=True)
@@ -121,9 +121,10 @@ def account_list_command(output: FormatOption = OutputFormat.table) -> None:
     if output is OutputFormat.json:
         print_json([a.model_dump(mode="json") for a in accounts])
         return
-    print_table("บัญชีผู้ใช้ / Accounts", ["email", "ชื่อ / name", "roles", "active", "last login"],
+    print_table("บัญชีผู้ใช้ / Accounts", ["email", "ชื่อ / name", "roles", "เข้าสู่ระบบได้ / active", "last login"],
                 [(a.email, a.display_name, ", ".join(f"{r.role.value}@{r.organization or r.fiscal_year}"
-                                                     for r in a.roles), a.active, a.last_login_at) for a in accounts])
+                                                     for r in a.roles), both_languages("boolean", a.active),
+                  a.last_login_at) for a in accounts])
 
 
 @token_app.command("create")

@@ -23,6 +23,7 @@ from catalog.actions.datasets import (
 from catalog.actions.lookup import get_dataset
 from catalog.audit import audit_log, changed_fields
 from schemas.buddhist_era import format_be_date, format_be_moment
+from schemas.labels import value_label
 from schemas.messages import Problem
 from schemas.profile import InputKind, load_profile
 from services.cli.output import OutputFormat, console, fail, print_json, print_table
@@ -165,11 +166,13 @@ def show(name: str, output: FormatOption = OutputFormat.table,
         if spec.input is InputKind.date and value:  # stored ISO (CE); people read the Buddhist Era
             value = format_be_date(dt.date.fromisoformat(value)) if lang == "th" else value
         if value not in (None, "", []):
-            rows.append((spec.label.get(lang) or spec.key, ", ".join(value) if isinstance(value, list) else value))
-    rows += [("version", dataset["version"]), ("state", dataset["state"]), ("private", dataset["private"])]
+            rows.append((spec.label.get(lang) or spec.key, profile.display_value(spec.key, value, lang)))
+    rows += [(value_label("record_field", "version", lang), dataset["version"]),
+             (value_label("record_field", "state", lang), value_label("dataset_state", dataset["state"], lang)),
+             (value_label("record_field", "private", lang), value_label("boolean", dataset["private"], lang))]
     print_table(dataset["title"], ["ฟิลด์ / field", "ค่า / value"], rows)
     if dataset["resources"]:
-        print_table("ทรัพยากร / Resources", ["name", "format", "size", "sha256"],
+        print_table("ทรัพยากร / Resources", ["ชื่อ / name", "รูปแบบ / format", "ขนาด (ไบต์) / size (bytes)", "sha256"],
                     [(r["name"], r["format"], r["size"], (r["sha256"] or "")[:12]) for r in dataset["resources"]])
 
 

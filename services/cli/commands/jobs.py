@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from schemas.buddhist_era import format_be_moment
-from services.cli.output import OutputFormat, console, print_json, print_records
+from services.cli.output import OutputFormat, both_languages, console, print_json, print_records
 
 job_app = typer.Typer(help="Background jobs: start, follow, cancel. / งานเบื้องหลัง", no_args_is_help=True)
 
@@ -17,8 +17,6 @@ WaitOption = Annotated[bool, typer.Option("--wait/--no-wait", help="follow the j
                                                                    "ends (a worker runs it: banchi worker, or "
                                                                    "banchi serve on the embedded database)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
-STATE_TEXT = {"queued": "รอคิว / queued", "running": "กำลังทำงาน / running", "succeeded": "สำเร็จ / succeeded",
-              "failed": "ล้มเหลว / failed", "cancelled": "ยกเลิกแล้ว / cancelled"}
 
 
 def worker(
@@ -129,7 +127,8 @@ def job_list_command(
     with action_context(as_json=output is OutputFormat.json) as ctx:
         jobs = job_list(ctx, organization, states=tuple(state or ()), limit=limit)
     print_records(output, jobs, "งานเบื้องหลัง / Jobs", ["id", "kind", "organization", "state", "progress", "created"],
-                  lambda j: (j.id, j.kind, j.organization or "", STATE_TEXT[j.state], _progress_text(j),
+                  lambda j: (j.id, both_languages("job_kind", j.kind), j.organization or "",
+                             both_languages("job_state", j.state), _progress_text(j),
                              format_be_moment(j.created_at)))
 
 
@@ -180,11 +179,11 @@ def _follow(job_id: str, wait: bool, output: OutputFormat) -> None:
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as bar:
-            task = bar.add_task(STATE_TEXT[job.state], total=job.progress_total)
+            task = bar.add_task(both_languages("job_state", job.state), total=job.progress_total)
             while not job.finished:
                 time.sleep(0.5)
                 job = read()
-                bar.update(task, description=STATE_TEXT[job.state], completed=job.progress_done,
+                bar.update(task, description=both_languages("job_state", job.state), completed=job.progress_done,
                            total=job.progress_total)
     while wait and not job.finished:
         time.sleep(0.5)
@@ -198,7 +197,8 @@ def _show(job: Any, output: OutputFormat) -> None:
     if output is OutputFormat.json:
         print_json(job.model_dump(mode="json"))
         return
-    console.print(f"{job.kind} · {STATE_TEXT[job.state]} · {_progress_text(job)}"
+    console.print(f"{both_languages('job_kind', job.kind)} · {both_languages('job_state', job.state)} · "
+                  f"{_progress_text(job)}"
                   + (" · ขอยกเลิกแล้ว / cancel requested" if job.cancel_requested and not job.finished else ""),
                   highlight=False)
     result = job.result or {}

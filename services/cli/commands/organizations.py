@@ -10,7 +10,7 @@ from catalog.actions.organizations import organization_create, organization_list
 from catalog.actions.people import person_create, person_list
 from catalog.actions.working_groups import working_group_create, working_group_member_add, working_groups_of
 from catalog.models import MemberRole, OrganizationKind
-from services.cli.output import OutputFormat, console, print_json, print_records, print_table
+from services.cli.output import OutputFormat, both_languages, console, print_json, print_records, print_table
 from services.cli.session import action_context
 
 org_app = typer.Typer(help="Organizations / หน่วยงาน", no_args_is_help=True)
@@ -72,7 +72,8 @@ def org_list(output: FormatOption = OutputFormat.table) -> None:
         orgs = organization_list(ctx)
     print_records(output, orgs, "หน่วยงาน / Organizations",
                   ["name", "ชื่อ / title", "English", "รหัส / code", "level", "parent"],
-                  lambda o: (o.name, o.title, o.title_en, o.code, o.kind, o.parent))
+                  lambda o: (o.name, o.title, o.title_en, o.code, both_languages("organization_kind", o.kind),
+                             o.parent))
 
 
 @person_app.command("add")

@@ -23,7 +23,7 @@ from dictionaries.model import load_schema_json
 from dictionaries.versions import VersionStatus
 from schemas.messages import ProblemsError
 from services.cli.commands.dictionary import FormatOption, dictionary_app
-from services.cli.output import OutputFormat, console, fail, print_json, print_records
+from services.cli.output import OutputFormat, both_languages, console, fail, print_json, print_records
 from services.cli.session import action_context
 
 ResourceArg = Annotated[str, typer.Argument(
@@ -54,7 +54,8 @@ def list_versions(dataset: str, resource: ResourceArg, output: FormatOption = Ou
         versions = dictionary_versions(ctx, dataset, resource)
     print_records(output, versions, "พจนานุกรมข้อมูล / Dictionary versions",
                   ["#", "id", "status", "approved by", "approved at"],
-                  lambda v: (v.number, v.id, v.status, v.approved_by, v.approved_at))
+                  lambda v: (v.number, v.id, both_languages("dictionary_status", v.status), v.approved_by,
+                             v.approved_at))
 
 
 @dictionary_app.command("approve")

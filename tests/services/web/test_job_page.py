@@ -84,4 +84,5 @@ def test_a_drift_found_by_a_check_is_shown_to_the_stewards(site: TestClient, sig
     assert runner.execute(drift.id, demo) == "succeeded"
     sign_in("steward.hrd@bangkok.go.th")
     page = site.get("/organization/bma-hrd/publish").text
-    assert 'id="last-drift"' in page and 'data-drift="city-development-indicators"' in page and "notes" in page
+    assert 'id="last-drift"' in page and 'data-drift="city-development-indicators"' in page
+    assert "รายละเอียด" in page.split('id="last-drift"')[1]  # the edited field by its label, not its key "notes"
