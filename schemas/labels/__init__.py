@@ -20,8 +20,16 @@ LABELS_FILE = Path(__file__).parent / "values.yaml"
 @cache
 def value_labels() -> dict[str, dict[str, tuple[str, str]]]:
     data = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    return {str(kind): {str(key): (str(pair[0]), str(pair[1])) for key, pair in keys.items()}
+    return {str(kind): {str(key): words_pair(pair, f"{LABELS_FILE.name}: {kind}.{key}") for key, pair in keys.items()}
             for kind, keys in data.items()}
+
+
+def words_pair(value: Any, place: str) -> tuple[str, str]:
+    """A [Thai, English] pair of a words file, both text: unquoted YAML reads "a: b" as a mapping, which a page
+    would print as ``{'a': 'b'}``."""
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(item, str) for item in value)):
+        raise ValueError(f"{place}: expected [Thai, English] as two texts (quote one holding ': '), got {value!r}")
+    return value[0], value[1]
 
 
 def _key(value: Any) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from starlette.requests import Request
 
+from schemas.labels import words_pair
+
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
 LANG_COOKIE = "banchi_lang"
@@ -22,7 +24,7 @@ TEXTS_FILE = Path(__file__).parent / "texts.yaml"
 @cache
 def texts() -> dict[str, tuple[str, str]]:
     data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-    return {str(key): (str(value[0]), str(value[1])) for key, value in data.items()}
+    return {str(key): words_pair(value, f"{TEXTS_FILE.name}: {key}") for key, value in data.items()}
 
 
 def requested_language(request: Request) -> str | None:

@@ -14,12 +14,13 @@ from catalog.models.organization import OrganizationKind
 from catalog.models.publishing import JobState
 from dictionaries.model import FIELD_TYPES, FIELDS_MATCH, STRING_FORMATS
 from dictionaries.versions import VersionStatus
-from schemas.labels import internal_keys, value_label, value_labels
+from schemas.labels import internal_keys, value_label, value_labels, words_pair
 from schemas.profile import load_profile
 from schemas.stages import load_stages
 from services.api.routers.publishing import PlannedDataset
 from services.ckan.publisher import JobOutcome
 from services.jobs.kinds import RUNNERS
+from services.web.i18n import texts
 
 KEYS: dict[str, list[Any]] = {
     "dataset_state": list(DatasetState), "job_state": list(BackgroundState), "job_kind": list(RUNNERS),
@@ -66,3 +67,13 @@ def test_profile_values_are_shown_as_people_read_them() -> None:
     assert profile.display_value("data_format", ["Database", "CSV"]) == "ฐานข้อมูล, CSV"
     assert profile.display_value("extras", [{"key": "banchi_id", "value": "abc"}]) == "banchi_id: abc"
     assert profile.display_value("notes", None) == "" and profile.display_value("version", 2.0) == "2"
+
+
+def test_a_words_file_entry_must_be_two_texts() -> None:
+    """Unquoted YAML read "All gates met: ready" as a mapping and "a, b, c" as three items: pages printed
+    ``{'All gates met': ...}`` and a hint cut at its comma. Both are refused when the file is read."""
+    assert words_pair(["ใช่", "Yes"], "x") == ("ใช่", "Yes")
+    for bad in (["ผ่าน", {"All gates met": "ready"}], ["ไทย", "one", "two"], "ใช่"):
+        with pytest.raises(ValueError, match="expected"):
+            words_pair(bad, "texts.yaml: key")
+    assert texts()["tags_hint"] == ("คั่นแต่ละคำด้วยเครื่องหมายจุลภาค (,)", "Separate tags with commas")

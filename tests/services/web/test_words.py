@@ -296,3 +296,25 @@ def test_the_dataset_page_reads_governance_as_the_report_does(demo: Settings, op
     assert f'data-stage="{expected}"' in page.text
     assert 'data-gate-source="evidence"' in page.text and "ตามหลักฐานที่แนบไว้" in page.text
     assert "ยังไม่มีพจนานุกรมข้อมูลที่อนุมัติแล้ว" not in page.text and "ยังไม่ได้ตรวจสอบ" not in page.text
+
+
+def test_the_english_pages_show_no_python_values_nor_internal_keys(demo_sign_ins: Settings) -> None:
+    """The same labels serve the English pages (the admin reaches the most pages)."""
+    site = signed_in("secretary.hrd@bangkok.go.th")
+    assert site.get("/?lang=en").headers["content-language"] == "en"  # the choice is remembered for the crawl
+    found: dict[str, set[str]] = defaultdict(set)
+    count = 0
+    # "None" is English for the profile's ไม่มี (e.g. no geographic coverage): a label, not Python's None
+    labels = {term.en for terms in load_profile().vocabularies.values() for term in terms}
+    for path, html in crawl(site):
+        count += 1
+        assert '<html lang="en">' in html or "/report/" in path, path  # the printable report is a Thai document
+        reader = VisibleText()
+        reader.feed(html)
+        for text in reader.texts:
+            for match in [] if text in labels else REPR.findall(text):
+                found[f"Python value {match!r} in {text[:80]!r}"].add(path)
+            for key in known_keys_in(text, internal_keys()):
+                found[f"internal key {key!r}"].add(path)
+    assert count >= 10
+    assert not found, "\n".join(f"{what} — {sorted(where)[:3]}" for what, where in sorted(found.items()))
