@@ -1,17 +1,24 @@
-"""Catalog workbooks at 5,000 datasets: import (dry run, real, re-import) and export times, in one run.
+"""Catalog workbook import at 1,000, 5,000 and 20,000 datasets: does its cost grow linearly?
 
-    .venv/bin/python benchmarks/excel.py                       # 5,000 datasets, SQLite and PostgreSQL
-    .venv/bin/python benchmarks/excel.py --datasets 1000       # a quicker look
-    .venv/bin/python benchmarks/excel.py --only sqlite         # one database
+    .venv/bin/python benchmarks/excel.py                          # 1k, 5k, 20k datasets, SQLite and PostgreSQL
+    .venv/bin/python benchmarks/excel.py --sizes 1000,5000        # a quicker look
+    .venv/bin/python benchmarks/excel.py --only sqlite            # one database
+    .venv/bin/python benchmarks/excel.py --datasets 5000 --baseline --exports   # one size, everything
     BANCHI_BENCH_PG=postgresql://postgres@127.0.0.1:5432/postgres  # the PostgreSQL server (this default)
 
-It writes an agency's workbook in the GD Catalog Excel template (all five dataset sheets, Thai text,
-Buddhist Era dates, values outside the vocabularies, one resource per dataset) into benchmarks/out/,
-then on an empty registry times: reading the workbook (safety checks + openpyxl), the dry run, the real
-import, a re-import of the same file (every row compared, nothing written), and the exports (template,
-GD Catalog layout). Baseline, measured in the same run on another empty registry: the same datasets and
-resources registered one by one through ``dataset_create`` / ``resource_create``, the actions the import
-calls; the ratio shows what the import's own work (reading, mapping, comparing, reporting) costs on top.
+For each size it writes an agency's workbook in the GD Catalog Excel template (all five dataset sheets,
+Thai text, Buddhist Era dates, values outside the vocabularies, one resource per dataset) into
+benchmarks/out/, then on an empty registry times: reading the workbook (safety checks + openpyxl), the
+dry run, the real import, a re-import of the same file (every row compared, nothing written) and a
+re-import with every dataset's description changed (``--force``: every row updated, a new version and an
+audit entry each). With ``--exports`` it also times the exports (template, GD Catalog layout); with
+``--baseline``, measured on another empty registry, the same datasets and resources registered one by one
+through ``dataset_create`` / ``resource_create``, the actions the import calls.
+
+It ends with a table of ms per dataset by size and the ratios the import is held to (issue 16):
+largest/smallest size ≤ 1.5× for each step (cost grows linearly) and dry run/import ≤ 1.0× at every size
+(a dry run is the import rolled back). A ratio passes within a noise tolerance of +10% (``--tolerance``):
+on this shared machine two runs of the same step differ by about that much.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -85,20 +93,29 @@ def workbook(path: Path, count: int) -> Path:
     return write_book(path, {**rows, **resources})
 
 
+STEPS = ("import --dry-run", "import", "re-import (no change)", "re-import (all changed)")
+TARGET_GROWTH = 1.5  # largest size's ms/dataset over the smallest's, each step
+TARGET_DRY_RUN = 1.0  # dry run's ms/dataset over the import's, each size
+
+
 class Timer:
-    """Times steps and prints each as it ends, with its ratio to the baseline (timed first)."""
+    """Times steps and prints each as it ends (with its ratio to the baseline, when one was timed first);
+    keeps each step's ms per dataset."""
 
     def __init__(self, datasets: int):
         self.datasets = datasets
         self.baseline: float | None = None
+        self.ms_per_dataset: dict[str, float] = {}
 
-    def __call__(self, label: str, action: Callable[[], Any]) -> Any:
+    def __call__(self, label: str, action: Callable[[], Any], baseline: bool = False) -> Any:
         started = time.perf_counter()
         value = action()
         seconds = time.perf_counter() - started
         ratio = f"  {seconds / self.baseline:5.2f}x baseline" if self.baseline else ""
-        self.baseline = self.baseline or seconds
-        print(f"  {label:<30} {seconds:8.2f} s  {seconds / self.datasets * 1000:6.2f} ms/dataset{ratio}", flush=True)
+        if baseline:
+            self.baseline = seconds
+        self.ms_per_dataset[label] = seconds / self.datasets * 1000
+        print(f"  {label:<30} {seconds:8.2f} s  {self.ms_per_dataset[label]:6.2f} ms/dataset{ratio}", flush=True)
         return value
 
 
@@ -125,44 +142,80 @@ def fresh_registry(kind: str, server: str, work: Path) -> tuple[Engine, Settings
     return engine, Settings(database_url=url, data_dir=work), drop
 
 
-def run(kind: str, server: str, book: Path, work: Path, timer: Timer) -> None:
+def run(kind: str, server: str, book: Path, work: Path, timer: Timer, with_baseline: bool = False,
+        with_exports: bool = False) -> None:
     content = read_catalog_workbook(book)
+    if with_baseline:
+        engine, settings, drop = fresh_registry(kind, server, work)
+        try:
+            with open_context(engine=engine, settings=settings) as ctx:
+                organization_create(ctx, {"name": ORG[0], "title": ORG[1]})
+                warm_up(ctx, content)
+            timer("baseline: actions one by one", lambda: baseline(engine, settings, content), baseline=True)
+        finally:
+            drop()
     engine, settings, drop = fresh_registry(kind, server, work)
     try:
         with open_context(engine=engine, settings=settings) as ctx:
             organization_create(ctx, {"name": ORG[0], "title": ORG[1]})
-            # warm up (imports, Thai word dictionary of the search index) so neither side pays for it
-            warm = WorkbookContent(content.template, content.datasets[:5], content.resources[:5])
-            catalog_import(ctx, warm, dry_run=True)
-        timer("baseline: actions one by one", lambda: baseline(engine, settings, content))
-    finally:
-        drop()
-    engine, settings, drop = fresh_registry(kind, server, work)
-    try:
-        with open_context(engine=engine, settings=settings) as ctx:
-            organization_create(ctx, {"name": ORG[0], "title": ORG[1]})
+            warm_up(ctx, content)
         timer("read workbook", lambda: read_catalog_workbook(book))
 
-        def do_import(dry_run: bool = False) -> Any:
+        def do_import(content: WorkbookContent, dry_run: bool = False, force: bool = False) -> Any:
             with open_context(engine=engine, settings=settings) as ctx:
-                return catalog_import(ctx, content, dry_run=dry_run)
+                return catalog_import(ctx, content, dry_run=dry_run, force=force)
 
-        report = timer("import --dry-run", lambda: do_import(True))
-        assert len(report.datasets_created) == len(content.datasets), report.problems[:3]
-        report = timer("import", do_import)
-        assert len(report.datasets_created) == len(content.datasets)
-        report = timer("re-import (no change)", do_import)
-        assert len(report.datasets_unchanged) == len(content.datasets) and not report.datasets_updated
+        count = len(content.datasets)
+        report = timer(STEPS[0], lambda: do_import(content, dry_run=True))
+        assert len(report.datasets_created) == count, report.problems[:3]
+        report = timer(STEPS[1], lambda: do_import(content))
+        assert len(report.datasets_created) == count
+        report = timer(STEPS[2], lambda: do_import(content))
+        assert len(report.datasets_unchanged) == count and not report.datasets_updated
+        report = timer(STEPS[3], lambda: do_import(described_again(content), force=True))
+        assert len(report.datasets_updated) == count, report.problems[:3]
+        if with_exports:
+            def export(writer: Callable[..., object], target: Path) -> None:
+                with open_context(engine=engine, settings=settings) as ctx:
+                    snapshot = catalog_snapshot(ctx)
+                writer(target, snapshot)
 
-        def export(writer: Callable[..., object], target: Path) -> None:
-            with open_context(engine=engine, settings=settings) as ctx:
-                snapshot = catalog_snapshot(ctx)
-            writer(target, snapshot)
-
-        timer("export template", lambda: export(write_template, work / "export.xlsx"))
-        timer("export gdc-export", lambda: export(write_gdc_export, work / "gdc.xlsx"))
+            timer("export template", lambda: export(write_template, work / "export.xlsx"))
+            timer("export gdc-export", lambda: export(write_gdc_export, work / "gdc.xlsx"))
     finally:
         drop()
+
+
+def warm_up(ctx: Any, content: WorkbookContent) -> None:
+    """Imports and the Thai word dictionary of the search index, paid before timing (a dry run: nothing kept)."""
+    catalog_import(ctx, WorkbookContent(content.template, content.datasets[:5], content.resources[:5]), dry_run=True)
+
+
+def described_again(content: WorkbookContent) -> WorkbookContent:
+    """The same workbook with every dataset's description changed: a re-import updates every dataset."""
+    return replace(content, datasets=[replace(row, cells={**row.cells, "notes": f"{row.cells.get('notes')} (ปรับปรุง)"})
+                                      for row in content.datasets])
+
+
+def summary(kind: str, figures: dict[int, dict[str, float]], tolerance: float) -> bool:
+    """The table of ms/dataset by size and the two ratios against their targets; True when all pass."""
+    sizes = sorted(figures)
+    print(f"\n{kind}: ms per dataset" + "".join(f"{size:>10,}" for size in sizes) + "   largest/smallest")
+    passed = True
+    for step in STEPS:
+        row = [figures[size][step] for size in sizes]
+        growth = row[-1] / row[0]
+        ok = len(sizes) < 2 or growth <= TARGET_GROWTH * (1 + tolerance)
+        passed &= ok
+        print(f"  {step:<30}" + "".join(f"{ms:10.2f}" for ms in row)
+              + f"   {growth:5.2f}x (target ≤ {TARGET_GROWTH}x) {'ok' if ok else 'OVER'}")
+    ratios = [figures[size][STEPS[0]] / figures[size][STEPS[1]] for size in sizes]
+    dry_ok = all(ratio <= TARGET_DRY_RUN * (1 + tolerance) for ratio in ratios)
+    passed &= dry_ok
+    print(f"  {'dry run / import':<30}" + "".join(f"{ratio:9.2f}x" for ratio in ratios)
+          + f"   (target ≤ {TARGET_DRY_RUN}x) {'ok' if dry_ok else 'OVER'}")
+    print(f"  (a ratio passes within +{tolerance:.0%} for noise)")
+    return passed
 
 
 def baseline(engine: Engine, settings: Settings, content: Any) -> None:
@@ -193,21 +246,33 @@ def baseline(engine: Engine, settings: Settings, content: Any) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", type=int, default=5000)
+    parser.add_argument("--sizes", default="1000,5000,20000", help="datasets per run, comma-separated")
+    parser.add_argument("--datasets", type=int, help="one size only (as --sizes N)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--baseline", action="store_true", help="also time dataset_create/resource_create alone")
+    parser.add_argument("--exports", action="store_true", help="also time the exports")
+    parser.add_argument("--tolerance", type=float, default=0.10, help="noise allowed on the ratios' targets")
     args = parser.parse_args()
+    sizes = [args.datasets] if args.datasets else sorted({int(size) for size in args.sizes.split(",")})
     server = os.environ.get("BANCHI_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
     OUT.mkdir(parents=True, exist_ok=True)
-    book = OUT / f"catalog-{args.datasets}.xlsx"
-    started = time.perf_counter()
-    workbook(book, args.datasets)
-    print(f"workbook: {args.datasets:,} datasets + {args.datasets:,} resources, {book.stat().st_size / 1e6:.1f} MB "
-          f"({time.perf_counter() - started:.1f} s to write) → {book.relative_to(ROOT)}")
     kinds = [args.only] if args.only else ["sqlite", "postgresql"]
-    for kind in kinds:
-        print(f"\n{kind}:", flush=True)
-        with tempfile.TemporaryDirectory() as work:
-            run(kind, server, book, Path(work), Timer(args.datasets))
+    figures: dict[str, dict[int, dict[str, float]]] = {kind: {} for kind in kinds}
+    for size in sizes:
+        book = OUT / f"catalog-{size}.xlsx"
+        started = time.perf_counter()
+        workbook(book, size)
+        print(f"\nworkbook: {size:,} datasets + {size:,} resources, {book.stat().st_size / 1e6:.1f} MB "
+              f"({time.perf_counter() - started:.1f} s to write) → {book.relative_to(ROOT)}")
+        for kind in kinds:
+            print(f"{kind}, {size:,} datasets:", flush=True)
+            timer = Timer(size)
+            with tempfile.TemporaryDirectory() as work:
+                run(kind, server, book, Path(work), timer, args.baseline, args.exports)
+            figures[kind][size] = timer.ms_per_dataset
+    passed = [summary(kind, figures[kind], args.tolerance) for kind in kinds]
+    sys.exit(0 if all(passed) else 1)
+
 
 if __name__ == "__main__":
     main()

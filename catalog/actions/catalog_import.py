@@ -31,6 +31,7 @@ from catalog.context import Context
 from catalog.errors import ValidationFailed, kind_label
 from catalog.models import Dataset, DatasetState, Organization, Resource, ResourceKind
 from catalog.permissions import action
+from catalog.search.index import reindex_once
 from schemas.excel_messages import excel_problem, located
 from schemas.excel_template import (
     ExcelTemplate,
@@ -94,8 +95,9 @@ def catalog_import(
     savepoint = ctx.session.begin_nested() if dry_run else None
     try:
         importer = _Import(ctx, template, create_organizations, content.versions, force, publish)
-        report = importer.run(_only_organization(content, template, template_org, importer.report)
-                              if template_org else content, organization)
+        with reindex_once(ctx.session):  # the imported datasets are indexed together at the end
+            report = importer.run(_only_organization(content, template, template_org, importer.report)
+                                  if template_org else content, organization)
     finally:
         if savepoint is not None:
             savepoint.rollback()

@@ -8,7 +8,8 @@ the same connection before the transaction can commit; a rollback takes the inde
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain, islice
 from typing import Any
 
@@ -25,6 +26,7 @@ from catalog.settings import get_settings
 BATCH = 500
 ORG_INDEXED = ("name", "title", "title_en")
 WRITTEN = "search_index_written"  # session.info flag: this transaction changed the index (not committed yet)
+DEFERRED = "search_index_deferred"  # session.info: ids of datasets whose re-indexing waits for the bulk write
 # rows of other tables whose change changes what the index says of a dataset, and how to find that dataset
 DATASET_OF: dict[str, Callable[[Session, Any], str | None]] = {
     "resource": lambda _reader, row: row.dataset_id,
@@ -51,8 +53,33 @@ def reindex_after_flush(session: Session) -> None:
             else:
                 dataset_ids.add(DATASET_OF[obj.__tablename__](reader, obj))
         session.info[WRITTEN] = True
-        reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()),
-                {dataset_id for dataset_id in dataset_ids if dataset_id is not None})
+        changed_ids = {dataset_id for dataset_id in dataset_ids if dataset_id is not None}
+        deferred = session.info.get(DEFERRED)
+        if deferred is not None:
+            deferred |= changed_ids
+            return
+        reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()), changed_ids)
+
+
+@contextmanager
+def reindex_once(session: Session) -> Iterator[None]:
+    """Inside the block, flushes note the datasets they change instead of re-indexing each one; when it
+    ends they are indexed together (in batches), in the same transaction. A bulk write (a catalog import)
+    then costs the same per dataset at any size; the index is stale only inside the block, where nothing
+    searches. On an exception nothing is indexed: the caller's transaction is being rolled back."""
+    if DEFERRED in session.info:  # already deferred by an enclosing block: that one indexes
+        yield
+        return
+    pending: set[str] = set()
+    session.info[DEFERRED] = pending
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop(DEFERRED, None)
+    if pending:
+        with Session(bind=session.connection(), autoflush=False) as reader:
+            reindex(Context(session=reader, actor=SYSTEM, settings=get_settings()), pending)
 
 
 def _renamed(org: Organization) -> bool:

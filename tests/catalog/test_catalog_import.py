@@ -20,6 +20,8 @@ from catalog.actions.resources import resource_update
 from catalog.context import Actor
 from catalog.errors import PermissionDenied
 from catalog.models import AuditEntry, Dataset, Organization
+from catalog.search import SearchQuery, search_datasets
+from catalog.search.schema import search_state
 from services.excel.reader import read_catalog_workbook
 from services.excel.writer import write_template
 from tests.conftest import OpenContext
@@ -497,3 +499,27 @@ def test_buddhist_era_dates_of_a_workbook_are_read_once_and_never_543_years_off(
     [problem] = failed_import(open_ctx, bad, dry_run=True).problems
     assert (problem.row, problem.column, problem.code) == (6, "S", "date_year_of_no_era")
     assert "0564" in problem.th and "พ.ศ." in problem.th and "Buddhist Era" in problem.en
+
+
+def test_imported_datasets_are_indexed_once_together_and_a_dry_run_leaves_the_index(
+        open_ctx: OpenContext, hrd: str, tmp_path: Path) -> None:
+    """The import indexes its datasets in one write at the end (not one per dataset); a dry run does the
+    same work and rolls it back, so the index keeps nothing of it."""
+    book = sample_book(tmp_path / "catalog.xlsx")
+    before = index_generation(open_ctx)
+    run_import(open_ctx, book, dry_run=True, publish=True)
+    assert index_generation(open_ctx) == before
+    with open_ctx() as ctx:
+        assert search_datasets(ctx, SearchQuery(q="วิทยากร", include_private=True)).count == 0
+    with open_ctx() as ctx:
+        catalog_import(ctx, read_catalog_workbook(book), publish=True)  # drafts are not searched
+        assert [d["name"] for d in search_datasets(ctx, SearchQuery(q="วิทยากร", include_private=True)).results] \
+            == ["lecturers"]  # in the import's own transaction
+    assert index_generation(open_ctx) == before + 1  # three datasets, two resources: one index write
+    with open_ctx() as ctx:
+        assert search_datasets(ctx, SearchQuery(rows=0, include_private=True)).count == 3
+
+
+def index_generation(open_ctx: OpenContext) -> int:
+    with open_ctx() as ctx:
+        return int(ctx.session.execute(select(search_state.c.gen)).scalar() or 0)
