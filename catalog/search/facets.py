@@ -27,6 +27,7 @@ SORTS = ("title_asc", "modified_desc", "modified_asc")
 KEEP = 4  # databases whose tables a process keeps (a server has one; a test run has many)
 _tables: dict[str, FacetTable] = {}
 _lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}  # database → held while its whole table is being built
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,36 @@ def facet_table(session: Session) -> FacetTable:
     engine = bind.engine if isinstance(bind, Connection) else bind
     key = engine.url.render_as_string(hide_password=True)
     written = session.info.get(WRITTEN, False)
+    cached = _current(key, epoch, gen, written)
+    if cached is not None:
+        return cached
+    if (base := _tables.get(key)) is not None and base.epoch == epoch and base.gen < gen:
+        return _refreshed(session, key, base, epoch, gen, written)  # the rows written since: cheap
+    # a whole table (a new process, or a rebuilt index): built once per database; a search that asks
+    # meanwhile (the start-up warm-up is building it) waits for that build instead of doing it again
+    with _lock:
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        cached = _current(key, epoch, gen, written)
+        if cached is not None:
+            return cached
+        base = _tables.get(key)
+        usable = base is not None and base.epoch == epoch and base.gen < gen
+        return _refreshed(session, key, base if base is not None and usable else FacetTable.empty(epoch), epoch,
+                          gen, written)
+
+
+def _current(key: str, epoch: str | None, gen: int, written: bool) -> FacetTable | None:
+    """The kept table when it is what this session should see: the same epoch and generation (or a later
+    one, for a session that wrote nothing: what it reads was committed before)."""
     cached = _tables.get(key)
     if cached is not None and cached.epoch == epoch and (cached.gen == gen or (cached.gen > gen and not written)):
         return cached
-    base = cached if cached is not None and cached.epoch == epoch and cached.gen < gen else FacetTable.empty(epoch)
+    return None
+
+
+def _refreshed(session: Session, key: str, base: FacetTable, epoch: str | None, gen: int,
+               written: bool) -> FacetTable:
     since = search_doc.c.gen > base.gen
     rows = session.execute(select(search_doc.c.rid, search_doc.c.dataset_id, search_doc.c.org_id,
                                   search_doc.c.public, search_doc.c.active, search_doc.c.deleted,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from catalog.kept_files import sweep
 from catalog.rate_limits import RateLimits
 from catalog.scratch import remove_orphans
+from catalog.search.warm import warm_search_in_background
 from catalog.settings import get_settings
 from services.api.base_url import RequestBaseURLMiddleware
 from services.api.common import EVERY_ROUTE, ckan_responses, problem_responses
@@ -37,7 +38,8 @@ ROUTERS = ("system", "auth", "accounts", "organizations", "datasets", "search", 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up, remove the temporary uploads a killed process left (those in progress are held), and
-    stored files nothing wants any more (copies kept for reports of replaced or deleted data)."""
+    stored files nothing wants any more (copies kept for reports of replaced or deleted data); start
+    warming the search (in the background: start-up does not wait for it)."""
     removed = remove_orphans(get_settings().effective_storage_dir)
     if removed:
         log.warning("removed %d temporary upload(s) left by a stopped process", len(removed))
@@ -45,6 +47,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweep()
     except SQLAlchemyError:  # no database yet (``banchi init`` not run): nothing is referred to, nothing to sweep
         log.warning("stored files not swept: the database is not ready", exc_info=True)
+    warm_search_in_background()  # the facet table and Thai dictionary, before the first search asks
     yield
 
 

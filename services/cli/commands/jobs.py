@@ -25,6 +25,7 @@ def worker(
     """Run jobs from the queue until stopped (SIGINT/SIGTERM). / รันงานเบื้องหลังจากคิว"""
     import threading
 
+    from catalog.search.warm import warm_search_in_background
     from catalog.settings import get_settings
     from services.cli.session import action_context
     from services.jobs.broker import broker_description, get_huey
@@ -39,6 +40,7 @@ def worker(
     stop = threading.Event()
     sweeping = threading.Thread(target=sweeper, args=(settings, stop), daemon=True, name="banchi-sweeper")
     sweeping.start()
+    warm_search_in_background(settings)  # a job that searches does not pay for the facet table
     consumer = get_huey(settings).create_consumer(workers=threads, worker_type="thread", periodic=False,
                                                   max_delay=1.0, check_worker_health=True)
     try:
