@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from typer.testing import CliRunner
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 from catalog.actions.accounts import actor_for_token
 from catalog.errors import ProblemsError
 from catalog.settings import Settings
+from schemas.buddhist_era import bangkok_time
 from services.cli.main import app
 from tests.conftest import OpenContext
 
@@ -38,6 +40,15 @@ def test_account_and_token_lifecycle(banchi_env: Settings, open_ctx: OpenContext
     assert [t["name"] for t in listed] == ["harvest"] and "token" not in listed[0]
 
     assert banchi("token", "revoke", created["id"])[0] == 0
+    # tables people read give moments as Bangkok days of the Buddhist Era, never Python's datetime or "None"
+    expires = dt.datetime.fromisoformat(created["expires_at"])
+    code, out, err = banchi("token", "list", "--account", "s@bangkok.go.th", "--all")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert str(bangkok_time(expires).year + 543) in flat and "None" not in flat
+    assert str(expires.year) not in flat.replace("/", " ").split()  # no Christian Era year of its own
+    code, out, err = banchi("account", "list")
+    assert code == 0 and "None" not in out and "เข้าสู่ระบบล่าสุด" in " ".join(out.split()), err
     with open_ctx() as ctx:
         try:
             actor_for_token(ctx, created["token"])

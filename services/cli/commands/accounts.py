@@ -20,6 +20,7 @@ from catalog.actions.accounts import (
     token_revoke,
 )
 from catalog.models.accounts import Role, TokenScope
+from schemas.buddhist_era import format_be_moment
 from services.cli.output import OutputFormat, both_languages, console, print_json, print_table
 from services.cli.session import action_context
 
@@ -121,10 +122,11 @@ def account_list_command(output: FormatOption = OutputFormat.table) -> None:
     if output is OutputFormat.json:
         print_json([a.model_dump(mode="json") for a in accounts])
         return
-    print_table("บัญชีผู้ใช้ / Accounts", ["email", "ชื่อ / name", "roles", "เข้าสู่ระบบได้ / active", "last login"],
+    print_table("บัญชีผู้ใช้ / Accounts", ["อีเมล / email", "ชื่อ / name", "บทบาท / roles", "เข้าสู่ระบบได้ / active",
+                                               "เข้าสู่ระบบล่าสุด / last sign-in"],
                 [(a.email, a.display_name, ", ".join(f"{r.role.value}@{r.organization or r.fiscal_year}"
                                                      for r in a.roles), both_languages("boolean", a.active),
-                  a.last_login_at) for a in accounts])
+                  format_be_moment(a.last_login_at)) for a in accounts])
 
 
 @token_app.command("create")
@@ -145,7 +147,8 @@ def token_create_command(
     if as_json:
         print_json(created.model_dump(mode="json"))
         return
-    console.print(f"โทเค็น / token {created.id} ({', '.join(created.scopes)}; expires {created.expires_at:%Y-%m-%d})",
+    expires = format_be_moment(created.expires_at)
+    console.print(f"โทเค็น / token {created.id} ({', '.join(created.scopes)}; หมดอายุ / expires {expires})",
                   highlight=False)
     console.print("เก็บรหัสนี้ไว้ ระบบจะไม่แสดงอีก / keep this secret, it is not shown again:", highlight=False)
     sys.stdout.write(created.token + "\n")
@@ -163,8 +166,10 @@ def token_list_command(
     if output is OutputFormat.json:
         print_json([t.model_dump(mode="json") for t in tokens])
         return
-    print_table("โทเค็น / Tokens", ["id", "name", "prefix", "scopes", "expires", "last used", "revoked"],
-                [(t.id, t.name, t.prefix, ",".join(t.scopes), t.expires_at, t.last_used_at, t.revoked_at)
+    print_table("โทเค็น / Tokens", ["id", "ชื่อ / name", "prefix", "สิทธิ์ / scopes", "หมดอายุ / expires",
+                                   "ใช้ล่าสุด / last used", "เพิกถอน / revoked"],
+                [(t.id, t.name, t.prefix, ",".join(t.scopes), format_be_moment(t.expires_at),
+                  format_be_moment(t.last_used_at), format_be_moment(t.revoked_at))
                  for t in tokens])
 
 

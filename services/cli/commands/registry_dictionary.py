@@ -21,6 +21,7 @@ from catalog.errors import ValidationFailed
 from dictionaries.messages import problem
 from dictionaries.model import load_schema_json
 from dictionaries.versions import VersionStatus
+from schemas.buddhist_era import format_be_moment
 from schemas.messages import ProblemsError
 from services.cli.commands.dictionary import FormatOption, dictionary_app
 from services.cli.output import OutputFormat, both_languages, console, fail, print_json, print_records
@@ -55,7 +56,7 @@ def list_versions(dataset: str, resource: ResourceArg, output: FormatOption = Ou
     print_records(output, versions, "พจนานุกรมข้อมูล / Dictionary versions",
                   ["#", "id", "status", "approved by", "approved at"],
                   lambda v: (v.number, v.id, both_languages("dictionary_status", v.status), v.approved_by,
-                             v.approved_at))
+                             format_be_moment(v.approved_at)))
 
 
 @dictionary_app.command("approve")
