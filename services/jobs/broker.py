@@ -22,6 +22,7 @@ log = logging.getLogger("banchi.jobs")
 QUEUE_FILE = "jobs-queue.db"
 TASK_NAME = "banchi.run_job"
 MESSAGE_RETRIES = 10
+BROKER_TIMEOUT = 10  # seconds to connect to, or hear from, Redis
 
 
 def broker_description(settings: Settings) -> str:
@@ -31,7 +32,13 @@ def broker_description(settings: Settings) -> str:
 @functools.cache
 def _huey(description: str, name: str) -> tuple[Huey, Any]:
     if description.startswith(("redis://", "rediss://", "unix://")):
-        huey: Huey = RedisHuey(name, url=description, results=False, blocking=True, read_timeout=1)
+        # a Redis that accepts and then says nothing fails in seconds (readiness, sending a job), never hangs;
+        # blocking reads wait read_timeout (1 s), well within the socket's timeout
+        import redis
+
+        pool = redis.ConnectionPool.from_url(description, socket_connect_timeout=BROKER_TIMEOUT,
+                                             socket_timeout=BROKER_TIMEOUT)
+        huey: Huey = RedisHuey(name, connection_pool=pool, results=False, blocking=True, read_timeout=1)
     else:
         path = description.removeprefix("sqlite:///")
         huey = SqliteHuey(name, filename=path, results=False, timeout=30)

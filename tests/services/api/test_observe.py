@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import socket
 import time
 from collections.abc import Iterator
 
@@ -19,12 +20,13 @@ from sqlmodel import select
 
 from catalog.actions.accounts import session_create
 from catalog.context import Actor
-from catalog.db import get_engine
+from catalog.db import CONNECT_TIMEOUT, get_engine, make_engine
 from catalog.models.accounts import Account
 from catalog.settings import Settings, get_settings
 from services.api.app import create_app
 from services.api.deps import Ctx
 from services.api.routers import system
+from services.jobs.broker import BROKER_TIMEOUT
 from services.jobs.runner import execute
 from services.logs import BanchiJsonFormatter, ContextFilter, job_logging
 from tests.conftest import OpenContext
@@ -186,6 +188,36 @@ def test_not_ready_when_the_database_is_unreachable(client: TestClient, monkeypa
     codes = [p["code"] for p in answer.json()["problems"]]
     assert codes[:2] == ["database_not_ready", "migrations_not_ready"]
     assert client.get("/health").status_code == 200  # alive all the same
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that takes connections and never says a word (a server hung, a firewall swallowing replies)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # the kernel completes the handshakes; nothing ever reads or writes
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+def test_ready_answers_in_seconds_when_database_and_broker_hang(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, silent_server: int, demo: Settings,
+) -> None:
+    # a PostgreSQL and a Redis that accept and then say nothing: /ready fails them within their timeouts,
+    # never holding the caller (and a load balancer's probe) for ever
+    hung = make_engine(f"postgresql://postgres@127.0.0.1:{silent_server}/banchi")
+    monkeypatch.setattr(system, "get_engine", lambda: hung)
+    hung_broker = demo.model_copy(update={"broker_url": f"redis://127.0.0.1:{silent_server}/0"})
+    monkeypatch.setattr(system, "get_settings", lambda: hung_broker)
+    started = time.monotonic()
+    answer = client.get("/ready")
+    elapsed = time.monotonic() - started
+    assert answer.status_code == 503
+    assert [p["code"] for p in answer.json()["problems"]] == [
+        "database_not_ready", "migrations_not_ready", "broker_not_ready"]
+    assert elapsed < CONNECT_TIMEOUT + BROKER_TIMEOUT + 10, elapsed
 
 
 # -- /metrics --------------------------------------------------------------------------------------------
