@@ -28,7 +28,6 @@ from catalog.actions.validation_jobs import validates_inline, validation_job_sta
 from catalog.context import Context
 from catalog.errors import NotFound, ValidationFailed
 from catalog.models.dictionary import ValidationRun
-from catalog.settings import get_settings
 from dictionaries.diff import Change, diff, is_breaking
 from dictionaries.infer import infer
 from dictionaries.messages import problem
@@ -36,8 +35,8 @@ from dictionaries.model import parse_schema
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, UPLOAD_WRITE, Ctx
 from services.api.files import stored_path, upload_path
+from services.api.queued import queued
 from services.api.uploads import UploadRoute, gated, may_update_resource
-from services.jobs.runner import dispatch
 
 router = APIRouter(prefix="/api/datasets/{name}/resources/{resource_id}", tags=["dictionaries"],
                    route_class=UploadRoute)
@@ -171,7 +170,7 @@ def validate_stored(ctx: Ctx, name: str, resource_id: str, body: ValidationOptio
         if path is None:
             raise ValidationFailed([problem("file_not_found", "resource", value=resource_id)])
         if not validates_inline(ctx, path.stat().st_size):
-            return _queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
+            return queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
                                                 options=options), response, tasks)
         return resource_validate(ctx, name, resource_id, path, version_id=version_id, **options)
 
@@ -195,17 +194,9 @@ def validate_upload(
     options: dict[str, Any] = {"sheet": sheet, "encoding": encoding, "match_titles": match_titles}
     with upload_path(file, ctx.settings.effective_storage_dir) as path:
         if not validates_inline(ctx, path.stat().st_size):
-            return _queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
+            return queued(validation_job_start(ctx, name, resource_id, path, version_id=version_id,
                                                 options=options), response, tasks)
         return resource_validate(ctx, name, resource_id, path, version_id=version_id, **options)
-
-
-def _queued(job: JobPublic, response: Response, tasks: BackgroundTasks) -> JobPublic:
-    """202 with the job and its address; it goes to the broker after the answer (after the commit)."""
-    tasks.add_task(dispatch, get_settings(), job.id)
-    response.status_code = 202
-    response.headers["Location"] = f"/api/jobs/{job.id}"
-    return job
 
 
 @router.get("/validation-runs/{run_id}", responses=READ_ERRORS)

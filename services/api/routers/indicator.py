@@ -8,7 +8,6 @@ else they do not exist (404). Figures and rules are the catalog's (``catalog.sco
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Response
@@ -28,12 +27,11 @@ from catalog.actions.report_jobs import report_job_file, report_job_start
 from catalog.narratives import quarter_narrative
 from catalog.reporting import indicator_report
 from catalog.scoring import Scorecard, scorecard
-from catalog.settings import get_settings
 from schemas.buddhist_era import EnteredDate
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_WRITE, Ctx, IfMatch, set_etag, tagged
 from services.api.headers import REPORT_CSP
-from services.jobs.runner import dispatch
+from services.api.queued import queued
 from services.reports import ReportFormat, render
 
 router = APIRouter(tags=["governance"])
@@ -128,7 +126,7 @@ class ReportJobRequest(BaseModel):
 
     fiscal_year: int = Field(ge=2400, le=2800, description="fiscal year (Buddhist Era)")
     format: Literal["pdf", "xlsx", "html"] = "pdf"
-    as_of: dt.date | None = Field(None, description="from the records as they stood that day (default: the day the "
+    as_of: EnteredDate | None = Field(None, description="from the records as they stood that day (default: the day the "
                                                     "job runs)")
 
 
@@ -139,10 +137,7 @@ def start_report_job(ctx: Ctx, name: str, body: ReportJobRequest, response: Resp
     """Build the evaluator's report as a job (a PDF of a large organization takes a while): 202 with the job
     (``Location``); once it succeeded, its ``result.download_url`` serves the file. The same report as
     ``GET …/report.{fmt}``, with the rights of whoever asked."""
-    job = report_job_start(ctx, name, body.fiscal_year, body.format, body.as_of)
-    tasks.add_task(dispatch, get_settings(), job.id)  # after the answer, so after the commit
-    response.headers["Location"] = f"/api/jobs/{job.id}"
-    return job
+    return queued(report_job_start(ctx, name, body.fiscal_year, body.format, body.as_of), response, tasks)
 
 
 @router.get("/api/jobs/{job_id}/file", response_class=FileResponse, responses=READ_ERRORS, tags=["jobs"])

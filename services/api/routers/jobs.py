@@ -14,10 +14,9 @@ from catalog.actions.jobs import JobPublic, job_cancel, job_create, job_list, jo
 from catalog.actions.schedules import SchedulePublic, schedule_delete, schedule_list, schedule_set
 from catalog.errors import ValidationFailed
 from catalog.models.jobs import BackgroundState
-from catalog.settings import get_settings
 from services.api.common import READ_ERRORS, WRITE_ERRORS
 from services.api.deps import JSON_ONLY, Ctx
-from services.jobs.runner import dispatch
+from services.api.queued import queued
 
 router = APIRouter(tags=["jobs"])
 
@@ -46,10 +45,7 @@ def start_job(ctx: Ctx, name: str, body: JobRequest, response: Response, tasks: 
         params["portal"] = body.portal
     if body.kind == "publish":
         params |= {"datasets": body.datasets, "force": body.force}
-    job = job_create(ctx, body.kind, name, params)
-    tasks.add_task(dispatch, get_settings(), job.id)  # after the answer, so after the commit: the job exists first
-    response.headers["Location"] = f"/api/jobs/{job.id}"
-    return job
+    return queued(job_create(ctx, body.kind, name, params), response, tasks)
 
 
 @router.get("/api/organizations/{name}/jobs", responses=READ_ERRORS)

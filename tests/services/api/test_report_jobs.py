@@ -84,3 +84,15 @@ def test_the_dashboard_builds_the_report_as_a_job_then_offers_it(
     assert link and site.get(link.group(1)).content.startswith(b"%PDF")
     assert site.post("/organization/bma-hrd/report/2564.docx/job", data={"csrf_token": csrf_of(dashboard)},
                      follow_redirects=False).status_code == 404
+
+
+def test_a_buddhist_era_as_of_in_the_body_is_read_as_one(
+    client: TestClient, token_for: TokenFor, no_broker: Settings,
+) -> None:
+    # the body's date goes through the one reader of entered dates, as the direct download's ?as_of does
+    steward = token_for("steward@bangkok.go.th", "steward")
+    started = client.post(JOBS, json={"fiscal_year": 2564, "as_of": "2564-03-31"}, headers=steward)
+    assert started.status_code == 202, started.text
+    assert started.json()["params"]["as_of"] == "2021-03-31"
+    refused = client.post(JOBS, json={"fiscal_year": 2564, "as_of": "3564-03-31"}, headers=steward)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "as_of"
